@@ -1,0 +1,54 @@
+"""Typed audio errors: ``code`` is stable for programs, ``message`` is for the person who sent the file."""
+
+from __future__ import annotations
+
+
+class AudioError(Exception):
+    code = "audio_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def to_dict(self) -> dict[str, str]:
+        return {"code": self.code, "message": self.message}
+
+
+class EmptyFileError(AudioError):
+    code = "empty_file"
+
+
+class FileTooLargeError(AudioError):
+    code = "file_too_large"
+
+
+class TooLongError(AudioError):
+    code = "too_long"
+
+
+class NotAudioError(AudioError):
+    code = "not_audio"
+
+
+class UnsupportedFormatError(AudioError):
+    code = "unsupported_format"
+
+
+class CorruptAudioError(AudioError):
+    code = "corrupt_audio"
+
+
+class DecodeTimeoutError(AudioError):
+    code = "decode_timeout"
+
+
+class SilentAudioError(AudioError):
+    code = "silent"
+
+
+class NoSpeechError(AudioError):
+    code = "no_speech"
+
+
+class TierError(AudioError):
+    code = "not_enough_audio"

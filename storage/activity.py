@@ -1,0 +1,138 @@
+"""Jobs, generation receipts and the audit log."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aiosqlite
+
+from storage.ids import iso, new_id, now
+from storage.records import AuditEntry, Generation, Job
+
+
+class JobRepo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def submit(
+        self,
+        owner_id: int,
+        kind: str,
+        payload: dict[str, Any],
+        *,
+        voice_id: str | None = None,
+        priority: int = 0,
+        idempotency_key: str | None = None,
+    ) -> Job:
+        """Queue a job; a repeated idempotency key returns the job already queued."""
+        stamp = iso(now())
+        job_id = new_id("job")
+        await self._conn.execute(
+            "INSERT INTO jobs (id, owner_id, kind, voice_id, priority, idempotency_key, payload,"
+            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (owner_id, idempotency_key) DO NOTHING",
+            (job_id, owner_id, kind, voice_id, priority, idempotency_key, json.dumps(payload), stamp, stamp),
+        )
+        await self._conn.commit()
+        if idempotency_key is not None:
+            async with self._conn.execute(
+                "SELECT * FROM jobs WHERE owner_id = ? AND idempotency_key = ?", (owner_id, idempotency_key)
+            ) as cur:
+                row = await cur.fetchone()
+            return Job.from_row(row)
+        job = await self.get(owner_id, job_id)
+        assert job is not None
+        return job
+
+    async def get(self, owner_id: int, job_id: str) -> Job | None:
+        async with self._conn.execute(
+            "SELECT * FROM jobs WHERE id = ? AND owner_id = ?", (job_id, owner_id)
+        ) as cur:
+            row = await cur.fetchone()
+        return Job.from_row(row) if row else None
+
+    async def list(self, owner_id: int) -> list[Job]:
+        async with self._conn.execute(
+            "SELECT * FROM jobs WHERE owner_id = ? ORDER BY created_at, id", (owner_id,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return [Job.from_row(r) for r in rows]
+
+
+class GenerationRepo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def record(
+        self,
+        owner_id: int,
+        voice_id: str | None,
+        *,
+        text_chars: int,
+        duration: float,
+        format: str,
+        sample_rate: int,
+        job_id: str | None = None,
+    ) -> Generation:
+        gen = Generation(
+            id=new_id("gen"),
+            owner_id=owner_id,
+            voice_id=voice_id,
+            job_id=job_id,
+            text_chars=text_chars,
+            duration=duration,
+            format=format,
+            sample_rate=sample_rate,
+            created_at=iso(now()),
+        )
+        await self._conn.execute(
+            "INSERT INTO generations (id, owner_id, voice_id, job_id, text_chars, duration, format,"
+            " sample_rate, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                gen.id,
+                gen.owner_id,
+                gen.voice_id,
+                gen.job_id,
+                gen.text_chars,
+                gen.duration,
+                gen.format,
+                gen.sample_rate,
+                gen.created_at,
+            ),
+        )
+        await self._conn.commit()
+        return gen
+
+    async def seconds_since(self, owner_id: int, since: str) -> float:
+        """Generated audio seconds for the owner since an ISO time (for quotas)."""
+        async with self._conn.execute(
+            "SELECT COALESCE(SUM(duration), 0) FROM generations WHERE owner_id = ? AND created_at >= ?",
+            (owner_id, since),
+        ) as cur:
+            row = await cur.fetchone()
+        return float(row[0])
+
+
+class AuditRepo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def log(self, user_id: int | None, action: str, subject: str | None = None, **detail: Any) -> None:
+        await self._conn.execute(
+            "INSERT INTO audit_log (user_id, action, subject, detail, created_at) VALUES (?, ?, ?, ?, ?)",
+            (user_id, action, subject, json.dumps(detail) if detail else None, iso(now())),
+        )
+        await self._conn.commit()
+
+    async def for_user(self, user_id: int) -> list[AuditEntry]:
+        async with self._conn.execute(
+            "SELECT * FROM audit_log WHERE user_id = ? ORDER BY id", (user_id,)
+        ) as cur:
+            rows = await cur.fetchall()
+        return [AuditEntry(**dict(r)) for r in rows]
+
+    async def purge_before(self, before: str) -> int:
+        cur = await self._conn.execute("DELETE FROM audit_log WHERE created_at < ?", (before,))
+        await self._conn.commit()
+        return cur.rowcount

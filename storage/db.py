@@ -1,0 +1,73 @@
+"""SQLite connection and versioned migrations.
+
+Migrations are the numbered ``migrations/NNNN_*.sql`` files; ``PRAGMA user_version`` records the
+last one applied. Each runs in its own transaction, so a failed migration leaves the previous version.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib import resources
+from pathlib import Path
+
+import aiosqlite
+
+_MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+
+
+def migrations() -> list[tuple[int, str, str]]:
+    """(version, name, sql) for every bundled migration, in order."""
+    found = []
+    for entry in resources.files("storage").joinpath("migrations").iterdir():
+        match = _MIGRATION_NAME.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
+    found.sort()
+    versions = [v for v, _, _ in found]
+    if versions != list(range(1, len(versions) + 1)):
+        raise RuntimeError(f"migration numbers must run 1..n without gaps, got {versions}")
+    return found
+
+
+async def schema_version(conn: aiosqlite.Connection) -> int:
+    async with conn.execute("PRAGMA user_version") as cur:
+        row = await cur.fetchone()
+    return int(row[0])
+
+
+async def migrate(conn: aiosqlite.Connection) -> list[str]:
+    """Apply pending migrations; returns the names applied."""
+    current = await schema_version(conn)
+    known = migrations()
+    if current > len(known):
+        raise RuntimeError(
+            f"database schema version {current} is newer than this voicebot ({len(known)}); upgrade voicebot"
+        )
+    applied = []
+    for version, name, sql in known[current:]:
+        # executescript commits any open transaction first; BEGIN/COMMIT make the step atomic.
+        try:
+            await conn.executescript(f"BEGIN;\n{sql}\nPRAGMA user_version = {version};\nCOMMIT;")
+        except Exception:
+            await conn.rollback()
+            raise
+        applied.append(name)
+    return applied
+
+
+@asynccontextmanager
+async def connect(path: Path) -> AsyncIterator[aiosqlite.Connection]:
+    """Open the database in WAL mode with foreign keys on, migrated to the latest version."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = await aiosqlite.connect(path)
+    try:
+        conn.row_factory = aiosqlite.Row
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute("PRAGMA busy_timeout = 5000")
+        await migrate(conn)
+        yield conn
+    finally:
+        await conn.close()

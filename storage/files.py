@@ -1,0 +1,83 @@
+"""File store for samples, voice models and outputs.
+
+Paths are built only from our own ids and hashes (checked against a strict pattern), never from a
+name a user typed. Writes go to a temporary file in the same folder and are renamed into place, so a
+reader never sees half a file and a crash leaves no partial one under the final name.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+_PART = re.compile(r"^[A-Za-z0-9_]{1,80}$")
+_EXT = re.compile(r"^[a-z0-9]{1,8}$")
+
+
+def _part(value: str | int) -> str:
+    text = str(value)
+    if not _PART.match(text):
+        raise ValueError(f"unsafe path component {text!r}")
+    return text
+
+
+class FileStore:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        root.mkdir(parents=True, exist_ok=True)
+
+    def sample_path(self, owner_id: int, sample_id: str, ext: str = "flac") -> Path:
+        return self.root / "samples" / _part(owner_id) / f"{_part(sample_id)}.{self._ext(ext)}"
+
+    def voice_dir(self, owner_id: int, voice_id: str) -> Path:
+        return self.root / "voices" / _part(owner_id) / _part(voice_id)
+
+    def output_path(self, owner_id: int, generation_id: str, ext: str) -> Path:
+        return self.root / "outputs" / _part(owner_id) / f"{_part(generation_id)}.{self._ext(ext)}"
+
+    def owner_dirs(self, owner_id: int) -> list[Path]:
+        return [self.root / kind / _part(owner_id) for kind in ("samples", "voices", "outputs")]
+
+    def write(self, path: Path, data: bytes) -> Path:
+        """Atomically write ``data`` to ``path`` (temp file + fsync + rename)."""
+        self._check_inside(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
+    def read(self, path: Path) -> bytes:
+        self._check_inside(path)
+        return path.read_bytes()
+
+    def delete(self, path: Path) -> bool:
+        self._check_inside(path)
+        if path.is_dir():
+            shutil.rmtree(path)
+            return True
+        try:
+            path.unlink()
+        except FileNotFoundError:
+            return False
+        return True
+
+    def _check_inside(self, path: Path) -> None:
+        if not path.resolve().is_relative_to(self.root.resolve()):
+            raise ValueError(f"{path} is outside the file store")
+
+    @staticmethod
+    def _ext(ext: str) -> str:
+        if not _EXT.match(ext):
+            raise ValueError(f"unsafe file extension {ext!r}")
+        return ext

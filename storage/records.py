@@ -1,0 +1,127 @@
+"""Typed rows returned by the repositories."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Literal
+
+Platform = Literal["telegram", "discord", "cli"]
+VoiceStatus = Literal["collecting", "processing", "completed", "failed"]
+Quality = Literal["good", "fair", "poor"]
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    platform: Platform
+    platform_user_id: str
+    locale: str
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Consent:
+    id: int
+    user_id: int
+    statement_version: str
+    statement_hash: str
+    method: str
+    accepted_at: str
+    revoked_at: str | None
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class Voice:
+    id: str
+    owner_id: int
+    name: str
+    languages: list[str]
+    voice_type: str
+    engine: str
+    status: VoiceStatus
+    progress: float
+    current_step: str | None
+    error: str | None
+    analysis: dict[str, Any] | None
+    created_at: str
+    expires_at: str
+
+    @classmethod
+    def from_row(cls, row: Any) -> Voice:
+        data = dict(row)
+        data["languages"] = json.loads(data["languages"])
+        data["analysis"] = json.loads(data["analysis"]) if data["analysis"] else None
+        return cls(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class Sample:
+    id: str
+    owner_id: int
+    voice_id: str | None
+    content_hash: str
+    duration: float
+    speech_duration: float
+    language: str | None
+    emotion: str | None
+    transcript: str | None
+    quality: Quality
+    metrics: dict[str, Any]
+    created_at: str
+
+    @classmethod
+    def from_row(cls, row: Any) -> Sample:
+        data = dict(row)
+        data["metrics"] = json.loads(data["metrics"])
+        return cls(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: str
+    owner_id: int
+    kind: str
+    voice_id: str | None
+    status: str
+    priority: int
+    idempotency_key: str | None
+    payload: dict[str, Any]
+    result: dict[str, Any] | None
+    error: str | None
+    created_at: str
+    updated_at: str
+
+    @classmethod
+    def from_row(cls, row: Any) -> Job:
+        data = dict(row)
+        data["payload"] = json.loads(data["payload"])
+        data["result"] = json.loads(data["result"]) if data["result"] else None
+        return cls(**data)
+
+
+@dataclass(frozen=True, slots=True)
+class Generation:
+    id: str
+    owner_id: int
+    voice_id: str | None
+    job_id: str | None
+    text_chars: int
+    duration: float
+    format: str
+    sample_rate: int
+    created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    id: int
+    user_id: int | None
+    action: str
+    subject: str | None
+    detail: str | None
+    created_at: str

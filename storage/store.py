@@ -1,0 +1,86 @@
+"""The storage facade: one database connection, the repositories over it, and the file store.
+
+Deletions that span rows and files live here, so "delete" always means both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiosqlite
+
+from storage.activity import AuditRepo, GenerationRepo, JobRepo
+from storage.db import connect
+from storage.files import FileStore
+from storage.ids import iso, now
+from storage.users import ConsentRepo, UserRepo
+from storage.voices import SampleRepo, VoiceRepo
+
+DB_NAME = "voicebot.sqlite3"
+
+
+@dataclass
+class Storage:
+    conn: aiosqlite.Connection
+    files: FileStore
+    users: UserRepo
+    consents: ConsentRepo
+    voices: VoiceRepo
+    samples: SampleRepo
+    jobs: JobRepo
+    generations: GenerationRepo
+    audit: AuditRepo
+
+    @classmethod
+    @asynccontextmanager
+    async def open(cls, data_dir: Path) -> AsyncIterator[Storage]:
+        async with connect(data_dir / DB_NAME) as conn:
+            yield cls(
+                conn=conn,
+                files=FileStore(data_dir / "files"),
+                users=UserRepo(conn),
+                consents=ConsentRepo(conn),
+                voices=VoiceRepo(conn),
+                samples=SampleRepo(conn),
+                jobs=JobRepo(conn),
+                generations=GenerationRepo(conn),
+                audit=AuditRepo(conn),
+            )
+
+    async def delete_sample(self, owner_id: int, sample_id: str) -> bool:
+        sample = await self.samples.get(owner_id, sample_id)
+        if sample is None:
+            return False
+        await self.samples.delete(owner_id, sample_id)
+        self.files.delete(self.files.sample_path(owner_id, sample_id))
+        return True
+
+    async def delete_voice(self, owner_id: int, voice_id: str) -> bool:
+        """Delete a voice, its samples and model files. False if it is not the owner's."""
+        voice = await self.voices.get(owner_id, voice_id)
+        if voice is None:
+            return False
+        samples = await self.samples.list(owner_id, voice_id)
+        await self.voices.delete(owner_id, voice_id)  # sample and job rows cascade
+        for sample in samples:
+            self.files.delete(self.files.sample_path(owner_id, sample.id))
+        self.files.delete(self.files.voice_dir(owner_id, voice_id))
+        await self.audit.log(owner_id, "voice.deleted", voice_id)
+        return True
+
+    async def delete_user(self, user_id: int) -> bool:
+        """Forget a user: every row they own and every file under their folders."""
+        deleted = await self.users.delete(user_id)
+        for folder in self.files.owner_dirs(user_id):
+            self.files.delete(folder)
+        return deleted
+
+    async def purge_expired_voices(self) -> list[str]:
+        gone = []
+        for voice in await self.voices.expired(iso(now())):
+            if await self.delete_voice(voice.owner_id, voice.id):
+                gone.append(voice.id)
+        return gone

@@ -1,0 +1,84 @@
+"""Users and their consent records."""
+
+from __future__ import annotations
+
+import aiosqlite
+
+from storage.ids import iso, now
+from storage.records import Consent, Platform, User
+
+
+class UserRepo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def get_or_create(self, platform: Platform, platform_user_id: str, locale: str = "en") -> User:
+        await self._conn.execute(
+            "INSERT INTO users (platform, platform_user_id, locale, created_at) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (platform, platform_user_id) DO NOTHING",
+            (platform, str(platform_user_id), locale, iso(now())),
+        )
+        await self._conn.commit()
+        user = await self.find(platform, platform_user_id)
+        assert user is not None
+        return user
+
+    async def find(self, platform: Platform, platform_user_id: str) -> User | None:
+        async with self._conn.execute(
+            "SELECT * FROM users WHERE platform = ? AND platform_user_id = ?",
+            (platform, str(platform_user_id)),
+        ) as cur:
+            row = await cur.fetchone()
+        return User(**dict(row)) if row else None
+
+    async def get(self, user_id: int) -> User | None:
+        async with self._conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)) as cur:
+            row = await cur.fetchone()
+        return User(**dict(row)) if row else None
+
+    async def set_locale(self, user_id: int, locale: str) -> None:
+        await self._conn.execute("UPDATE users SET locale = ? WHERE id = ?", (locale, user_id))
+        await self._conn.commit()
+
+    async def delete(self, user_id: int) -> bool:
+        """Remove the user row; every owned row goes with it (ON DELETE CASCADE)."""
+        cur = await self._conn.execute("DELETE FROM users WHERE id = ?", (user_id,))
+        await self._conn.commit()
+        return cur.rowcount > 0
+
+
+class ConsentRepo:
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def accept(self, user_id: int, statement_version: str, statement_hash: str, method: str) -> Consent:
+        cur = await self._conn.execute(
+            "INSERT INTO consents (user_id, statement_version, statement_hash, method, accepted_at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            (user_id, statement_version, statement_hash, method, iso(now())),
+        )
+        await self._conn.commit()
+        consent = await self._get(cur.lastrowid)
+        assert consent is not None
+        return consent
+
+    async def active(self, user_id: int) -> Consent | None:
+        async with self._conn.execute(
+            "SELECT * FROM consents WHERE user_id = ? AND revoked_at IS NULL ORDER BY id DESC LIMIT 1",
+            (user_id,),
+        ) as cur:
+            row = await cur.fetchone()
+        return Consent(**dict(row)) if row else None
+
+    async def revoke(self, user_id: int) -> int:
+        cur = await self._conn.execute(
+            "UPDATE consents SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+            (iso(now()), user_id),
+        )
+        await self._conn.commit()
+        return cur.rowcount
+
+    async def _get(self, consent_id: int | None) -> Consent | None:
+        async with self._conn.execute("SELECT * FROM consents WHERE id = ?", (consent_id,)) as cur:
+            row = await cur.fetchone()
+        return Consent(**dict(row)) if row else None
