@@ -50,6 +50,7 @@ CREATE TABLE samples (
     transcript      TEXT,
     quality         TEXT NOT NULL CHECK (quality IN ('good', 'fair', 'poor')),
     metrics         TEXT NOT NULL,         -- JSON per-sample measurements and feedback
+    embedding       BLOB,                  -- speaker embedding (float32), for consistency checks
     created_at      TEXT NOT NULL,
     UNIQUE (owner_id, voice_id, content_hash)
 );

@@ -1,0 +1,90 @@
+"""``voicebot [--config FILE] [--data-dir DIR] COMMAND …`` — JSON in the contract's field names."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.config import Config, ConfigError, load_config
+
+
+def _emit(payload: dict[str, Any]) -> None:
+    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
+
+
+def _fail(code: str, message: str, **extra: Any) -> int:
+    _emit({"error": {"code": code, "message": message, **extra}})
+    return 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="voicebot", description="Self-hosted voice-cloning bot.")
+    parser.add_argument("--config", type=Path, help="TOML config file (default: $VOICEBOT_CONFIG)")
+    parser.add_argument("--data-dir", type=Path, help="data directory (default: $VOICEBOT_DATA_DIR)")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    analyze = commands.add_parser("analyze", help="analyse voice samples and print audioAnalysis JSON")
+    analyze.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    analyze.add_argument(
+        "--manifest", type=Path, help="JSON shaped like the contract's request (audioSamples, language, …)"
+    )
+    analyze.add_argument("--language", help="declared language (en es fr de it pt ja ko zh)")
+    analyze.add_argument("--voice-type", choices=["instant", "standard", "premium", "professional"])
+    for flag in ("enhance-quality", "remove-noise", "normalize-volume"):
+        analyze.add_argument(f"--{flag}", action=argparse.BooleanOptionalAction, default=None)
+    analyze.add_argument("--speaker-consistency", type=float, metavar="0..1", help="similarity threshold")
+
+    doctor = commands.add_parser("doctor", help="check this machine and the configuration")
+    doctor.add_argument("--json", action="store_true", help="print JSON")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command == "doctor":
+        from bot.doctor import run_doctor
+
+        return run_doctor(args.config, args.data_dir, as_json=args.json)
+    try:
+        config = load_config(args.config, args.data_dir)
+    except ConfigError as exc:
+        return _fail("config_error", str(exc))
+    if args.command == "analyze":
+        return _analyze(args, config)
+    return 2  # pragma: no cover - argparse rejects unknown commands
+
+
+def _analyze(args: argparse.Namespace, config: Config) -> int:
+    from bot.cli_requests import RequestError, analysis_request
+    from engine.errors import AudioError
+
+    try:
+        request = analysis_request(args, config)
+    except RequestError as exc:
+        return _fail("invalid_request", str(exc))
+    from engine.analysis import SampleInput, analyze
+    from engine.ffmpeg import Limits
+    from engine.ingest import Ingestor
+
+    limits = Limits(
+        max_bytes=int(config.audio.max_upload_mb * 1024 * 1024),
+        max_seconds=config.audio.max_duration_s,
+        timeout_s=config.audio.decode_timeout_s,
+    )
+    ingestor = Ingestor(limits)
+    inputs = []
+    for item in request.samples:
+        try:
+            processed = ingestor.from_file(item.path, request.options)
+        except AudioError as exc:
+            return _fail(exc.code, exc.message, file=str(item.path))
+        inputs.append(SampleInput(str(item.path), processed, item.transcript, item.language, item.emotion))
+    _emit(analyze(inputs, request.language, request.voice_type, request.threshold))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""Configuration: ``config.example.toml`` loaded into one validated model per section.
+
+Bot tokens are never read from the file: they come from the environment (names in the
+``[telegram]`` / ``[discord]`` sections) and are held as ``SecretStr`` so they never print.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+CONFIG_ENV = "VOICEBOT_CONFIG"
+DATA_DIR_ENV = "VOICEBOT_DATA_DIR"
+DEFAULT_DATA_DIR = Path("~/.local/share/voicebot")
+
+
+class Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StorageConfig(Section):
+    data_dir: Path = DEFAULT_DATA_DIR
+    audit_retention_days: int = Field(365, ge=1)
+
+
+class AudioConfig(Section):
+    max_upload_mb: float = Field(20, gt=0, le=500)
+    max_duration_s: float = Field(600, gt=0, le=7200)
+    decode_timeout_s: float = Field(60, gt=0, le=600)
+    enhance_quality: bool = True
+    remove_noise: bool = False
+    normalize_volume: bool = True
+    loudness_target_lufs: float = Field(-23.0, ge=-40, le=-10)
+
+
+class AnalysisConfig(Section):
+    speaker_consistency_threshold: float = Field(0.75, ge=0, le=1)
+
+
+class VoicesConfig(Section):
+    retention_days: int = Field(90, ge=1, le=3650)
+    default_language: Literal["en", "es", "fr", "de", "it", "pt", "ja", "ko", "zh"] = "en"
+    default_voice_type: Literal["instant", "standard", "premium", "professional"] = "standard"
+
+
+class EngineConfig(Section):
+    backend: Literal["embedded", "xtts"] = "embedded"
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+
+
+class PlatformConfig(Section):
+    enabled: bool = False
+    token_env: str
+
+    def token(self) -> SecretStr | None:
+        value = os.environ.get(self.token_env)
+        return SecretStr(value) if value else None
+
+
+class TelegramConfig(PlatformConfig):
+    token_env: str = "VOICEBOT_TELEGRAM_TOKEN"
+
+
+class DiscordConfig(PlatformConfig):
+    token_env: str = "VOICEBOT_DISCORD_TOKEN"
+
+
+class LoggingConfig(Section):
+    level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+
+class Config(Section):
+    storage: StorageConfig = StorageConfig()
+    audio: AudioConfig = AudioConfig()
+    analysis: AnalysisConfig = AnalysisConfig()
+    voices: VoicesConfig = VoicesConfig()
+    engine: EngineConfig = EngineConfig()
+    telegram: TelegramConfig = TelegramConfig()
+    discord: DiscordConfig = DiscordConfig()
+    logging: LoggingConfig = LoggingConfig()
+
+    @property
+    def data_dir(self) -> Path:
+        return self.storage.data_dir.expanduser()
+
+    def problems(self) -> list[str]:
+        """Things that will stop a component from starting (for ``voicebot doctor``)."""
+        found = []
+        for name, section in (("telegram", self.telegram), ("discord", self.discord)):
+            if section.enabled and section.token() is None:
+                found.append(f"[{name}] is enabled but ${section.token_env} is not set")
+        return found
+
+
+class ConfigError(Exception):
+    """The configuration file is missing, unreadable or invalid; the message says where."""
+
+
+_SECRET_KEYS = {"token", "bot_token", "api_token", "secret"}
+
+
+def load_config(path: Path | None = None, data_dir: Path | None = None) -> Config:
+    """Read ``path`` (or ``$VOICEBOT_CONFIG``; defaults when neither), then apply the data-dir override."""
+    raw: dict = {}
+    env_path = os.environ.get(CONFIG_ENV)
+    path = path or (Path(env_path) if env_path else None)
+    if path is not None:
+        try:
+            raw = tomllib.loads(path.expanduser().read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"config file {path} not found") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"config file {path} is not valid TOML: {exc}") from None
+    for section, values in raw.items():
+        if isinstance(values, dict) and _SECRET_KEYS & set(values):
+            raise ConfigError(
+                f"[{section}] holds a secret; put tokens in the environment variable named by token_env"
+            )
+    data_dir = data_dir or (Path(os.environ[DATA_DIR_ENV]) if os.environ.get(DATA_DIR_ENV) else None)
+    if data_dir is not None:
+        raw.setdefault("storage", {})["data_dir"] = str(data_dir)
+    try:
+        return Config.model_validate(raw)
+    except ValidationError as exc:
+        lines = [f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()]
+        raise ConfigError("invalid configuration:\n  " + "\n  ".join(lines)) from None

@@ -1,0 +1,132 @@
+"""``voicebot doctor``: what this machine offers and what stands in the way, one line each."""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from bot.config import ConfigError, load_config
+
+MIN_FREE_BYTES = 2 * 1024**3
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    ok: bool
+    detail: str
+
+
+def _python() -> Check:
+    ok = sys.version_info >= (3, 11)
+    return Check(
+        "python", ok, f"{platform.python_version()} ({sys.executable})" + ("" if ok else "; need ≥ 3.11")
+    )
+
+
+def _ffmpeg() -> Check:
+    try:
+        from engine.ffmpeg import ffmpeg_exe
+
+        exe = ffmpeg_exe()
+        version = subprocess.run(
+            [exe, "-hide_banner", "-version"], capture_output=True, timeout=20, check=False
+        )
+        encoders = subprocess.run(
+            [exe, "-hide_banner", "-encoders"], capture_output=True, timeout=20, check=False
+        )
+    except Exception as exc:  # any failure here is the finding
+        return Check("ffmpeg", False, f"not usable: {exc}")
+    first = version.stdout.decode(errors="replace").splitlines()[0] if version.stdout else "unknown version"
+    missing = [
+        c for c in ("libopus", "libmp3lame", "flac") if c not in encoders.stdout.decode(errors="replace")
+    ]
+    detail = f"{first.split(' Copyright')[0]} at {exe}"
+    return Check("ffmpeg", not missing, detail + (f"; missing encoders {missing}" if missing else ""))
+
+
+def _torch() -> Check:
+    try:
+        import torch
+    except Exception as exc:
+        return Check("torch", False, f"cannot import torch: {exc}")
+    if torch.cuda.is_available():
+        props = torch.cuda.get_device_properties(0)
+        device = f"cuda ({props.name}, {props.total_memory / 1024**3:.0f} GiB)"
+    else:
+        device = "cpu (no CUDA GPU found: XTTS will be slow; the embedded engine is fine)"
+    return Check("torch", True, f"{torch.__version__}, device {device}")
+
+
+def _models() -> Check:
+    problems = []
+    for module, relative in (("resemblyzer", "pretrained.pt"), ("silero_vad", "data/silero_vad.jit")):
+        try:
+            spec = __import__(module).__file__
+        except Exception as exc:
+            problems.append(f"{module}: {exc}")
+            continue
+        if not (Path(spec).parent / relative).is_file():
+            problems.append(f"{module}: {relative} missing")
+    return Check(
+        "analysis models", not problems, "; ".join(problems) or "resemblyzer and silero-vad weights present"
+    )
+
+
+def _data_dir(path: Path) -> list[Check]:
+    existing = path
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    free = shutil.disk_usage(existing).free
+    checks = [Check("disk", free >= MIN_FREE_BYTES, f"{free / 1024**3:.1f} GiB free at {existing}")]
+    if path.exists():
+        writable = os.access(path, os.W_OK)
+        checks.append(Check("data directory", writable, f"{path}" + ("" if writable else " is not writable")))
+        db = path / "voicebot.sqlite3"
+        checks.append(
+            Check(
+                "database",
+                True,
+                f"{db} ({db.stat().st_size // 1024} KiB)"
+                if db.exists()
+                else f"{db} will be created on first start",
+            )
+        )
+    else:
+        writable = os.access(existing, os.W_OK)
+        checks.append(
+            Check(
+                "data directory",
+                writable,
+                f"{path} will be created"
+                if writable
+                else f"{path} cannot be created: {existing} is not writable",
+            )
+        )
+    return checks
+
+
+def run_doctor(config_path: Path | None, data_dir: Path | None, as_json: bool = False) -> int:
+    checks = [_python(), _ffmpeg(), _torch(), _models()]
+    try:
+        config = load_config(config_path, data_dir)
+    except ConfigError as exc:
+        checks.append(Check("config", False, str(exc)))
+    else:
+        problems = config.problems()
+        source = str(config_path or os.environ.get("VOICEBOT_CONFIG") or "defaults (no config file)")
+        checks.append(Check("config", not problems, "; ".join(problems) or f"ok: {source}"))
+        checks.extend(_data_dir(config.data_dir))
+    healthy = all(c.ok for c in checks)
+    if as_json:
+        sys.stdout.write(json.dumps({"ok": healthy, "checks": [asdict(c) for c in checks]}, indent=2) + "\n")
+    else:
+        for c in checks:
+            sys.stdout.write(f"{'ok ' if c.ok else 'BAD'}  {c.name:<16} {c.detail}\n")
+    return 0 if healthy else 1

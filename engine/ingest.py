@@ -1,0 +1,103 @@
+"""One upload in, one cleaned sample out: decode (hardened), reject what can't be used, measure, clean.
+
+Nothing here touches storage; a caller stores the result only when this returns without an error.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from engine import cleaning
+from engine.errors import NoSpeechError, SilentAudioError
+from engine.ffmpeg import Limits, Probe, decode_bytes, decode_file
+from engine.measure import Metrics, grade, measure
+from engine.speaker import SpeakerEncoder, to_16k
+from engine.vad import Segment, SileroVad
+
+WORK_RATE = 24000  # rate of cleaned samples kept for training
+SILENCE_DBFS = -60.0
+MIN_SPEECH_S = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class CleaningOptions:
+    """The contract's trainingOptions that shape each sample."""
+
+    enhance_quality: bool = True
+    remove_noise: bool = False
+    normalize_volume: bool = True
+    loudness_target_lufs: float = -23.0
+
+
+@dataclass(slots=True)
+class ProcessedSample:
+    audio: np.ndarray  # cleaned speech, mono float32 at WORK_RATE
+    rate: int
+    duration: float  # seconds in the upload
+    metrics: Metrics  # measured on the upload as sent, before cleaning
+    quality: str
+    probe: Probe
+    content_hash: str
+    embedding: np.ndarray
+    speech: list[Segment] = field(default_factory=list)
+
+    @property
+    def speech_duration(self) -> float:
+        return len(self.audio) / self.rate
+
+
+class Ingestor:
+    """Holds the models the pipeline needs (VAD, speaker encoder), loaded once."""
+
+    def __init__(self, limits: Limits, vad: SileroVad | None = None, encoder: SpeakerEncoder | None = None):
+        self.limits = limits
+        self.vad = vad or SileroVad()
+        self.encoder = encoder or SpeakerEncoder()
+
+    def from_bytes(self, data: bytes, options: CleaningOptions) -> ProcessedSample:
+        decoded = decode_bytes(data, WORK_RATE, self.limits)
+        return self._process(decoded.samples, decoded.probe, hashlib.sha256(data).hexdigest(), options)
+
+    def from_file(self, path: Path, options: CleaningOptions) -> ProcessedSample:
+        decoded = decode_file(path, WORK_RATE, self.limits)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        return self._process(decoded.samples, decoded.probe, digest, options)
+
+    def _process(
+        self, raw: np.ndarray, probe: Probe, digest: str, options: CleaningOptions
+    ) -> ProcessedSample:
+        rate = WORK_RATE
+        peak = float(np.max(np.abs(raw)))
+        if peak <= 10 ** (SILENCE_DBFS / 20):
+            raise SilentAudioError("The recording is silent. Check that the right microphone is selected.")
+        speech = self.vad.speech_segments(to_16k(raw, rate))
+        spoken = sum(seg.duration for seg in speech)
+        if spoken < MIN_SPEECH_S:
+            raise NoSpeechError(
+                "We couldn't hear anyone speaking: it sounds like silence, noise or music."
+                " Please send a recording of your own voice."
+            )
+        metrics = measure(raw, rate, speech)
+        audio = raw
+        if options.enhance_quality:
+            audio = cleaning.enhance(audio, rate)
+        if options.remove_noise:
+            audio = cleaning.reduce_noise(audio, rate, speech)
+        audio = cleaning.trim(audio, rate, speech)
+        if options.normalize_volume:
+            audio = cleaning.normalize(audio, rate, options.loudness_target_lufs)
+        return ProcessedSample(
+            audio=audio,
+            rate=rate,
+            duration=len(raw) / rate,
+            metrics=metrics,
+            quality=grade(metrics),
+            probe=probe,
+            content_hash=digest,
+            embedding=self.encoder.embed(audio, rate),
+            speech=speech,
+        )
