@@ -20,7 +20,9 @@ from engine.vad import Segment, SileroVad
 
 WORK_RATE = 24000  # rate of cleaned samples kept for training
 SILENCE_DBFS = -60.0
-MIN_SPEECH_S = 0.5
+MIN_SPEECH_S = 1.0
+# Music and tones can brush the VAD threshold; real speech sits far above it.
+MIN_CONFIDENCE = 0.85
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,7 +77,7 @@ class Ingestor:
         if peak <= 10 ** (SILENCE_DBFS / 20):
             raise SilentAudioError("The recording is silent. Check that the right microphone is selected.")
         speech = self.vad.speech_segments(to_16k(raw, rate))
-        spoken = sum(seg.duration for seg in speech)
+        spoken = sum(seg.duration for seg in speech if seg.confidence >= MIN_CONFIDENCE)
         if spoken < MIN_SPEECH_S:
             raise NoSpeechError(
                 "We couldn't hear anyone speaking: it sounds like silence, noise or music."

@@ -22,6 +22,7 @@ _WARMUP = 8  # windows of overlap given to each segment to settle its state
 class Segment:
     start: float  # seconds
     end: float
+    confidence: float = 1.0  # mean speech probability inside the span
 
     @property
     def duration(self) -> float:
@@ -99,4 +100,8 @@ def segments_from_probabilities(
             merged[-1][1] = span[1]
         else:
             merged.append(span)
-    return [Segment(a * step, b * step) for a, b in merged if (b - a) * step >= min_speech_s]
+    return [
+        Segment(a * step, b * step, float(np.mean(probs[a:b])))
+        for a, b in merged
+        if (b - a) * step >= min_speech_s
+    ]

@@ -54,7 +54,7 @@ class JobRepo:
 
     async def list(self, owner_id: int) -> list[Job]:
         async with self._conn.execute(
-            "SELECT * FROM jobs WHERE owner_id = ? ORDER BY created_at, id", (owner_id,)
+            "SELECT * FROM jobs WHERE owner_id = ? ORDER BY rowid", (owner_id,)
         ) as cur:
             rows = await cur.fetchall()
         return [Job.from_row(r) for r in rows]

@@ -72,6 +72,7 @@ class Sample:
     transcript: str | None
     quality: Quality
     metrics: dict[str, Any]
+    embedding: bytes | None
     created_at: str
 
     @classmethod

@@ -82,7 +82,7 @@ class VoiceRepo:
 
     async def list(self, owner_id: int) -> list[Voice]:
         async with self._conn.execute(
-            "SELECT * FROM voices WHERE owner_id = ? ORDER BY created_at, name", (owner_id,)
+            "SELECT * FROM voices WHERE owner_id = ? ORDER BY rowid", (owner_id,)
         ) as cur:
             rows = await cur.fetchall()
         return [Voice.from_row(r) for r in rows]
@@ -144,14 +144,15 @@ class SampleRepo:
         language: str | None = None,
         emotion: str | None = None,
         transcript: str | None = None,
+        embedding: bytes | None = None,
         sample_id: str | None = None,
     ) -> Sample | None:
         """Add a sample to the owner's voice; ``None`` if the voice is not theirs or it is a duplicate."""
         sample_id = sample_id or new_id("sample")
         cur = await self._conn.execute(
             "INSERT INTO samples (id, owner_id, voice_id, content_hash, duration, speech_duration, language,"
-            " emotion, transcript, quality, metrics, created_at)"
-            " SELECT ?, ?, id, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM voices WHERE id = ? AND owner_id = ?"
+            " emotion, transcript, quality, metrics, embedding, created_at)"
+            " SELECT ?, ?, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM voices WHERE id = ? AND owner_id = ?"
             " ON CONFLICT (owner_id, voice_id, content_hash) DO NOTHING",
             (
                 sample_id,
@@ -164,6 +165,7 @@ class SampleRepo:
                 transcript,
                 quality,
                 json.dumps(metrics),
+                embedding,
                 iso(now()),
                 voice_id,
                 owner_id,
@@ -191,7 +193,7 @@ class SampleRepo:
 
     async def list(self, owner_id: int, voice_id: str) -> list[Sample]:
         async with self._conn.execute(
-            "SELECT * FROM samples WHERE owner_id = ? AND voice_id = ? ORDER BY created_at, id",
+            "SELECT * FROM samples WHERE owner_id = ? AND voice_id = ? ORDER BY rowid",
             (owner_id, voice_id),
         ) as cur:
             rows = await cur.fetchall()

@@ -1,0 +1,36 @@
+# `make demo` and `make test` work on a fresh machine with only Python 3.11+ and pip:
+# the first run creates .venv and installs everything (ffmpeg comes from the imageio-ffmpeg wheel).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install demo test lint format bench clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v 'is ignored: it is neither' || true
+	$(BIN)/python -c "import torch, TTS, resemblyzer, silero_vad, discord, aiogram, imageio_ffmpeg"
+	touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/voicebot analyze --voice-type instant tests/data/voices/allison_en/*.ogg tests/data/voices/carlo_it/vm-intro.ogg
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+test: lint
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python bench/ingest_bench.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -1,0 +1,80 @@
+"""Test helpers: the bundled real speech, and files of every kind made with the bundled ffmpeg."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+
+from engine.ffmpeg import Limits, decode_file, ffmpeg_exe
+
+VOICES = Path(__file__).parent / "data" / "voices"
+RATE = 24000
+
+
+def clips(speaker: str) -> list[Path]:
+    return sorted((VOICES / speaker).glob("*.ogg"))
+
+
+def load(path: Path, rate: int = RATE) -> np.ndarray:
+    return decode_file(path, rate, Limits()).samples
+
+
+def encode(audio: np.ndarray, path: Path, *args: str, rate: int = RATE) -> Path:
+    """Write mono float audio to ``path`` through ffmpeg (format from the suffix, extra ``args``)."""
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "f32le",
+            "-ar",
+            str(rate),
+            "-ac",
+            "1",
+            "-i",
+            "pipe:0",
+            *args,
+            str(path),
+        ],
+        input=np.asarray(audio, dtype="<f4").tobytes(),
+        check=True,
+        timeout=60,
+    )
+    return path
+
+
+def joined(speaker: str, seconds: float, start: int = 0) -> np.ndarray:
+    """Consecutive clips of one speaker joined with short pauses until ``seconds`` long."""
+    pause = np.zeros(int(0.3 * RATE), dtype=np.float32)
+    parts: list[np.ndarray] = []
+    for path in clips(speaker)[start:] + clips(speaker)[:start]:
+        parts += [load(path), pause]
+        if sum(len(p) for p in parts) >= seconds * RATE:
+            break
+    return np.concatenate(parts)
+
+
+def tones(seconds: float, rate: int = RATE) -> np.ndarray:
+    """Music-like audio: a sequence of harmonic chords with a steady beat, no voice."""
+    t = np.arange(int(seconds * rate)) / rate
+    out = np.zeros_like(t)
+    for i, root in enumerate([220.0, 261.6, 329.6, 392.0] * int(seconds)):
+        start, end = int(i * 0.25 * rate), int((i + 1) * 0.25 * rate)
+        if start >= len(t):
+            break
+        seg = t[start:end]
+        for ratio in (1.0, 1.25, 1.5, 2.0):
+            out[start:end] += np.sin(2 * np.pi * root * ratio * seg) * np.exp(-3 * (seg - seg[0]))
+    return (0.2 * out / np.max(np.abs(out))).astype(np.float32)
+
+
+def snr_mix(speech: np.ndarray, noise_db: float, seed: int = 0) -> np.ndarray:
+    """Speech plus white noise ``noise_db`` below the speech's RMS."""
+    rng = np.random.default_rng(seed)
+    rms = np.sqrt(np.mean(speech**2))
+    noise = rng.standard_normal(len(speech)).astype(np.float32) * rms * 10 ** (-noise_db / 20)
+    return (speech + noise).astype(np.float32)

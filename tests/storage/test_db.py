@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from storage import Storage
+from storage.db import connect, migrations, schema_version
+
+
+async def test_migrations_apply_once_in_wal_mode(tmp_path):
+    async with connect(tmp_path / "db.sqlite3") as conn:
+        assert await schema_version(conn) == len(migrations())
+        async with conn.execute("PRAGMA journal_mode") as cur:
+            assert (await cur.fetchone())[0] == "wal"
+        async with conn.execute("PRAGMA foreign_keys") as cur:
+            assert (await cur.fetchone())[0] == 1
+        async with conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'") as cur:
+            tables = {row[0] for row in await cur.fetchall()}
+    assert {"users", "consents", "voices", "samples", "jobs", "generations", "audit_log"} <= tables
+    # Re-opening applies nothing new and keeps the data.
+    async with connect(tmp_path / "db.sqlite3") as conn:
+        assert await schema_version(conn) == len(migrations())
+
+
+async def test_newer_database_is_refused(tmp_path):
+    path = tmp_path / "db.sqlite3"
+    with sqlite3.connect(path) as raw:
+        raw.execute(f"PRAGMA user_version = {len(migrations()) + 1}")
+    with pytest.raises(RuntimeError, match="newer than this voicebot"):
+        async with connect(path):
+            pass
+
+
+async def test_user_consent_and_audit_records(tmp_path):
+    async with Storage.open(tmp_path) as st:
+        user = await st.users.get_or_create("telegram", "42", "it")
+        assert (await st.users.get_or_create("telegram", "42")).id == user.id
+        assert user.locale == "it"
+        consent = await st.consents.accept(user.id, "v1", "abc123", "button")
+        assert (await st.consents.active(user.id)) == consent
+        assert await st.consents.revoke(user.id) == 1
+        assert await st.consents.active(user.id) is None
+        await st.audit.log(user.id, "consent.revoked", None, version="v1")
+        entries = await st.audit.for_user(user.id)
+        assert [e.action for e in entries] == ["consent.revoked"]
+
+
+async def test_jobs_are_idempotent_per_owner(tmp_path):
+    async with Storage.open(tmp_path) as st:
+        user = await st.users.get_or_create("discord", "7")
+        first = await st.jobs.submit(user.id, "speak", {"text": "hi"}, idempotency_key="msg-1")
+        again = await st.jobs.submit(user.id, "speak", {"text": "hi"}, idempotency_key="msg-1")
+        other = await st.jobs.submit(user.id, "speak", {"text": "hi"}, idempotency_key="msg-2")
+        assert first.id == again.id != other.id
+        assert [j.id for j in await st.jobs.list(user.id)] == [first.id, other.id]
+        await st.generations.record(
+            user.id, None, text_chars=2, duration=1.5, format="mp3", sample_rate=44100
+        )
+        assert await st.generations.seconds_since(user.id, "2000-01-01T00:00:00Z") == 1.5
