@@ -54,12 +54,12 @@ def reduce_noise(audio: np.ndarray, rate: int, speech: Sequence[Segment]) -> np.
     from engine.measure import speech_mask
 
     pauses = audio[~speech_mask(len(audio), rate, speech)]
+    # One chunk up to ~80 s: noisereduce's default 600k-sample chunks redo the padding work (1.5x slower).
+    common = {"sr": rate, "prop_decrease": 0.9, "n_jobs": 1, "chunk_size": 2_000_000}
     if len(pauses) >= rate // 2:
-        out = noisereduce.reduce_noise(
-            y=audio, sr=rate, y_noise=pauses, stationary=True, prop_decrease=0.9, n_jobs=1
-        )
+        out = noisereduce.reduce_noise(y=audio, y_noise=pauses, stationary=True, **common)
     else:
-        out = noisereduce.reduce_noise(y=audio, sr=rate, stationary=False, prop_decrease=0.9, n_jobs=1)
+        out = noisereduce.reduce_noise(y=audio, stationary=False, **common)
     return np.asarray(out, dtype=np.float32)
 
 

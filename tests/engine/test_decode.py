@@ -151,3 +151,12 @@ def test_header_lying_about_length_is_still_capped(tmp_path):
 def test_decoding_is_killed_after_the_timeout(tmp_path, speech):
     data = encode(speech, tmp_path / "clip.flac").read_bytes()
     _refused(data, errors.DecodeTimeoutError, Limits(timeout_s=0.001))
+
+
+def test_ffmpeg_runs_may_not_write_files(tmp_path):
+    from engine.ffmpeg import run_ffmpeg
+
+    target = tmp_path / "out.wav"
+    result = run_ffmpeg(["-f", "lavfi", "-i", "sine=d=2", "-y", str(target)], 30)
+    assert result.returncode != 0
+    assert not target.exists() or target.stat().st_size == 0
