@@ -93,9 +93,9 @@ def run_once(ingestor, notes, options):
     inputs, rejected, rejected_s = [], [], 0.0
     for path in notes:
         try:
-            inputs.append(SampleInput(path.name, ingestor.from_file(path, options)))
+            inputs.append(SampleInput(str(path), ingestor.from_file(path, options)))
         except AudioError as exc:  # e.g. a beep among the prompts: refused, but the work counts
-            rejected.append(f"{path.name}: {exc.code}")
+            rejected.append(f"{path.parent.name}/{path.name}: {exc.code}")
             rejected_s += decode_file(path, 24000, ingestor.limits).duration
     if inputs:
         analyze(inputs, "en", "premium")

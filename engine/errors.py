@@ -50,5 +50,9 @@ class NoSpeechError(AudioError):
     code = "no_speech"
 
 
+class TooShortError(AudioError):
+    code = "too_short"
+
+
 class TierError(AudioError):
     code = "not_enough_audio"

@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from engine import cleaning
-from engine.errors import NoSpeechError, SilentAudioError
+from engine.errors import NoSpeechError, SilentAudioError, TooShortError
 from engine.ffmpeg import Limits, Probe, decode_bytes, decode_file
 from engine.measure import Metrics, grade, measure
 from engine.speaker import SpeakerEncoder, to_16k
@@ -20,6 +20,7 @@ from engine.vad import Segment, SileroVad
 
 WORK_RATE = 24000  # rate of cleaned samples kept for training
 SILENCE_DBFS = -60.0
+NO_SPEECH_S = 0.3
 MIN_SPEECH_S = 1.0
 # Music and tones can brush the VAD threshold; real speech sits far above it.
 MIN_CONFIDENCE = 0.85
@@ -78,10 +79,15 @@ class Ingestor:
             raise SilentAudioError("The recording is silent. Check that the right microphone is selected.")
         speech = self.vad.speech_segments(to_16k(raw, rate))
         spoken = sum(seg.duration for seg in speech if seg.confidence >= MIN_CONFIDENCE)
-        if spoken < MIN_SPEECH_S:
+        if spoken < NO_SPEECH_S:
             raise NoSpeechError(
                 "We couldn't hear anyone speaking: it sounds like silence, noise or music."
                 " Please send a recording of your own voice."
+            )
+        if spoken < MIN_SPEECH_S:
+            raise TooShortError(
+                f"Only {spoken:.1f} s of speech was heard, too little to use. Please send at least"
+                " 3 s of speech (10–30 s per recording works best)."
             )
         metrics = measure(raw, rate, speech)
         audio = raw

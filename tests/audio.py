@@ -58,17 +58,29 @@ def joined(speaker: str, seconds: float, start: int = 0) -> np.ndarray:
     return np.concatenate(parts)
 
 
-def tones(seconds: float, rate: int = RATE) -> np.ndarray:
-    """Music-like audio: a sequence of harmonic chords with a steady beat, no voice."""
+def tones(seconds: float, rate: int = RATE, drums: bool = False) -> np.ndarray:
+    """Music-like audio, no voice: plucked harmonic chords on a beat; with ``drums``, also a bass
+    line, kick and hi-hat."""
     t = np.arange(int(seconds * rate)) / rate
     out = np.zeros_like(t)
+    rng = np.random.default_rng(5)
     for i, root in enumerate([220.0, 261.6, 329.6, 392.0] * int(seconds)):
         start, end = int(i * 0.25 * rate), int((i + 1) * 0.25 * rate)
         if start >= len(t):
             break
-        seg = t[start:end]
+        seg = t[start:end] - t[start]
         for ratio in (1.0, 1.25, 1.5, 2.0):
-            out[start:end] += np.sin(2 * np.pi * root * ratio * seg) * np.exp(-3 * (seg - seg[0]))
+            out[start:end] += np.sin(2 * np.pi * root * ratio * seg) * np.exp(-3 * seg)
+        if drums:
+            out[start:end] += 0.8 * np.sin(2 * np.pi * root / 4 * seg)  # bass
+            if i % 2 == 0:  # kick: falling sine
+                out[start:end] += (
+                    2 * np.sin(2 * np.pi * (60 + 90 * np.exp(-30 * seg)) * seg) * np.exp(-12 * seg)
+                )
+            hat = min(end - start, int(0.03 * rate))
+            out[start : start + hat] += (
+                0.5 * rng.standard_normal(hat) * np.exp(-np.arange(hat) / (0.008 * rate))
+            )
     return (0.2 * out / np.max(np.abs(out))).astype(np.float32)
 
 

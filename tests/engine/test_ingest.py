@@ -28,9 +28,10 @@ def test_noise_without_speech_is_refused(ingestor, tmp_path):
         ingestor.from_bytes(_ogg(noise, tmp_path), RAW)
 
 
-def test_music_without_speech_is_refused(ingestor, tmp_path):
+@pytest.mark.parametrize("drums", [False, True])
+def test_music_without_speech_is_refused(ingestor, tmp_path, drums):
     with pytest.raises(errors.NoSpeechError) as caught:
-        ingestor.from_bytes(_ogg(tones(5), tmp_path), RAW)
+        ingestor.from_bytes(_ogg(tones(8, drums=drums), tmp_path), RAW)
     assert "music" in caught.value.message
 
 
@@ -52,3 +53,11 @@ def test_same_upload_hashes_the_same(ingestor, tmp_path):
     first, second = ingestor.from_bytes(data, RAW), ingestor.from_bytes(data, RAW)
     assert first.content_hash == second.content_hash
     assert np.array_equal(first.audio, second.audio)
+
+
+def test_a_single_word_is_too_short_not_music(ingestor):
+    from tests.audio import VOICES
+
+    with pytest.raises(errors.TooShortError) as caught:
+        ingestor.from_file(VOICES.parent / "short" / "activated.ogg", RAW)  # "Activated." (~0.7 s)
+    assert "s of speech" in caught.value.message
