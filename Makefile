@@ -30,7 +30,10 @@ test: lint
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)
-	$(BIN)/python bench/ingest_bench.py
+	$(BIN)/python bench/ingest_bench.py --minutes 10
+	$(BIN)/python bench/ingest_bench.py --minutes 10 --remove-noise
+	$(BIN)/python bench/ingest_bench.py --minutes 10 --note-seconds 0
+	$(BIN)/python bench/cleaning_bench.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -52,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         config = load_config(args.config, args.data_dir)
     except ConfigError as exc:
         return _fail("config_error", str(exc))
+    logging.basicConfig(level=config.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if args.command == "analyze":
         return _analyze(args, config)
     return 2  # pragma: no cover - argparse rejects unknown commands

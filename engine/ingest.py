@@ -93,9 +93,10 @@ class Ingestor:
         audio = raw
         if options.enhance_quality:
             audio = cleaning.enhance(audio, rate)
-        if options.remove_noise:
-            audio = cleaning.reduce_noise(audio, rate, speech)
+        noise = cleaning.pauses(audio, rate, speech) if options.remove_noise else None
         audio = cleaning.trim(audio, rate, speech)
+        if noise is not None:  # after trimming: less to process, the profile is already taken
+            audio = cleaning.reduce_noise(audio, rate, noise)
         if options.normalize_volume:
             audio = cleaning.normalize(audio, rate, options.loudness_target_lufs)
         return ProcessedSample(

@@ -7,6 +7,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.db import fetch_all, fetch_one
 from storage.ids import iso, new_id, now
 from storage.records import AuditEntry, Generation, Job
 
@@ -36,27 +37,26 @@ class JobRepo:
         )
         await self._conn.commit()
         if idempotency_key is not None:
-            async with self._conn.execute(
-                "SELECT * FROM jobs WHERE owner_id = ? AND idempotency_key = ?", (owner_id, idempotency_key)
-            ) as cur:
-                row = await cur.fetchone()
+            row = await fetch_one(
+                self._conn,
+                "SELECT * FROM jobs WHERE owner_id = ? AND idempotency_key = ?",
+                (owner_id, idempotency_key),
+            )
             return Job.from_row(row)
         job = await self.get(owner_id, job_id)
         assert job is not None
         return job
 
     async def get(self, owner_id: int, job_id: str) -> Job | None:
-        async with self._conn.execute(
-            "SELECT * FROM jobs WHERE id = ? AND owner_id = ?", (job_id, owner_id)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(
+            self._conn, "SELECT * FROM jobs WHERE id = ? AND owner_id = ?", (job_id, owner_id)
+        )
         return Job.from_row(row) if row else None
 
     async def list(self, owner_id: int) -> list[Job]:
-        async with self._conn.execute(
-            "SELECT * FROM jobs WHERE owner_id = ? ORDER BY rowid", (owner_id,)
-        ) as cur:
-            rows = await cur.fetchall()
+        rows = await fetch_all(
+            self._conn, "SELECT * FROM jobs WHERE owner_id = ? ORDER BY rowid", (owner_id,)
+        )
         return [Job.from_row(r) for r in rows]
 
 
@@ -106,11 +106,11 @@ class GenerationRepo:
 
     async def seconds_since(self, owner_id: int, since: str) -> float:
         """Generated audio seconds for the owner since an ISO time (for quotas)."""
-        async with self._conn.execute(
+        row = await fetch_one(
+            self._conn,
             "SELECT COALESCE(SUM(duration), 0) FROM generations WHERE owner_id = ? AND created_at >= ?",
             (owner_id, since),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return float(row[0])
 
 
@@ -126,10 +126,9 @@ class AuditRepo:
         await self._conn.commit()
 
     async def for_user(self, user_id: int) -> list[AuditEntry]:
-        async with self._conn.execute(
-            "SELECT * FROM audit_log WHERE user_id = ? ORDER BY id", (user_id,)
-        ) as cur:
-            rows = await cur.fetchall()
+        rows = await fetch_all(
+            self._conn, "SELECT * FROM audit_log WHERE user_id = ? ORDER BY id", (user_id,)
+        )
         return [AuditEntry(**dict(r)) for r in rows]
 
     async def purge_before(self, before: str) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import aiosqlite
 
+from storage.db import fetch_one
 from storage.ids import iso, now
 from storage.records import Consent, Platform, User
 
@@ -24,16 +25,15 @@ class UserRepo:
         return user
 
     async def find(self, platform: Platform, platform_user_id: str) -> User | None:
-        async with self._conn.execute(
+        row = await fetch_one(
+            self._conn,
             "SELECT * FROM users WHERE platform = ? AND platform_user_id = ?",
             (platform, str(platform_user_id)),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return User(**dict(row)) if row else None
 
     async def get(self, user_id: int) -> User | None:
-        async with self._conn.execute("SELECT * FROM users WHERE id = ?", (user_id,)) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(self._conn, "SELECT * FROM users WHERE id = ?", (user_id,))
         return User(**dict(row)) if row else None
 
     async def set_locale(self, user_id: int, locale: str) -> None:
@@ -63,11 +63,11 @@ class ConsentRepo:
         return consent
 
     async def active(self, user_id: int) -> Consent | None:
-        async with self._conn.execute(
+        row = await fetch_one(
+            self._conn,
             "SELECT * FROM consents WHERE user_id = ? AND revoked_at IS NULL ORDER BY id DESC LIMIT 1",
             (user_id,),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return Consent(**dict(row)) if row else None
 
     async def revoke(self, user_id: int) -> int:
@@ -79,6 +79,5 @@ class ConsentRepo:
         return cur.rowcount
 
     async def _get(self, consent_id: int | None) -> Consent | None:
-        async with self._conn.execute("SELECT * FROM consents WHERE id = ?", (consent_id,)) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(self._conn, "SELECT * FROM consents WHERE id = ?", (consent_id,))
         return Consent(**dict(row)) if row else None

@@ -9,6 +9,7 @@ from typing import Any
 
 import aiosqlite
 
+from storage.db import fetch_all, fetch_one
 from storage.ids import iso, new_id, now
 from storage.records import Sample, Voice
 
@@ -60,10 +61,9 @@ class VoiceRepo:
         return voice
 
     async def get(self, owner_id: int, voice_id: str) -> Voice | None:
-        async with self._conn.execute(
-            "SELECT * FROM voices WHERE id = ? AND owner_id = ?", (voice_id, owner_id)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(
+            self._conn, "SELECT * FROM voices WHERE id = ? AND owner_id = ?", (voice_id, owner_id)
+        )
         return Voice.from_row(row) if row else None
 
     async def get_usable(self, owner_id: int, voice_id: str) -> Voice | None:
@@ -74,17 +74,15 @@ class VoiceRepo:
         return voice
 
     async def by_name(self, owner_id: int, name: str) -> Voice | None:
-        async with self._conn.execute(
-            "SELECT * FROM voices WHERE owner_id = ? AND name = ?", (owner_id, name)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(
+            self._conn, "SELECT * FROM voices WHERE owner_id = ? AND name = ?", (owner_id, name)
+        )
         return Voice.from_row(row) if row else None
 
     async def list(self, owner_id: int) -> list[Voice]:
-        async with self._conn.execute(
-            "SELECT * FROM voices WHERE owner_id = ? ORDER BY rowid", (owner_id,)
-        ) as cur:
-            rows = await cur.fetchall()
+        rows = await fetch_all(
+            self._conn, "SELECT * FROM voices WHERE owner_id = ? ORDER BY rowid", (owner_id,)
+        )
         return [Voice.from_row(r) for r in rows]
 
     async def update(self, owner_id: int, voice_id: str, **fields: Any) -> bool:
@@ -120,10 +118,7 @@ class VoiceRepo:
 
     async def expired(self, at: str | None = None) -> list[Voice]:
         """Voices past their retention date, for the purge (owner taken from each row)."""
-        async with self._conn.execute(
-            "SELECT * FROM voices WHERE expires_at <= ?", (at or iso(now()),)
-        ) as cur:
-            rows = await cur.fetchall()
+        rows = await fetch_all(self._conn, "SELECT * FROM voices WHERE expires_at <= ?", (at or iso(now()),))
         return [Voice.from_row(r) for r in rows]
 
 
@@ -177,26 +172,25 @@ class SampleRepo:
         return await self.get(owner_id, sample_id)
 
     async def find_by_hash(self, owner_id: int, voice_id: str, content_hash: str) -> Sample | None:
-        async with self._conn.execute(
+        row = await fetch_one(
+            self._conn,
             "SELECT * FROM samples WHERE owner_id = ? AND voice_id = ? AND content_hash = ?",
             (owner_id, voice_id, content_hash),
-        ) as cur:
-            row = await cur.fetchone()
+        )
         return Sample.from_row(row) if row else None
 
     async def get(self, owner_id: int, sample_id: str) -> Sample | None:
-        async with self._conn.execute(
-            "SELECT * FROM samples WHERE id = ? AND owner_id = ?", (sample_id, owner_id)
-        ) as cur:
-            row = await cur.fetchone()
+        row = await fetch_one(
+            self._conn, "SELECT * FROM samples WHERE id = ? AND owner_id = ?", (sample_id, owner_id)
+        )
         return Sample.from_row(row) if row else None
 
     async def list(self, owner_id: int, voice_id: str) -> list[Sample]:
-        async with self._conn.execute(
+        rows = await fetch_all(
+            self._conn,
             "SELECT * FROM samples WHERE owner_id = ? AND voice_id = ? ORDER BY rowid",
             (owner_id, voice_id),
-        ) as cur:
-            rows = await cur.fetchall()
+        )
         return [Sample.from_row(r) for r in rows]
 
     async def delete(self, owner_id: int, sample_id: str) -> bool:

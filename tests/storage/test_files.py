@@ -77,9 +77,8 @@ async def test_deleting_a_user_removes_everything_they_own(tmp_path):
 async def test_expired_voices_are_purged(tmp_path):
     async with Storage.open(tmp_path) as st:
         user = await st.users.get_or_create("cli", "me")
-        old = await st.voices.create(user.id, "old", ["en"], "instant", "embedded", retention_days=1)
+        old = await st.voices.create(user.id, "old", ["en"], "instant", "embedded", retention_days=0)
         fresh = await st.voices.create(user.id, "fresh", ["en"], "instant", "embedded", retention_days=90)
-        await st.conn.execute("UPDATE voices SET expires_at = '2000-01-01T00:00:00Z' WHERE id = ?", (old.id,))
-        await st.conn.commit()
+        assert await st.voices.get_usable(user.id, old.id) is None  # expired: no longer usable
         assert await st.purge_expired_voices() == [old.id]
         assert [v.id for v in await st.voices.list(user.id)] == [fresh.id]
