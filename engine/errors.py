@@ -56,3 +56,9 @@ class TooShortError(AudioError):
 
 class TierError(AudioError):
     code = "not_enough_audio"
+
+
+class InvalidRequestError(AudioError):
+    """A speech request the user can fix: empty or too long text, an option out of range."""
+
+    code = "invalid_request"
