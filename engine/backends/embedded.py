@@ -1,0 +1,129 @@
+"""The embedded engine: espeak-ng speech re-synthesised toward the speaker with WORLD.
+
+Runs anywhere with no download and no GPU. "Training" learns the speaker's profile
+(``world.Profile``) and, per language, the espeak voice variant whose rendering sounds closest to
+the speaker (by resemblyzer embedding) together with that variant's own profile.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import signal
+
+from engine import text as text_rules
+from engine.backends.base import AudioChunk, ProgressFn, TrainingSample
+from engine.backends.world import Profile, Prosody, convert
+from engine.espeak import RATE, espeak
+from engine.render import SpeechOptions
+
+VARIANTS = ("", "+f1", "+f2", "+f3", "+f4", "+f5", "+m1", "+m2", "+m3", "+m4", "+m5", "+m6", "+m7")
+# A few sentences per language with varied sounds: what each variant is judged and profiled on.
+REFERENCE = {
+    "en": "The weather is lovely today, so we will walk to the park. Please call me back when you can.",
+    "es": "Hoy hace muy buen tiempo, así que iremos al parque. Por favor, llámame cuando puedas.",
+    "fr": "Il fait très beau aujourd'hui, nous irons au parc. Rappelle-moi quand tu peux, s'il te plaît.",
+    "de": "Heute ist das Wetter schön, also gehen wir in den Park. Ruf mich bitte zurück, wenn du kannst.",
+    "it": "Oggi il tempo è bellissimo, quindi andremo al parco. Per favore, richiamami quando puoi.",
+    "pt": "Hoje o tempo está ótimo, então vamos ao parque. Por favor, liga-me quando puderes.",
+    "ja": "今日はとても良い天気なので、公園に行きましょう。時間があるときに電話してください。",
+    "ko": "오늘은 날씨가 아주 좋아서 공원에 갈 거예요. 시간 될 때 전화해 주세요.",
+    "zh": "今天天气很好，所以我们去公园散步。有空的时候请给我回电话。",
+}
+# Emotion as prosody on top of the speaker's own: F0 shift and range, speaking rate, level.
+EMOTION = {
+    "neutral": (Prosody(), 1.0),
+    "happy": (Prosody(semitones=2.0, range_scale=1.3, gain_db=1.5), 1.08),
+    "sad": (Prosody(semitones=-2.0, range_scale=0.6, gain_db=-3.0), 0.85),
+    "angry": (Prosody(semitones=1.0, range_scale=1.4, gain_db=4.0), 1.12),
+    "excited": (Prosody(semitones=3.0, range_scale=1.6, gain_db=3.0), 1.15),
+    "calm": (Prosody(semitones=-1.0, range_scale=0.75, gain_db=-2.0), 0.92),
+}
+WORDS_PER_MINUTE = 165
+
+
+def _to_rate(audio: np.ndarray, rate: int) -> np.ndarray:
+    if rate == RATE:
+        return audio.astype(np.float32)
+    g = np.gcd(rate, RATE)
+    return signal.resample_poly(audio, RATE // g, rate // g).astype(np.float32)
+
+
+@dataclass
+class EmbeddedVoice:
+    target: Profile
+    variants: dict[str, str]  # language -> espeak variant
+    sources: dict[str, Profile] = field(default_factory=dict)  # language -> that variant's profile
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.variants)
+
+
+class EmbeddedBackend:
+    name = "embedded"
+
+    def __init__(self, encoder=None) -> None:
+        self._encoder = encoder  # SpeakerEncoder; only preparation needs it
+
+    def _render_base(self, language: str, variant: str, wpm: int = WORDS_PER_MINUTE) -> np.ndarray:
+        return espeak().synth(REFERENCE[language], language, voice_variant=variant, words_per_minute=wpm)
+
+    def prepare(
+        self,
+        samples: Sequence[TrainingSample],
+        voice_type: str,
+        progress: ProgressFn,
+        languages: Sequence[str] = ("en",),
+    ) -> dict[str, bytes]:
+        if self._encoder is None:
+            from engine.speaker import SpeakerEncoder
+
+            self._encoder = SpeakerEncoder()
+        progress("analysing samples", 5.0)
+        clips = [_to_rate(s.audio, s.rate) for s in samples]
+        target = Profile.from_audio(clips, RATE)
+        reference = self._encoder.embed(np.concatenate(clips), RATE)
+        files = {"target.npz": target.to_bytes()}
+        chosen = {}
+        for i, language in enumerate(languages):
+            progress(f"matching the voice ({language})", 20.0 + 70.0 * i / len(languages))
+            renders = {v: self._render_base(language, v) for v in VARIANTS}
+            scores = {v: float(self._encoder.embed(a, RATE) @ reference) for v, a in renders.items()}
+            best = max(scores, key=scores.get)
+            chosen[language] = best
+            files[f"source-{language}.npz"] = Profile.from_audio([renders[best]], RATE).to_bytes()
+        files["voice.json"] = json.dumps(
+            {"engine": self.name, "voiceType": voice_type, "variants": chosen}
+        ).encode()
+        progress("done", 100.0)
+        return files
+
+    def load(self, files: Mapping[str, bytes]) -> EmbeddedVoice:
+        meta = json.loads(files["voice.json"])
+        sources = {lang: Profile.from_bytes(files[f"source-{lang}.npz"]) for lang in meta["variants"]}
+        return EmbeddedVoice(Profile.from_bytes(files["target.npz"]), dict(meta["variants"]), sources)
+
+    def _source(self, voice: EmbeddedVoice, language: str) -> tuple[str, Profile]:
+        if language not in voice.sources:
+            # A language the samples did not cover: a variant by pitch, profiled once and kept.
+            variant = "+f3" if np.exp(voice.target.f0_mean) > 165 else "+m3"
+            voice.variants[language] = variant
+            voice.sources[language] = Profile.from_audio([self._render_base(language, variant)], RATE)
+        return voice.variants[language], voice.sources[language]
+
+    def synthesize(
+        self, voice: EmbeddedVoice, text: str, language: str, options: SpeechOptions
+    ) -> Iterator[AudioChunk]:
+        """Lazily, one chunk per sentence; speed and pitch are left to ``render``."""
+        chunks = text_rules.prepare(text, language)
+        variant, source = self._source(voice, language)
+        prosody, rate_scale = EMOTION[options.emotion]
+        for index, chunk in enumerate(chunks):
+            base = espeak().synth(
+                chunk, language, voice_variant=variant, words_per_minute=int(WORDS_PER_MINUTE * rate_scale)
+            )
+            yield AudioChunk(index, chunk, convert(base, RATE, source, voice.target, prosody), RATE)

@@ -1,0 +1,124 @@
+"""Speaker adaptation with the WORLD vocoder (pyworld): F0 statistics and spectral-envelope selection.
+
+A profile holds the speaker's log-F0 mean/std, the mean/std of the 40-dim coded spectral envelope of
+voiced frames, and a pool of those envelopes. Converting a base rendering maps its log-F0 onto the
+speaker's, then replaces each voiced frame's envelope by the mean of its nearest pool frames, found
+after both sides are normalised by their own mean/std (so the match is phonetic, not timbral).
+Figures: docs/embedded-engine-notes.md.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+FRAME_MS = 10.0
+DIMS = 40
+MATCH_DIMS = 20
+NEIGHBOURS = 4
+MAX_POOL = 12000  # frames kept per profile (~2 min of voiced speech)
+
+
+def analyse(audio: np.ndarray, rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    import pyworld
+
+    x = audio.astype(np.float64)
+    f0, t = pyworld.dio(x, rate, f0_floor=60.0, f0_ceil=600.0, frame_period=FRAME_MS)
+    f0 = pyworld.stonemask(x, f0, t, rate)
+    return f0, pyworld.cheaptrick(x, f0, t, rate), pyworld.d4c(x, f0, t, rate)
+
+
+def _code(envelope: np.ndarray, rate: int) -> np.ndarray:
+    import pyworld
+
+    return pyworld.code_spectral_envelope(envelope, rate, DIMS)
+
+
+@dataclass(frozen=True)
+class Profile:
+    f0_mean: float  # of log F0 over voiced frames
+    f0_std: float
+    env_mean: np.ndarray
+    env_std: np.ndarray
+    pool: np.ndarray  # (frames, DIMS) coded envelopes of voiced frames
+
+    @classmethod
+    def from_audio(cls, clips: Sequence[np.ndarray], rate: int, seed: int = 0) -> Profile:
+        log_f0, coded = [], []
+        for clip in clips:
+            f0, envelope, _ = analyse(clip, rate)
+            voiced = f0 > 0
+            log_f0.append(np.log(f0[voiced]))
+            coded.append(_code(envelope, rate)[voiced])
+        f0s, envs = np.concatenate(log_f0), np.concatenate(coded)
+        if len(envs) < 20:
+            raise ValueError("too little voiced speech to learn from")
+        if len(envs) > MAX_POOL:
+            envs_pool = envs[np.random.default_rng(seed).choice(len(envs), MAX_POOL, replace=False)]
+        else:
+            envs_pool = envs
+        return cls(
+            float(f0s.mean()),
+            float(f0s.std()),
+            envs.mean(0),
+            envs.std(0) + 1e-6,
+            envs_pool.astype(np.float32),
+        )
+
+    def to_bytes(self) -> bytes:
+        buffer = io.BytesIO()
+        np.savez_compressed(
+            buffer,
+            f0=np.array([self.f0_mean, self.f0_std]),
+            env_mean=self.env_mean,
+            env_std=self.env_std,
+            pool=self.pool,
+        )
+        return buffer.getvalue()
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Profile:
+        with np.load(io.BytesIO(data)) as z:
+            return cls(float(z["f0"][0]), float(z["f0"][1]), z["env_mean"], z["env_std"], z["pool"])
+
+
+@dataclass(frozen=True)
+class Prosody:
+    """Changes on top of the speaker's own prosody (emotion)."""
+
+    semitones: float = 0.0
+    range_scale: float = 1.0
+    gain_db: float = 0.0
+
+
+def convert(
+    base: np.ndarray, rate: int, source: Profile, target: Profile, prosody: Prosody = Prosody()
+) -> np.ndarray:
+    """Re-synthesise ``base`` (rendered by the voice ``source`` describes) with the target speaker."""
+    import pyworld
+
+    f0, envelope, aperiodicity = analyse(base, rate)
+    voiced = f0 > 0
+    new_f0 = np.zeros_like(f0)
+    z = (np.log(f0[voiced]) - source.f0_mean) / source.f0_std
+    new_f0[voiced] = np.exp(
+        z * target.f0_std * prosody.range_scale + target.f0_mean + prosody.semitones * np.log(2) / 12
+    )
+
+    coded = _code(envelope, rate)
+    mapped = (coded - source.env_mean) / source.env_std * target.env_std + target.env_mean
+    if voiced.any():
+        query = ((coded[voiced] - source.env_mean) / source.env_std)[:, :MATCH_DIMS]
+        pool = ((target.pool - target.env_mean) / target.env_std)[:, :MATCH_DIMS]
+        dist = (query**2).sum(1)[:, None] - 2 * query @ pool.T + (pool**2).sum(1)[None, :]
+        nearest = np.argpartition(dist, NEIGHBOURS, axis=1)[:, :NEIGHBOURS]
+        mapped[voiced] = target.pool[nearest].mean(axis=1)
+    size = pyworld.get_cheaptrick_fft_size(rate)
+    new_envelope = pyworld.decode_spectral_envelope(
+        np.ascontiguousarray(mapped, dtype=np.float64), rate, size
+    )
+    out = pyworld.synthesize(new_f0, new_envelope, aperiodicity, rate, FRAME_MS)
+    return (out * 10 ** (prosody.gain_db / 20)).astype(np.float32)
