@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Config, ConfigError, load_config
+from engine.tiers import VOICE_TYPES
 
 
 def _emit(payload: dict[str, Any]) -> None:
@@ -33,7 +34,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--manifest", type=Path, help="JSON shaped like the contract's request (audioSamples, language, …)"
     )
     analyze.add_argument("--language", help="declared language (en es fr de it pt ja ko zh)")
-    analyze.add_argument("--voice-type", choices=["instant", "standard", "premium", "professional"])
+    analyze.add_argument("--voice-type", choices=VOICE_TYPES)
     for flag in ("enhance-quality", "remove-noise", "normalize-volume"):
         analyze.add_argument(f"--{flag}", action=argparse.BooleanOptionalAction, default=None)
     analyze.add_argument("--speaker-consistency", type=float, metavar="0..1", help="similarity threshold")

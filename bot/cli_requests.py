@@ -8,9 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Config
-from engine.analysis import EMOTIONS
 from engine.ingest import CleaningOptions
 from engine.language import LANGUAGES
+from engine.render import EMOTIONS
+from engine.tiers import VOICE_TYPES
 
 
 class RequestError(Exception):
@@ -79,8 +80,8 @@ def analysis_request(args: argparse.Namespace, config: Config) -> AnalysisReques
     if language not in LANGUAGES:
         raise RequestError(f"language must be one of {' '.join(LANGUAGES)}")
     voice_type = args.voice_type or data.get("voiceType")
-    if voice_type is not None and voice_type not in ("instant", "standard", "premium", "professional"):
-        raise RequestError("voiceType must be instant, standard, premium or professional")
+    if voice_type is not None and voice_type not in VOICE_TYPES:
+        raise RequestError(f"voiceType must be one of {', '.join(VOICE_TYPES)}")
     given = data.get("trainingOptions") or {}
     if not isinstance(given, dict):
         raise RequestError("trainingOptions must be an object")

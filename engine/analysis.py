@@ -22,7 +22,6 @@ from engine.measure import BANDWIDTH_FAIR_HZ, BANDWIDTH_GOOD_HZ, CLIP_FAIR, SNR_
 from engine.speaker import leave_one_out
 from engine.tiers import check_tier
 
-EMOTIONS = ("neutral", "happy", "sad", "angry", "excited", "calm")
 MIN_SAMPLE_SPEECH_S = 3.0
 DEFAULT_CONSISTENCY_THRESHOLD = 0.75
 _SCORE = {"good": 2, "fair": 1, "poor": 0}

@@ -13,11 +13,16 @@ PARTIAL_FRAMES = 160  # 1.6 s of 10 ms mel frames, resemblyzer's partial utteran
 MAX_PARTIALS = 12  # ~19 s of speech is plenty for one embedding; beyond it costs time, not accuracy
 
 
-def to_16k(audio: np.ndarray, rate: int) -> np.ndarray:
-    if rate == EMBED_RATE:
+def resample(audio: np.ndarray, rate: int, to_rate: int) -> np.ndarray:
+    """Polyphase resampling (exact ratio), float32 out."""
+    if rate == to_rate:
         return audio.astype(np.float32)
-    g = np.gcd(rate, EMBED_RATE)
-    return signal.resample_poly(audio, EMBED_RATE // g, rate // g).astype(np.float32)
+    g = np.gcd(rate, to_rate)
+    return signal.resample_poly(audio, to_rate // g, rate // g).astype(np.float32)
+
+
+def to_16k(audio: np.ndarray, rate: int) -> np.ndarray:
+    return resample(audio, rate, EMBED_RATE)
 
 
 class SpeakerEncoder:

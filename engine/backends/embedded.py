@@ -12,13 +12,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import signal
 
 from engine import text as text_rules
 from engine.backends.base import AudioChunk, ProgressFn, TrainingSample
 from engine.backends.world import Profile, Prosody, convert
 from engine.espeak import RATE, espeak
 from engine.render import SpeechOptions
+from engine.speaker import resample
 
 VARIANTS = ("", "+f1", "+f2", "+f3", "+f4", "+f5", "+m1", "+m2", "+m3", "+m4", "+m5", "+m6", "+m7")
 # A few sentences per language with varied sounds: what each variant is judged and profiled on.
@@ -43,13 +43,6 @@ EMOTION = {
     "calm": (Prosody(semitones=-1.0, range_scale=0.75, gain_db=-2.0), 0.92),
 }
 WORDS_PER_MINUTE = 165
-
-
-def _to_rate(audio: np.ndarray, rate: int) -> np.ndarray:
-    if rate == RATE:
-        return audio.astype(np.float32)
-    g = np.gcd(rate, RATE)
-    return signal.resample_poly(audio, RATE // g, rate // g).astype(np.float32)
 
 
 @dataclass
@@ -84,7 +77,7 @@ class EmbeddedBackend:
 
             self._encoder = SpeakerEncoder()
         progress("analysing samples", 5.0)
-        clips = [_to_rate(s.audio, s.rate) for s in samples]
+        clips = [resample(s.audio, s.rate, RATE) for s in samples]
         target = Profile.from_audio(clips, RATE)
         reference = self._encoder.embed(np.concatenate(clips), RATE)
         files = {"target.npz": target.to_bytes()}
