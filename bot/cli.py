@@ -55,8 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         return _fail("config_error", str(exc))
     logging.basicConfig(level=config.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if args.command == "analyze":
-        return _analyze(args, config)
+    try:
+        if args.command == "analyze":
+            return _analyze(args, config)
+    except OSError as exc:  # unreadable file, full disk …: say what, not how
+        return _fail("io_error", f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+    except Exception:
+        logging.getLogger("voicebot").exception("unexpected failure")
+        return _fail("internal_error", "Something went wrong on our side; the details are in the log.")
     return 2  # pragma: no cover - argparse rejects unknown commands
 
 

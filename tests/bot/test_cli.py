@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from tests.audio import RATE, clips, encode, joined
 
@@ -83,6 +84,32 @@ def test_bad_input_exits_nonzero_with_an_error_object(tmp_path):
         error = json.loads(result.stdout)["error"]
         assert error["code"] == code and error["message"], error
         assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("failure", "code"),
+    [
+        (PermissionError(13, "Permission denied", "n.ogg"), "io_error"),
+        (RuntimeError("boom"), "internal_error"),
+    ],
+)
+def test_unexpected_failures_become_error_objects(tmp_path, monkeypatch, capsys, failure, code):
+    from bot import cli
+    from engine import ingest
+
+    note = encode(joined("allison_en", 3), tmp_path / "n.ogg", "-c:a", "libopus")
+
+    class Broken:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def from_file(self, *args, **kwargs):
+            raise failure
+
+    monkeypatch.setattr(ingest, "Ingestor", Broken)
+    assert cli.main(["--data-dir", str(tmp_path), "analyze", str(note)]) == 2
+    error = json.loads(capsys.readouterr().out)["error"]
+    assert error["code"] == code and "boom" not in error["message"]
 
 
 def test_invalid_options_are_explained(tmp_path):
