@@ -22,13 +22,18 @@ NEIGHBOURS = 4
 MAX_POOL = 12000  # frames kept per profile (~2 min of voiced speech)
 
 
-def analyse(audio: np.ndarray, rate: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def analyse(
+    audio: np.ndarray, rate: int, aperiodicity: bool = True
+) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """F0 (dio at 1/4 rate + stonemask: same contour as full rate here, 8x faster), envelope, and
+    (when asked; it is the slowest step) aperiodicity."""
     import pyworld
 
     x = audio.astype(np.float64)
-    f0, t = pyworld.dio(x, rate, f0_floor=60.0, f0_ceil=600.0, frame_period=FRAME_MS)
+    f0, t = pyworld.dio(x, rate, f0_floor=60.0, f0_ceil=600.0, frame_period=FRAME_MS, speed=4)
     f0 = pyworld.stonemask(x, f0, t, rate)
-    return f0, pyworld.cheaptrick(x, f0, t, rate), pyworld.d4c(x, f0, t, rate)
+    ap = pyworld.d4c(x, f0, t, rate) if aperiodicity else None
+    return f0, pyworld.cheaptrick(x, f0, t, rate), ap
 
 
 def _code(envelope: np.ndarray, rate: int) -> np.ndarray:
@@ -44,15 +49,19 @@ class Profile:
     env_mean: np.ndarray
     env_std: np.ndarray
     pool: np.ndarray  # (frames, DIMS) coded envelopes of voiced frames
+    ap_voiced: np.ndarray  # mean coded aperiodicity of voiced frames
 
     @classmethod
     def from_audio(cls, clips: Sequence[np.ndarray], rate: int, seed: int = 0) -> Profile:
-        log_f0, coded = [], []
+        import pyworld
+
+        log_f0, coded, aps = [], [], []
         for clip in clips:
-            f0, envelope, _ = analyse(clip, rate)
+            f0, envelope, ap = analyse(clip, rate)
             voiced = f0 > 0
             log_f0.append(np.log(f0[voiced]))
             coded.append(_code(envelope, rate)[voiced])
+            aps.append(pyworld.code_aperiodicity(ap, rate)[voiced])
         f0s, envs = np.concatenate(log_f0), np.concatenate(coded)
         if len(envs) < 20:
             raise ValueError("too little voiced speech to learn from")
@@ -66,6 +75,7 @@ class Profile:
             envs.mean(0),
             envs.std(0) + 1e-6,
             envs_pool.astype(np.float32),
+            np.concatenate(aps).mean(0),
         )
 
     def to_bytes(self) -> bytes:
@@ -76,13 +86,16 @@ class Profile:
             env_mean=self.env_mean,
             env_std=self.env_std,
             pool=self.pool,
+            ap_voiced=self.ap_voiced,
         )
         return buffer.getvalue()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Profile:
         with np.load(io.BytesIO(data)) as z:
-            return cls(float(z["f0"][0]), float(z["f0"][1]), z["env_mean"], z["env_std"], z["pool"])
+            return cls(
+                float(z["f0"][0]), float(z["f0"][1]), z["env_mean"], z["env_std"], z["pool"], z["ap_voiced"]
+            )
 
 
 @dataclass(frozen=True)
@@ -100,7 +113,7 @@ def convert(
     """Re-synthesise ``base`` (rendered by the voice ``source`` describes) with the target speaker."""
     import pyworld
 
-    f0, envelope, aperiodicity = analyse(base, rate)
+    f0, envelope, _ = analyse(base, rate, aperiodicity=False)
     voiced = f0 > 0
     new_f0 = np.zeros_like(f0)
     z = (np.log(f0[voiced]) - source.f0_mean) / source.f0_std
@@ -120,5 +133,10 @@ def convert(
     new_envelope = pyworld.decode_spectral_envelope(
         np.ascontiguousarray(mapped, dtype=np.float64), rate, size
     )
+    # Aperiodicity: the speaker's average breathiness in voiced frames, pure noise in unvoiced ones
+    # (measuring the base's own with d4c would cost as much as everything else together).
+    coded_ap = np.where(voiced[:, None], target.ap_voiced[None, :], 0.0)
+    aperiodicity = pyworld.decode_aperiodicity(np.ascontiguousarray(coded_ap), rate, size)
+    aperiodicity[~voiced] = 1.0
     out = pyworld.synthesize(new_f0, new_envelope, aperiodicity, rate, FRAME_MS)
     return (out * 10 ** (prosody.gain_db / 20)).astype(np.float32)
