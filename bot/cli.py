@@ -13,13 +13,26 @@ from bot.config import Config, ConfigError, load_config
 from engine.tiers import VOICE_TYPES
 
 
-def _emit(payload: dict[str, Any]) -> None:
+def emit(payload: dict[str, Any]) -> None:
     sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
 
 
-def _fail(code: str, message: str, **extra: Any) -> int:
-    _emit({"error": {"code": code, "message": message, **extra}})
+def fail(code: str, message: str, **extra: Any) -> int:
+    emit({"error": {"code": code, "message": message, **extra}})
     return 2
+
+
+def add_sample_options(parser: argparse.ArgumentParser) -> None:
+    """Samples and trainingOptions, shared by ``analyze`` and ``voice create``."""
+    parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    parser.add_argument(
+        "--manifest", type=Path, help="JSON shaped like the contract's request (audioSamples, language, …)"
+    )
+    parser.add_argument("--language", help="declared language (en es fr de it pt ja ko zh)")
+    parser.add_argument("--voice-type", "--type", dest="voice_type", choices=VOICE_TYPES)
+    for flag in ("enhance-quality", "remove-noise", "normalize-volume"):
+        parser.add_argument(f"--{flag}", action=argparse.BooleanOptionalAction, default=None)
+    parser.add_argument("--speaker-consistency", type=float, metavar="0..1", help="similarity threshold")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -29,15 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     analyze = commands.add_parser("analyze", help="analyse voice samples and print audioAnalysis JSON")
-    analyze.add_argument("files", nargs="*", type=Path, metavar="FILE")
-    analyze.add_argument(
-        "--manifest", type=Path, help="JSON shaped like the contract's request (audioSamples, language, …)"
-    )
-    analyze.add_argument("--language", help="declared language (en es fr de it pt ja ko zh)")
-    analyze.add_argument("--voice-type", choices=VOICE_TYPES)
-    for flag in ("enhance-quality", "remove-noise", "normalize-volume"):
-        analyze.add_argument(f"--{flag}", action=argparse.BooleanOptionalAction, default=None)
-    analyze.add_argument("--speaker-consistency", type=float, metavar="0..1", help="similarity threshold")
+    add_sample_options(analyze)
+
+    from bot.cli_voices import add_commands
+
+    add_commands(commands)
 
     doctor = commands.add_parser("doctor", help="check this machine and the configuration")
     doctor.add_argument("--json", action="store_true", help="print JSON")
@@ -53,17 +62,19 @@ def main(argv: list[str] | None = None) -> int:
     try:
         config = load_config(args.config, args.data_dir)
     except ConfigError as exc:
-        return _fail("config_error", str(exc))
+        return fail("config_error", str(exc))
     logging.basicConfig(level=config.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     try:
         if args.command == "analyze":
             return _analyze(args, config)
+        from bot.cli_voices import run_command
+
+        return run_command(args, config)
     except OSError as exc:  # unreadable file, full disk …: say what, not how
-        return _fail("io_error", f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
+        return fail("io_error", f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
     except Exception:
         logging.getLogger("voicebot").exception("unexpected failure")
-        return _fail("internal_error", "Something went wrong on our side; the details are in the log.")
-    return 2  # pragma: no cover - argparse rejects unknown commands
+        return fail("internal_error", "Something went wrong on our side; the details are in the log.")
 
 
 def _analyze(args: argparse.Namespace, config: Config) -> int:
@@ -73,25 +84,20 @@ def _analyze(args: argparse.Namespace, config: Config) -> int:
     try:
         request = analysis_request(args, config)
     except RequestError as exc:
-        return _fail("invalid_request", str(exc))
+        return fail("invalid_request", str(exc))
+    from bot.app import limits
     from engine.analysis import SampleInput, analyze
-    from engine.ffmpeg import Limits
     from engine.ingest import Ingestor
 
-    limits = Limits(
-        max_bytes=int(config.audio.max_upload_mb * 1024 * 1024),
-        max_seconds=config.audio.max_duration_s,
-        timeout_s=config.audio.decode_timeout_s,
-    )
-    ingestor = Ingestor(limits)
+    ingestor = Ingestor(limits(config))
     inputs = []
     for item in request.samples:
         try:
             processed = ingestor.from_file(item.path, request.options)
         except AudioError as exc:
-            return _fail(exc.code, exc.message, file=str(item.path))
+            return fail(exc.code, exc.message, file=str(item.path))
         inputs.append(SampleInput(str(item.path), processed, item.transcript, item.language, item.emotion))
-    _emit(analyze(inputs, request.language, request.voice_type, request.threshold))
+    emit(analyze(inputs, request.language, request.voice_type, request.threshold))
     return 0
 
 

@@ -51,6 +51,13 @@ async def add_sample(
         raise SampleRejectedError("That voice doesn't exist or isn't yours.")
     # Heavy work stays off the event loop (the engine worker will own it in a later step).
     processed = await asyncio.to_thread(ingestor.from_bytes, data, options)
+    return await store_sample(storage, owner_id, voice_id, processed, meta)
+
+
+async def store_sample(
+    storage: Storage, owner_id: int, voice_id: str, processed: ProcessedSample, meta: SampleMeta
+) -> Sample:
+    """Keep an ingested sample (FLAC file + row); a duplicate upload returns the sample already kept."""
     existing = await storage.samples.find_by_hash(owner_id, voice_id, processed.content_hash)
     if existing is not None:
         return existing

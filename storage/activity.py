@@ -104,6 +104,12 @@ class GenerationRepo:
         await self._conn.commit()
         return gen
 
+    async def for_voice(self, owner_id: int, voice_id: str) -> list[Generation]:
+        rows = await fetch_all(
+            self._conn, "SELECT * FROM generations WHERE owner_id = ? AND voice_id = ?", (owner_id, voice_id)
+        )
+        return [Generation(**dict(r)) for r in rows]
+
     async def seconds_since(self, owner_id: int, since: str) -> float:
         """Generated audio seconds for the owner since an ISO time (for quotas)."""
         row = await fetch_one(

@@ -64,9 +64,12 @@ class Storage:
         if voice is None:
             return False
         samples = await self.samples.list(owner_id, voice_id)
-        await self.voices.delete(owner_id, voice_id)  # sample and job rows cascade
+        outputs = await self.generations.for_voice(owner_id, voice_id)
+        await self.voices.delete(owner_id, voice_id)  # sample and job rows cascade; receipts lose the voice
         for sample in samples:
             self.files.delete(self.files.sample_path(owner_id, sample.id))
+        for generation in outputs:  # speech made with the voice is derived from it: it goes too
+            self.files.delete(self.files.output_path(owner_id, generation.id, generation.format))
         self.files.delete(self.files.voice_dir(owner_id, voice_id))
         await self.audit.log(owner_id, "voice.deleted", voice_id)
         return True

@@ -1,0 +1,44 @@
+"""Composition root: config in, the handlers' context out, every lifetime owned by one ``async with``."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.config import Config
+from engine.backends.embedded import EmbeddedBackend
+from engine.ffmpeg import Limits
+from engine.ingest import CleaningOptions, Ingestor
+from handlers.context import Context
+from storage import Storage
+
+
+def limits(config: Config) -> Limits:
+    return Limits(
+        max_bytes=int(config.audio.max_upload_mb * 1024 * 1024),
+        max_seconds=config.audio.max_duration_s,
+        timeout_s=config.audio.decode_timeout_s,
+    )
+
+
+def cleaning(config: Config) -> CleaningOptions:
+    return CleaningOptions(
+        enhance_quality=config.audio.enhance_quality,
+        remove_noise=config.audio.remove_noise,
+        normalize_volume=config.audio.normalize_volume,
+        loudness_target_lufs=config.audio.loudness_target_lufs,
+    )
+
+
+@asynccontextmanager
+async def open_context(config: Config) -> AsyncIterator[Context]:
+    async with Storage.open(config.data_dir) as storage:
+        ingestor = Ingestor(limits(config))
+        yield Context(
+            storage=storage,
+            ingestor=ingestor,
+            backend=EmbeddedBackend(ingestor.encoder),
+            cleaning=cleaning(config),
+            consistency_threshold=config.analysis.speaker_consistency_threshold,
+            retention_days=config.voices.retention_days,
+        )

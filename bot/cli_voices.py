@@ -1,0 +1,129 @@
+"""``voicebot voice create|status|list|delete`` and ``voicebot speak``: the handlers, from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from bot.config import Config
+from engine.render import EMOTIONS, FORMATS, SAMPLE_RATES
+
+
+def add_commands(commands: Any) -> None:
+    from bot.cli import add_sample_options
+
+    voice = commands.add_parser("voice", help="create, inspect and delete voices")
+    actions = voice.add_subparsers(dest="action", required=True, metavar="ACTION")
+    create = actions.add_parser("create", help="build a voice from samples (needs --consent)")
+    create.add_argument("--name", required=True, help="voiceName, unique among your voices")
+    create.add_argument("--consent", help="the consent statement the speaker accepted, word for word")
+    add_sample_options(create)
+    for action in ("status", "delete"):
+        actions.add_parser(action, help=f"{action} one of your voices").add_argument("voice_id")
+    actions.add_parser("list", help="list your voices")
+
+    speak = commands.add_parser("speak", help="say TEXT with a voice and write an audio file")
+    speak.add_argument("voice_id")
+    speak.add_argument("text")
+    speak.add_argument("--speed", type=float, default=1.0)
+    speak.add_argument("--pitch", type=float, default=0.0, help="semitones, -12..+12")
+    speak.add_argument("--emotion", default="neutral", choices=EMOTIONS)
+    speak.add_argument("--format", dest="output_format", default="mp3", choices=FORMATS)
+    speak.add_argument("--sample-rate", type=int, default=44100, choices=SAMPLE_RATES)
+    speak.add_argument("--language", help="language to speak (default: the voice's first)")
+    speak.add_argument("-o", "--output", type=Path, help="also copy the audio here")
+
+
+class _Bar:
+    """A progress bar on stderr when it is a terminal; silent when piped."""
+
+    def __init__(self) -> None:
+        self.live = sys.stderr.isatty()
+
+    def __call__(self, step: str, percent: float) -> None:
+        if self.live:
+            filled = int(percent / 5)
+            sys.stderr.write(f"\r[{'#' * filled}{' ' * (20 - filled)}] {percent:5.1f}% {step:<28}")
+            sys.stderr.flush()
+            if percent >= 100:
+                sys.stderr.write("\n")
+
+
+def run_command(args: argparse.Namespace, config: Config) -> int:
+    return asyncio.run(_run(args, config))
+
+
+async def _run(args: argparse.Namespace, config: Config) -> int:
+    from bot.app import open_context
+    from bot.cli import emit, fail
+    from bot.cli_requests import RequestError
+    from engine.errors import AudioError
+    from handlers.errors import Refusal
+
+    args.default_voice_type = config.voices.default_voice_type
+    try:
+        request = _request(args, config)
+    except RequestError as exc:
+        return fail("invalid_request", str(exc))
+    except AudioError as exc:
+        return fail(exc.code, exc.message)
+    async with open_context(config) as ctx:
+        user = await ctx.storage.users.get_or_create("cli", getpass.getuser())
+        try:
+            result = await _dispatch(args, ctx, user.id, request)
+        except (Refusal, AudioError) as exc:
+            return fail(exc.code, exc.message)
+    emit(result)
+    return 0
+
+
+def _request(args: argparse.Namespace, config: Config) -> Any:
+    """Validate the arguments before any model is loaded."""
+    if args.command == "voice" and args.action == "create":
+        from bot.cli_requests import analysis_request
+
+        return analysis_request(args, config)
+    if args.command == "speak":
+        from engine.render import SpeechOptions
+
+        return SpeechOptions(args.speed, args.pitch, args.emotion, args.output_format, args.sample_rate)
+    return None
+
+
+async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: Any) -> dict[str, Any]:
+    from handlers import speech, voices
+    from handlers.samples import SampleMeta
+
+    if args.command == "speak":
+        result = await speech.speak(ctx, owner_id, args.voice_id, args.text, request, args.language)
+        if args.output:
+            shutil.copyfile(result["path"], args.output)
+            result["output"] = str(args.output)
+        return result
+    if args.action == "create":
+        uploads = [
+            voices.Upload(
+                ref.path.name, ref.path.read_bytes(), SampleMeta(ref.transcript, ref.language, ref.emotion)
+            )
+            for ref in request.samples
+        ]
+        return await voices.create_voice(
+            ctx,
+            owner_id,
+            name=args.name,
+            language=request.language,
+            voice_type=request.voice_type or args.default_voice_type,
+            uploads=uploads,
+            consent_statement=args.consent,
+            progress=_Bar(),
+        )
+    if args.action == "status":
+        return await voices.voice_status(ctx, owner_id, args.voice_id)
+    if args.action == "delete":
+        return await voices.delete_voice(ctx, owner_id, args.voice_id)
+    return await voices.list_voices(ctx, owner_id)

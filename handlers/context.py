@@ -1,0 +1,32 @@
+"""What the use cases need, built once by the composition root and passed in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.backends.embedded import EmbeddedBackend
+from engine.ingest import CleaningOptions, Ingestor
+from storage import Storage
+
+
+@dataclass
+class Context:
+    storage: Storage
+    ingestor: Ingestor
+    backend: EmbeddedBackend
+    cleaning: CleaningOptions
+    consistency_threshold: float = 0.75
+    retention_days: int = 90
+    _voices: dict[str, Any] = field(default_factory=dict)  # loaded voices, by id
+
+    async def load_voice(self, owner_id: int, voice_id: str) -> Any:
+        """The prepared voice, read from storage once per process."""
+        if voice_id not in self._voices:
+            folder = self.storage.files.voice_dir(owner_id, voice_id)
+            files = {p.name: self.storage.files.read(p) for p in folder.iterdir() if p.is_file()}
+            self._voices[voice_id] = self.backend.load(files)
+        return self._voices[voice_id]
+
+    def forget_voice(self, voice_id: str) -> None:
+        self._voices.pop(voice_id, None)

@@ -1,0 +1,108 @@
+"""Clone and speak from the terminal: the real console script, real samples, real files."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from engine.ffmpeg import Limits, decode_file
+from tests.audio import clips
+from tests.bot.test_cli import run
+
+
+def _json(result) -> dict:
+    assert result.stdout, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_create_speak_list_delete(tmp_path):
+    data = tmp_path / "data"
+    files = [str(p) for p in clips("allison_en")]
+    created = _json(
+        run(
+            "--data-dir",
+            str(data),
+            "voice",
+            "create",
+            "--name",
+            "Allison",
+            "--type",
+            "instant",
+            "--consent",
+            "I am the speaker and I agree.",
+            *files,
+        )
+    )
+    assert created["status"] == "completed" and created["voiceId"].startswith("voice_")
+    assert set(created["audioAnalysis"]) == {
+        "totalDuration",
+        "audioQuality",
+        "speakerConsistency",
+        "languageDetected",
+    }
+    assert created["trainingProgress"]["percentComplete"] == 100.0
+    voice_id = created["voiceId"]
+
+    out = tmp_path / "hello.flac"
+    spoken = _json(
+        run(
+            "--data-dir",
+            str(data),
+            "speak",
+            voice_id,
+            "Hello, this is my voice. I have 3 cats.",
+            "--format",
+            "flac",
+            "--sample-rate",
+            "22050",
+            "--emotion",
+            "happy",
+            "-o",
+            str(out),
+        )
+    )
+    assert spoken["format"] == "flac" and spoken["sampleRate"] == 22050 and spoken["voiceId"] == voice_id
+    decoded = decode_file(out, 22050, Limits())
+    assert decoded.probe.codec == "flac" and decoded.probe.source_rate == 22050
+    assert abs(decoded.duration - spoken["duration"]) < 0.3 and spoken["duration"] > 1.5
+
+    listed = _json(run("--data-dir", str(data), "voice", "list"))["voices"]
+    assert [(v["voiceId"], v["status"], v["audioQuality"]) for v in listed] == [
+        (voice_id, "completed", "good")
+    ]
+    assert _json(run("--data-dir", str(data), "voice", "status", voice_id))["status"] == "completed"
+
+    assert _json(run("--data-dir", str(data), "voice", "delete", voice_id))["deleted"] is True
+    assert not Path(spoken["path"]).exists()  # speech made with the voice goes with it
+    assert not any((data / "files" / "samples").rglob("*.flac"))
+    assert not any((data / "files" / "voices").rglob("*.*"))
+    gone = _json(run("--data-dir", str(data), "speak", voice_id, "Hello again."))
+    assert gone["error"]["code"] == "not_found"
+
+
+def test_refusals_leave_nothing(tmp_path):
+    data = tmp_path / "data"
+    files = [str(p) for p in clips("allison_en")[:3]]  # ~10 s: too little for standard
+    no_consent = run("--data-dir", str(data), "voice", "create", "--name", "x", "--type", "instant", *files)
+    assert no_consent.returncode == 2 and _json(no_consent)["error"]["code"] == "consent_required"
+    too_little = run(
+        "--data-dir",
+        str(data),
+        "voice",
+        "create",
+        "--name",
+        "x",
+        "--type",
+        "standard",
+        "--consent",
+        "I agree.",
+        *files,
+    )
+    error = _json(too_little)["error"]
+    assert (
+        error["code"] == "not_enough_audio" and "standard needs at least 60 s of speech" in error["message"]
+    )
+    assert _json(run("--data-dir", str(data), "voice", "list")) == {"voices": []}
+    assert not (data / "files" / "samples").exists() or not any((data / "files" / "samples").rglob("*"))
+    bad = run("--data-dir", str(data), "speak", "voice_x", "hi", "--speed", "3")
+    assert _json(bad)["error"]["code"] == "invalid_request" and "speed must be from 0.5 to 2.0" in bad.stdout
