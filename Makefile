@@ -1,4 +1,5 @@
-# `make demo` and `make test` work on a fresh machine with only Python 3.11+ and pip:
+# `make demo` (clone a voice from bundled clips and speak with it, offline) and `make test` work on a
+# fresh machine with only Python 3.11+ and pip:
 # the first run creates .venv and installs everything (ffmpeg comes from the imageio-ffmpeg wheel).
 PYTHON ?= python3
 VENV ?= .venv
@@ -16,7 +17,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: $(STAMP)
-	$(BIN)/voicebot analyze --voice-type instant tests/data/voices/allison_en/*.ogg tests/data/voices/carlo_it/vm-intro.ogg
+	$(BIN)/python -m bot.demo
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
