@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,8 +25,12 @@ class Context:
         """The prepared voice, read from storage once per process."""
         if voice_id not in self._voices:
             folder = self.storage.files.voice_dir(owner_id, voice_id)
-            files = {p.name: self.storage.files.read(p) for p in folder.iterdir() if p.is_file()}
-            self._voices[voice_id] = self.backend.load(files)
+
+            def read() -> Any:
+                files = {p.name: self.storage.files.read(p) for p in folder.iterdir() if p.is_file()}
+                return self.backend.load(files)
+
+            self._voices[voice_id] = await asyncio.to_thread(read)
         return self._voices[voice_id]
 
     def forget_voice(self, voice_id: str) -> None:
