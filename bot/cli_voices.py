@@ -30,13 +30,23 @@ def add_commands(commands: Any) -> None:
     speak = commands.add_parser("speak", help="say TEXT with a voice and write an audio file")
     speak.add_argument("voice_id")
     speak.add_argument("text")
-    speak.add_argument("--speed", type=float, default=1.0)
-    speak.add_argument("--pitch", type=float, default=0.0, help="semitones, -12..+12")
-    speak.add_argument("--emotion", default="neutral", choices=EMOTIONS)
-    speak.add_argument("--format", dest="output_format", default="mp3", choices=FORMATS)
-    speak.add_argument("--sample-rate", type=int, default=44100, choices=SAMPLE_RATES)
-    speak.add_argument("--language", help="language to speak (default: the voice's first)")
+    _speech_options(speak)
     speak.add_argument("-o", "--output", type=Path, help="also copy the audio here")
+
+    batch = commands.add_parser("batch", help="say each line of TEXTS_FILE: one file per line plus a zip")
+    batch.add_argument("voice_id")
+    batch.add_argument("texts_file", type=Path)
+    batch.add_argument("-o", "--output", type=Path, required=True, help="folder for the files and batch.zip")
+    _speech_options(batch)
+
+
+def _speech_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--speed", type=float, default=1.0)
+    parser.add_argument("--pitch", type=float, default=0.0, help="semitones, -12..+12")
+    parser.add_argument("--emotion", default="neutral", choices=EMOTIONS)
+    parser.add_argument("--format", dest="output_format", default="mp3", choices=FORMATS)
+    parser.add_argument("--sample-rate", type=int, default=44100, choices=SAMPLE_RATES)
+    parser.add_argument("--language", help="language to speak (default: the voice's first)")
 
 
 class _Bar:
@@ -88,11 +98,20 @@ def _request(args: argparse.Namespace, config: Config) -> Any:
         from bot.cli_requests import analysis_request
 
         return analysis_request(args, config)
-    if args.command == "speak":
+    if args.command in ("speak", "batch"):
         from engine.render import SpeechOptions
 
         return SpeechOptions(args.speed, args.pitch, args.emotion, args.output_format, args.sample_rate)
     return None
+
+
+def _save_batch(result: dict[str, Any], folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for item in result["items"]:
+        shutil.copyfile(item["path"], folder / item["filename"])
+        item["output"] = str(folder / item["filename"])
+    (folder / "batch.zip").write_bytes(result.pop("zipData"))
+    result["zip"] = str(folder / "batch.zip")
 
 
 async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: Any) -> dict[str, Any]:
@@ -104,6 +123,11 @@ async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: 
         if args.output:
             shutil.copyfile(result["path"], args.output)
             result["output"] = str(args.output)
+        return result
+    if args.command == "batch":
+        lines = (await asyncio.to_thread(args.texts_file.read_text, encoding="utf-8")).splitlines()
+        result = await speech.batch(ctx, owner_id, args.voice_id, lines, request, args.language)
+        await asyncio.to_thread(_save_batch, result, args.output)
         return result
     if args.action == "create":
         uploads = [

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import io
+import zipfile
 from typing import Any
 
 import numpy as np
@@ -52,4 +54,48 @@ async def speak(
         "sampleRate": options.sample_rate,
         "emotion": options.emotion,
         "generatedAt": receipt.created_at,
+    }
+
+
+MAX_BATCH = 100
+
+
+async def batch(
+    ctx: Context,
+    owner_id: int,
+    voice_id: str,
+    texts: list[str],
+    options: SpeechOptions,
+    language: str | None = None,
+) -> dict[str, Any]:
+    """Many texts for one voice: one file each (named by position, never by user input) and a zip.
+
+    Runs the texts one after another here; the job queue (next issue) will run them as one job."""
+    texts = [t for t in (t.strip() for t in texts) if t]
+    if not texts:
+        raise Refusal("invalid_request", "the batch has no text")
+    if len(texts) > MAX_BATCH:
+        raise Refusal(
+            "invalid_request", f"a batch holds at most {MAX_BATCH} texts; this one has {len(texts)}"
+        )
+    items = []
+    for index, text in enumerate(texts, 1):
+        result = await speak(ctx, owner_id, voice_id, text, options, language)
+        items.append(result | {"filename": f"speech_{index:03d}.{options.output_format}"})
+
+    def pack() -> bytes:
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+            for item in items:
+                archive.write(item["path"], item["filename"])
+        return buffer.getvalue()
+
+    # The zip is handed to the caller (a file for the CLI, a document in chat), not kept: the items are.
+    return {
+        "voiceId": voice_id,
+        "format": options.output_format,
+        "sampleRate": options.sample_rate,
+        "count": len(items),
+        "items": items,
+        "zipData": await asyncio.to_thread(pack),
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import zipfile
 from pathlib import Path
 
 from engine.ffmpeg import Limits, decode_file
@@ -65,6 +66,32 @@ def test_create_speak_list_delete(tmp_path):
     decoded = decode_file(out, 22050, Limits())
     assert decoded.probe.codec == "flac" and decoded.probe.source_rate == 22050
     assert abs(decoded.duration - spoken["duration"]) < 0.3 and spoken["duration"] > 1.5
+
+    texts = tmp_path / "lines.txt"
+    texts.write_text("First line to say.\n\nSecond line, a bit longer than the first.\n", encoding="utf-8")
+    batch = _json(
+        run(
+            "--data-dir",
+            str(data),
+            "batch",
+            voice_id,
+            str(texts),
+            "-o",
+            str(tmp_path / "out"),
+            "--format",
+            "wav",
+            "--sample-rate",
+            "44100",
+        )
+    )
+    assert batch["count"] == 2 and [i["filename"] for i in batch["items"]] == [
+        "speech_001.wav",
+        "speech_002.wav",
+    ]
+    with zipfile.ZipFile(batch["zip"]) as archive:
+        assert archive.namelist() == ["speech_001.wav", "speech_002.wav"]
+    second = decode_file(Path(batch["items"][1]["output"]), 44100, Limits())
+    assert second.probe.codec == "pcm_s16le" and second.probe.source_rate == 44100
 
     listed = _json(run("--data-dir", str(data), "voice", "list"))["voices"]
     assert [(v["voiceId"], v["status"], v["audioQuality"]) for v in listed] == [
