@@ -1,0 +1,59 @@
+"""Voice use cases through the composition root: multilingual voices, all-or-nothing creation."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.app import open_context
+from bot.config import load_config
+from engine.render import SpeechOptions
+from handlers import speech, voices
+from handlers.samples import SampleMeta
+from tests.audio import clips
+
+
+def _uploads(speaker: str, language: str, count: int) -> list[voices.Upload]:
+    return [
+        voices.Upload(p.name, p.read_bytes(), SampleMeta(language=language)) for p in clips(speaker)[:count]
+    ]
+
+
+async def test_samples_in_two_languages_give_one_voice_that_speaks_both(tmp_path):
+    async with open_context(load_config(data_dir=tmp_path)) as ctx:
+        user = await ctx.storage.users.get_or_create("cli", "u")
+        created = await voices.create_voice(
+            ctx,
+            user.id,
+            name="both",
+            language="en",
+            voice_type="instant",
+            uploads=_uploads("allison_en", "en", 4) + _uploads("carlo_it", "it", 4),
+            consent_statement="We both agree.",
+        )
+        assert created["languages"] == ["en", "it"]
+        for language, text in (("en", "Good morning to you."), ("it", "Buongiorno a tutti.")):
+            result = await speech.speak(ctx, user.id, created["voiceId"], text, SpeechOptions(), language)
+            assert result["duration"] > 0.5
+
+
+async def test_a_failure_while_preparing_leaves_nothing(tmp_path, monkeypatch):
+    async with open_context(load_config(data_dir=tmp_path)) as ctx:
+        user = await ctx.storage.users.get_or_create("cli", "u")
+
+        def broken(*args, **kwargs):
+            raise RuntimeError("out of memory")
+
+        monkeypatch.setattr(ctx.backend, "prepare", broken)
+        with pytest.raises(RuntimeError):
+            await voices.create_voice(
+                ctx,
+                user.id,
+                name="v",
+                language="en",
+                voice_type="instant",
+                uploads=_uploads("allison_en", "en", 8),
+                consent_statement="ok",
+            )
+        assert await ctx.storage.voices.list(user.id) == []
+        assert not [p for p in (tmp_path / "files").rglob("*") if p.is_file()]
+        assert await ctx.storage.voices.by_name(user.id, "v") is None  # the name is free again
