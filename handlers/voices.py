@@ -112,7 +112,7 @@ async def create_voice(
         owner_id, CONSENT_VERSION, hashlib.sha256(consent_statement.strip().encode()).hexdigest(), "cli"
     )
     languages = sorted(
-        {language, *(u.meta.language for u in uploads if u.meta.language)}, key=lambda x: x != language
+        {language, *(u.meta.language for u in uploads if u.meta.language)}, key=lambda x: (x != language, x)
     )
     try:
         voice = await ctx.storage.voices.create(
