@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -45,6 +45,7 @@ EMOTION = {
 # espeak's default is 165; a slower base came out closer to both test speakers (similarity at 120 /
 # 140 / 165 / 190 wpm in docs/benchmarks.md). Matching each speaker's own pace is still to do.
 WORDS_PER_MINUTE = 140
+MIN_EMOTION_S = 3.0  # tagged speech needed before an emotion is learnt rather than preset
 
 
 @dataclass
@@ -52,6 +53,7 @@ class EmbeddedVoice:
     target: Profile
     variants: dict[str, str]  # language -> espeak variant
     sources: dict[str, Profile] = field(default_factory=dict)  # language -> that variant's profile
+    emotions: dict[str, Profile] = field(default_factory=dict)  # learnt from emotion-tagged samples
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -82,7 +84,17 @@ class EmbeddedBackend:
         clips = [resample(s.audio, s.rate, RATE) for s in samples]
         target = Profile.from_audio(clips, RATE)
         reference = self._encoder.embed(np.concatenate(clips), RATE)
-        files = {"target.npz": target.to_bytes()}
+        files = {}
+        for emotion in sorted({s.emotion for s in samples if s.emotion and s.emotion != "neutral"}):
+            tagged = [c for c, s in zip(clips, samples, strict=True) if s.emotion == emotion]
+            if sum(len(c) for c in tagged) >= MIN_EMOTION_S * RATE:
+                files[f"emotion-{emotion}.npz"] = Profile.from_audio(tagged, RATE).to_bytes()
+        plain = [c for c, s in zip(clips, samples, strict=True) if s.emotion in (None, "neutral")]
+        if files and sum(len(c) for c in plain) >= MIN_EMOTION_S * RATE:
+            # The everyday pitch comes from the untagged samples; the timbre from all of them.
+            neutral = Profile.from_audio(plain, RATE)
+            target = replace(target, f0_mean=neutral.f0_mean, f0_std=neutral.f0_std)
+        files["target.npz"] = target.to_bytes()
         chosen = {}
         for i, language in enumerate(languages):
             progress(f"matching the voice ({language})", 20.0 + 70.0 * i / len(languages))
@@ -100,7 +112,14 @@ class EmbeddedBackend:
     def load(self, files: Mapping[str, bytes]) -> EmbeddedVoice:
         meta = json.loads(files["voice.json"])
         sources = {lang: Profile.from_bytes(files[f"source-{lang}.npz"]) for lang in meta["variants"]}
-        return EmbeddedVoice(Profile.from_bytes(files["target.npz"]), dict(meta["variants"]), sources)
+        emotions = {
+            name[len("emotion-") : -len(".npz")]: Profile.from_bytes(data)
+            for name, data in files.items()
+            if name.startswith("emotion-")
+        }
+        return EmbeddedVoice(
+            Profile.from_bytes(files["target.npz"]), dict(meta["variants"]), sources, emotions
+        )
 
     def _source(self, voice: EmbeddedVoice, language: str) -> tuple[str, Profile]:
         if language not in voice.sources:
@@ -117,8 +136,14 @@ class EmbeddedBackend:
         chunks = text_rules.prepare(text, language)
         variant, source = self._source(voice, language)
         prosody, rate_scale = EMOTION[options.emotion]
+        target = voice.target
+        learnt = voice.emotions.get(options.emotion)
+        if learnt is not None:
+            # The speaker's own pitch for this emotion replaces the preset shift; level and pace stay.
+            target = replace(target, f0_mean=learnt.f0_mean, f0_std=learnt.f0_std)
+            prosody = replace(prosody, semitones=0.0, range_scale=1.0)
         for index, chunk in enumerate(chunks):
             base = espeak().synth(
                 chunk, language, voice_variant=variant, words_per_minute=int(WORDS_PER_MINUTE * rate_scale)
             )
-            yield AudioChunk(index, chunk, convert(base, RATE, source, voice.target, prosody), RATE)
+            yield AudioChunk(index, chunk, convert(base, RATE, source, target, prosody), RATE)

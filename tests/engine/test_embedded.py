@@ -77,3 +77,30 @@ def test_emotion_changes_prosody(prepared):
     assert happy[0] > neutral[0] * 1.05 and sad[0] < neutral[0] / 1.05  # pitch level
     assert happy[1] > sad[1]  # pitch range
     assert sad[2] > happy[2]  # rate: sad is slower
+
+
+def test_emotion_tagged_samples_set_that_emotions_pitch(encoder):
+    """Samples tagged "happy" (here: the same speaker 5 semitones up) teach the voice its happy
+    pitch, which replaces the preset +2 semitones."""
+    from engine.render import adjust
+
+    neutral = [TrainingSample(joined("allison_en", 6, start=i * 3), RATE, "en") for i in range(3)]
+    happy = [
+        TrainingSample(adjust(joined("allison_en", 6, start=9 + i * 3), RATE, pitch=5), RATE, "en", "happy")
+        for i in range(2)
+    ]
+    backend = EmbeddedBackend(encoder)
+    files = backend.prepare(neutral + happy, "instant", lambda s, p: None, languages=["en"])
+    assert "emotion-happy.npz" in files
+    voice = backend.load(files)
+    sentence = "We are going to the seaside tomorrow morning."
+
+    def median_f0(emotion: str) -> float:
+        audio = np.concatenate(
+            [c.audio for c in backend.synthesize(voice, sentence, "en", SpeechOptions(emotion=emotion))]
+        )
+        f0, _, _ = world.analyse(audio, 22050)
+        return float(np.median(f0[f0 > 0]))
+
+    ratio = median_f0("happy") / median_f0("neutral")
+    assert ratio == pytest.approx(2 ** (5 / 12), rel=0.08)  # learnt, not the preset 2 ** (2 / 12)
