@@ -144,6 +144,8 @@ async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: 
             voice_type=request.voice_type or args.default_voice_type,
             uploads=uploads,
             consent_statement=args.consent,
+            cleaning=request.options,
+            consistency_threshold=request.threshold,
             progress=_Bar(),
         )
     if args.action == "status":

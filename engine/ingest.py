@@ -6,7 +6,7 @@ Nothing here touches storage; a caller stores the result only when this returns 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +16,7 @@ from engine.errors import NoSpeechError, SilentAudioError, TooShortError
 from engine.ffmpeg import Limits, Probe, decode_bytes, decode_file
 from engine.measure import Metrics, grade, measure
 from engine.speaker import SpeakerEncoder, to_16k
-from engine.vad import Segment, SileroVad
+from engine.vad import SileroVad
 
 WORK_RATE = 24000  # rate of cleaned samples kept for training
 SILENCE_DBFS = -60.0
@@ -46,7 +46,6 @@ class ProcessedSample:
     probe: Probe
     content_hash: str
     embedding: np.ndarray
-    speech: list[Segment] = field(default_factory=list)
 
     @property
     def speech_duration(self) -> float:
@@ -108,5 +107,4 @@ class Ingestor:
             probe=probe,
             content_hash=digest,
             embedding=self.encoder.embed(audio, rate),
-            speech=speech,
         )

@@ -14,6 +14,7 @@ from typing import Any
 from engine.analysis import SampleInput, analyze
 from engine.backends.base import TrainingSample
 from engine.errors import AudioError
+from engine.ingest import CleaningOptions
 from engine.language import LANGUAGES
 from engine.tiers import VOICE_TYPES, require_tier
 from handlers.context import Context
@@ -69,8 +70,13 @@ async def create_voice(
     voice_type: str,
     uploads: Sequence[Upload],
     consent_statement: str | None,
+    cleaning: CleaningOptions | None = None,
+    consistency_threshold: float | None = None,
     progress: Progress = lambda step, percent: None,
 ) -> dict[str, Any]:
+    """``cleaning`` and ``consistency_threshold`` are the request's trainingOptions (default: config)."""
+    cleaning = cleaning or ctx.cleaning
+    threshold = ctx.consistency_threshold if consistency_threshold is None else consistency_threshold
     if not consent_statement or not consent_statement.strip():
         raise Refusal(
             "consent_required",
@@ -92,7 +98,7 @@ async def create_voice(
     processed = []
     for i, upload in enumerate(uploads):
         try:
-            processed.append(await asyncio.to_thread(ctx.ingestor.from_bytes, upload.data, ctx.cleaning))
+            processed.append(await asyncio.to_thread(ctx.ingestor.from_bytes, upload.data, cleaning))
         except AudioError as exc:
             raise Refusal(exc.code, f"{upload.name}: {exc.message}") from None
         progress("checking samples", 2.0 + 38.0 * (i + 1) / len(uploads))
@@ -100,7 +106,7 @@ async def create_voice(
         SampleInput(u.name, p, u.meta.transcript, u.meta.language, u.meta.emotion)
         for u, p in zip(uploads, processed, strict=True)
     ]
-    report = analyze(inputs, language, voice_type, ctx.consistency_threshold)
+    report = analyze(inputs, language, voice_type, threshold)
     try:
         require_tier(
             voice_type, report["audioAnalysis"]["totalDuration"], report["audioAnalysis"]["audioQuality"]

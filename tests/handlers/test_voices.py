@@ -57,3 +57,22 @@ async def test_a_failure_while_preparing_leaves_nothing(tmp_path, monkeypatch):
         assert await ctx.storage.voices.list(user.id) == []
         assert not [p for p in (tmp_path / "files").rglob("*") if p.is_file()]
         assert await ctx.storage.voices.by_name(user.id, "v") is None  # the name is free again
+
+
+async def test_the_requests_training_options_are_used(tmp_path):
+    async with open_context(load_config(data_dir=tmp_path)) as ctx:
+        user = await ctx.storage.users.get_or_create("cli", "u")
+        created = await voices.create_voice(
+            ctx,
+            user.id,
+            name="strict",
+            language="en",
+            voice_type="instant",
+            uploads=_uploads("allison_en", "en", 4),
+            consent_statement="ok",
+            consistency_threshold=0.999,
+        )
+        flagged = [
+            s for s in created["samples"] if any(f["code"] == "different_speaker" for f in s["feedback"])
+        ]
+        assert len(flagged) == 4  # nobody is 0.999 like the others: the request's threshold applied
