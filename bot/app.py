@@ -7,9 +7,14 @@ from contextlib import asynccontextmanager
 
 from bot.config import Config
 from engine.backends.embedded import EmbeddedBackend
+from engine.client import EngineClient
+from engine.device import pick_device
 from engine.ffmpeg import Limits
 from engine.ingest import CleaningOptions, Ingestor
+from engine.queue_sqlite import SqliteQueue
+from engine.speaker import SpeakerEncoder
 from handlers.context import Context
+from handlers.jobs import runners
 from storage import Storage
 
 
@@ -33,12 +38,18 @@ def cleaning(config: Config) -> CleaningOptions:
 @asynccontextmanager
 async def open_context(config: Config) -> AsyncIterator[Context]:
     async with Storage.open(config.data_dir) as storage:
-        ingestor = Ingestor(limits(config))
-        yield Context(
+        ingestor = Ingestor(limits(config), encoder=SpeakerEncoder(pick_device(config.engine.device)))
+        queue = SqliteQueue(storage.conn, max_queued_per_owner=config.engine.max_queued_per_user)
+        ctx = Context(
             storage=storage,
             ingestor=ingestor,
             backend=EmbeddedBackend(ingestor.encoder),
             cleaning=cleaning(config),
+            engine=EngineClient(queue, local_concurrency=config.engine.concurrency),
             consistency_threshold=config.analysis.speaker_consistency_threshold,
             retention_days=config.voices.retention_days,
+            max_tries=config.engine.max_tries,
         )
+        # A CLI command that waits for its job can serve the queue itself when no worker runs.
+        ctx.engine.local_runners = runners(ctx)
+        yield ctx

@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
     from bot.cli_voices import add_commands
 
     add_commands(commands)
+    from bot.cli_worker import add_commands as add_worker_commands
+
+    add_worker_commands(commands)
 
     doctor = commands.add_parser("doctor", help="check this machine and the configuration")
     doctor.add_argument("--json", action="store_true", help="print JSON")
@@ -67,6 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "analyze":
             return _analyze(args, config)
+        if args.command in ("worker", "run"):
+            from bot.cli_worker import run_worker
+
+            return run_worker(args, config)
         from bot.cli_voices import run_command
 
         return run_command(args, config)

@@ -23,6 +23,9 @@ def add_commands(commands: Any) -> None:
     create.add_argument("--name", required=True, help="voiceName, unique among your voices")
     create.add_argument("--consent", help="the consent statement the speaker accepted, word for word")
     add_sample_options(create)
+    create.add_argument(
+        "--wait", action="store_true", help="wait for the training (runs it here when no worker is running)"
+    )
     for action in ("status", "delete"):
         actions.add_parser(action, help=f"{action} one of your voices").add_argument("voice_id")
     actions.add_parser("list", help="list your voices")
@@ -39,6 +42,11 @@ def add_commands(commands: Any) -> None:
     batch.add_argument("-o", "--output", type=Path, required=True, help="folder for the files and batch.zip")
     _speech_options(batch)
 
+    job = commands.add_parser("job", help="status or cancel of one of your jobs")
+    job_actions = job.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for action in ("status", "cancel"):
+        job_actions.add_parser(action, help=f"{action} a job").add_argument("job_id")
+
 
 def _speech_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--speed", type=float, default=1.0)
@@ -50,10 +58,16 @@ def _speech_options(parser: argparse.ArgumentParser) -> None:
 
 
 class _Bar:
-    """A progress bar on stderr when it is a terminal; silent when piped."""
+    """A progress bar on stderr when it is a terminal; silent when piped. Fed the job's events."""
 
     def __init__(self) -> None:
         self.live = sys.stderr.isatty()
+
+    def event(self, event: Any) -> None:
+        if event.type == "progress":
+            self(event.data["step"], event.data["percent"])
+        elif event.type == "queued":
+            self("queued", 0.0)
 
     def __call__(self, step: str, percent: float) -> None:
         if self.live:
@@ -110,25 +124,32 @@ def _save_batch(result: dict[str, Any], folder: Path) -> None:
     for item in result["items"]:
         shutil.copyfile(item["path"], folder / item["filename"])
         item["output"] = str(folder / item["filename"])
-    (folder / "batch.zip").write_bytes(result.pop("zipData"))
+    shutil.copyfile(result["zip"], folder / "batch.zip")
     result["zip"] = str(folder / "batch.zip")
 
 
 async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: Any) -> dict[str, Any]:
-    from handlers import speech, voices
+    from handlers import jobs, speech, voices
     from handlers.samples import SampleMeta
 
     if args.command == "speak":
-        result = await speech.speak(ctx, owner_id, args.voice_id, args.text, request, args.language)
+        queued = await speech.submit_speech(ctx, owner_id, args.voice_id, args.text, request, args.language)
+        result = await jobs.wait_result(ctx, owner_id, queued["jobId"], _Bar().event)
+        result = {"text": args.text, **result}
         if args.output:
             shutil.copyfile(result["path"], args.output)
             result["output"] = str(args.output)
         return result
     if args.command == "batch":
         lines = (await asyncio.to_thread(args.texts_file.read_text, encoding="utf-8")).splitlines()
-        result = await speech.batch(ctx, owner_id, args.voice_id, lines, request, args.language)
+        queued = await speech.submit_batch(ctx, owner_id, args.voice_id, lines, request, args.language)
+        result = await jobs.wait_result(ctx, owner_id, queued["jobId"], _Bar().event)
         await asyncio.to_thread(_save_batch, result, args.output)
         return result
+    if args.command == "job":
+        if args.action == "cancel":
+            return await jobs.cancel_job(ctx, owner_id, args.job_id)
+        return await jobs.job_status(ctx, owner_id, args.job_id)
     if args.action == "create":
         uploads = [
             voices.Upload(
@@ -136,7 +157,7 @@ async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: 
             )
             for ref in request.samples
         ]
-        return await voices.create_voice(
+        queued = await voices.submit_voice(
             ctx,
             owner_id,
             name=args.name,
@@ -146,8 +167,11 @@ async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: 
             consent_statement=args.consent,
             cleaning=request.options,
             consistency_threshold=request.threshold,
-            progress=_Bar(),
         )
+        if not args.wait:
+            return queued
+        result = await jobs.wait_result(ctx, owner_id, queued["jobId"], _Bar().event)
+        return result
     if args.action == "status":
         return await voices.voice_status(ctx, owner_id, args.voice_id)
     if args.action == "delete":

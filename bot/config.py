@@ -50,6 +50,11 @@ class VoicesConfig(Section):
 class EngineConfig(Section):
     backend: Literal["embedded", "xtts"] = "embedded"
     device: Literal["auto", "cpu", "cuda"] = "auto"
+    # Jobs at once per worker: 1 on a GPU (one model, one card); CPU-only engines may run more.
+    concurrency: int = Field(1, ge=1, le=16)
+    lease_s: float = Field(30.0, ge=2, le=600)
+    max_tries: int = Field(3, ge=1, le=10)
+    max_queued_per_user: int = Field(20, ge=1, le=1000)
 
 
 class PlatformConfig(Section):

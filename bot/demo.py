@@ -46,7 +46,7 @@ async def _demo(build: list[Path], held_out: list[Path]) -> None:
     from engine.espeak import RATE, espeak
     from engine.ffmpeg import Limits, decode_file
     from engine.render import SpeechOptions
-    from handlers import speech, voices
+    from handlers import jobs, speech, voices
 
     with tempfile.TemporaryDirectory() as data_dir:
         async with open_context(load_config(data_dir=Path(data_dir))) as ctx:
@@ -55,7 +55,7 @@ async def _demo(build: list[Path], held_out: list[Path]) -> None:
                 voices.Upload(p.name, data)
                 for p, data in zip(build, await asyncio.to_thread(_read, build), strict=True)
             ]
-            created = await voices.create_voice(
+            queued = await voices.submit_voice(
                 ctx,
                 user.id,
                 name="Allison (demo)",
@@ -64,6 +64,7 @@ async def _demo(build: list[Path], held_out: list[Path]) -> None:
                 uploads=uploads,
                 consent_statement="Recorded by Allison Smith under CC-BY-SA-3.0 for public use (demo).",
             )
+            created = await jobs.wait_result(ctx, user.id, queued["jobId"])
             created.pop("samples")
             print(json.dumps(created, indent=2))
             encoder = ctx.ingestor.encoder
@@ -71,9 +72,10 @@ async def _demo(build: list[Path], held_out: list[Path]) -> None:
                 np.concatenate([decode_file(p, 24000, Limits()).samples for p in held_out]), 24000
             )
             for i, (text, fmt, rate) in enumerate(SENTENCES, 1):
-                result = await speech.speak(
+                queued = await speech.submit_speech(
                     ctx, user.id, created["voiceId"], text, SpeechOptions(output_format=fmt, sample_rate=rate)
                 )
+                result = {"text": text, **await jobs.wait_result(ctx, user.id, queued["jobId"])}
                 path = OUT / f"sentence{i}.{fmt}"
                 shutil.copyfile(result["path"], path)
                 audio = decode_file(path, 24000, Limits()).samples

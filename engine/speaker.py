@@ -33,6 +33,7 @@ class SpeakerEncoder:
         from resemblyzer import VoiceEncoder
 
         self._torch = torch
+        self.device = device
         self._encoder = VoiceEncoder(device, verbose=False)
         self._lock = threading.Lock()
 
@@ -51,7 +52,7 @@ class SpeakerEncoder:
         starts = np.linspace(0, len(mel) - PARTIAL_FRAMES, count).astype(int)
         batch = np.stack([mel[s : s + PARTIAL_FRAMES] for s in starts]).astype(np.float32)
         with self._lock, self._torch.inference_mode():
-            partials = self._encoder(self._torch.from_numpy(batch)).numpy()
+            partials = self._encoder(self._torch.from_numpy(batch).to(self.device)).cpu().numpy()
         mean = partials.mean(axis=0)
         return (mean / np.linalg.norm(mean)).astype(np.float32)
 

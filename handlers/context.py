@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.backends.embedded import EmbeddedBackend
+from engine.client import EngineClient
 from engine.ingest import CleaningOptions, Ingestor
 from storage import Storage
 
@@ -17,8 +18,10 @@ class Context:
     ingestor: Ingestor
     backend: EmbeddedBackend
     cleaning: CleaningOptions
+    engine: EngineClient
     consistency_threshold: float = 0.75
     retention_days: int = 90
+    max_tries: int = 3
     _voices: dict[str, Any] = field(default_factory=dict)  # loaded voices, by id
 
     async def load_voice(self, owner_id: int, voice_id: str) -> Any:

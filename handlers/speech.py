@@ -1,39 +1,139 @@
-"""Speaking with a voice: text and options in, an audio file and the contract's speech JSON out."""
+"""Speaking with a voice: checks and queueing here; the synthesis runs in the worker (``run_speak``,
+``run_batch``), sentence by sentence, each chunk published as it is ready."""
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import io
 import zipfile
 from typing import Any
 
 import numpy as np
+import soundfile
 
+from engine import text as text_rules
 from engine.errors import InvalidRequestError
+from engine.queue import JobSpec, QueueError
 from engine.render import SpeechOptions, render
+from engine.worker import JobControl
 from handlers.context import Context
 from handlers.errors import Refusal
 
+MAX_BATCH = 100
 
-async def speak(
-    ctx: Context, owner_id: int, voice_id: str, text: str, options: SpeechOptions, language: str | None = None
-) -> dict[str, Any]:
+
+async def _usable(ctx: Context, owner_id: int, voice_id: str, language: str | None) -> str:
     voice = await ctx.storage.voices.get_usable(owner_id, voice_id)
     if voice is None:
         raise Refusal("not_found", "No ready voice with that id among yours.")
-    language = language or voice.languages[0]
-    prepared = await ctx.load_voice(owner_id, voice_id)
+    return language or voice.languages[0]
 
-    def make() -> tuple[bytes, float]:
-        chunks = list(ctx.backend.synthesize(prepared, text, language, options))
-        audio = np.concatenate([c.audio for c in chunks])
-        data = render(audio, chunks[0].rate, options)
-        return data, len(audio) / chunks[0].rate / options.speed
 
+def _check_text(text: str, language: str) -> None:
     try:
-        data, duration = await asyncio.to_thread(make)
+        text_rules.validate(text, language)
     except InvalidRequestError as exc:
         raise Refusal(exc.code, exc.message) from None
+
+
+async def _submit(ctx: Context, spec: JobSpec) -> dict[str, Any]:
+    try:
+        job = await ctx.engine.submit(spec)
+    except QueueError as exc:
+        raise Refusal(exc.code, exc.message) from None
+    return {"jobId": job.id, "status": job.status, "progress": job.progress_json()}
+
+
+async def submit_speech(
+    ctx: Context,
+    owner_id: int,
+    voice_id: str,
+    text: str,
+    options: SpeechOptions,
+    language: str | None = None,
+    *,
+    live: bool = False,
+    idempotency_key: str | None = None,
+) -> dict[str, Any]:
+    language = await _usable(ctx, owner_id, voice_id, language)
+    _check_text(text, language)
+    payload = {
+        "voiceId": voice_id,
+        "text": text,
+        "language": language,
+        "options": dataclasses.asdict(options),
+    }
+    spec = JobSpec("speak", owner_id, payload, voice_id, live, idempotency_key, ctx.max_tries)
+    return await _submit(ctx, spec)
+
+
+async def submit_batch(
+    ctx: Context,
+    owner_id: int,
+    voice_id: str,
+    texts: list[str],
+    options: SpeechOptions,
+    language: str | None = None,
+    *,
+    idempotency_key: str | None = None,
+) -> dict[str, Any]:
+    """Many texts for one voice as one job: one file each (named by position) and a zip."""
+    language = await _usable(ctx, owner_id, voice_id, language)
+    texts = [t for t in (t.strip() for t in texts) if t]
+    if not texts:
+        raise Refusal("invalid_request", "the batch has no text")
+    if len(texts) > MAX_BATCH:
+        raise Refusal(
+            "invalid_request", f"a batch holds at most {MAX_BATCH} texts; this one has {len(texts)}"
+        )
+    for index, text in enumerate(texts, 1):
+        try:
+            text_rules.validate(text, language)
+        except InvalidRequestError as exc:
+            raise Refusal(exc.code, f"line {index}: {exc.message}") from None
+    payload = {
+        "voiceId": voice_id,
+        "texts": texts,
+        "language": language,
+        "options": dataclasses.asdict(options),
+    }
+    spec = JobSpec("batch", owner_id, payload, voice_id, False, idempotency_key, ctx.max_tries)
+    return await _submit(ctx, spec)
+
+
+def _wav(audio: np.ndarray, rate: int) -> bytes:
+    buffer = io.BytesIO()
+    soundfile.write(buffer, audio, rate, format="WAV", subtype="PCM_16")
+    return buffer.getvalue()
+
+
+async def _say(
+    ctx: Context, job: JobControl, text: str, language: str, options: SpeechOptions, chunks: bool
+) -> dict[str, Any]:
+    """One text: with ``chunks``, each sentence published (and progress reported) as it comes; then
+    the rendered file and a receipt."""
+    owner_id, voice_id = job.job.owner_id, job.job.payload["voiceId"]
+    if await ctx.storage.voices.get_usable(owner_id, voice_id) is None:
+        raise Refusal("not_found", "The voice is gone or no longer usable.")
+    prepared = await ctx.load_voice(owner_id, voice_id)
+    stream = ctx.backend.synthesize(prepared, text, language, options)
+    total = max(1, len(text_rules.prepare(text, language)))
+    parts, rate = [], 0
+    while (chunk := await asyncio.to_thread(next, stream, None)) is not None:
+        parts.append(chunk.audio)
+        rate = chunk.rate
+        if chunks:
+            path = ctx.storage.files.job_dir(owner_id, job.job.id) / f"chunk_{chunk.index:03d}.wav"
+            await asyncio.to_thread(ctx.storage.files.write, path, _wav(chunk.audio, chunk.rate))
+            await job.emit(
+                "chunk",
+                {"index": chunk.index, "path": str(path), "duration": round(len(chunk.audio) / rate, 3)},
+            )
+            await job.step("speaking", 90.0 * (chunk.index + 1) / total)
+    audio = np.concatenate(parts)
+    data = await asyncio.to_thread(render, audio, rate, options)
+    duration = len(audio) / rate / options.speed
     receipt = await ctx.storage.generations.record(
         owner_id,
         voice_id,
@@ -41,14 +141,14 @@ async def speak(
         duration=duration,
         format=options.output_format,
         sample_rate=options.sample_rate,
+        job_id=job.job.id,
     )
     path = ctx.storage.files.output_path(owner_id, receipt.id, options.output_format)
-    ctx.storage.files.write(path, data)
+    await asyncio.to_thread(ctx.storage.files.write, path, data)
     return {
         "audioUrl": path.as_uri(),
         "path": str(path),
         "duration": round(duration, 2),
-        "text": text,
         "voiceId": voice_id,
         "format": options.output_format,
         "sampleRate": options.sample_rate,
@@ -57,45 +157,42 @@ async def speak(
     }
 
 
-MAX_BATCH = 100
+def _options(payload: dict[str, Any]) -> SpeechOptions:
+    return SpeechOptions(**payload["options"])
 
 
-async def batch(
-    ctx: Context,
-    owner_id: int,
-    voice_id: str,
-    texts: list[str],
-    options: SpeechOptions,
-    language: str | None = None,
-) -> dict[str, Any]:
-    """Many texts for one voice: one file each (named by position, never by user input) and a zip.
+async def run_speak(ctx: Context, job: JobControl) -> dict[str, Any]:
+    payload = job.job.payload
+    await job.step("speaking", 0.0)
+    return await _say(ctx, job, payload["text"], payload["language"], _options(payload), True)
 
-    Runs the texts one after another here; the job queue (next issue) will run them as one job."""
-    texts = [t for t in (t.strip() for t in texts) if t]
-    if not texts:
-        raise Refusal("invalid_request", "the batch has no text")
-    if len(texts) > MAX_BATCH:
-        raise Refusal(
-            "invalid_request", f"a batch holds at most {MAX_BATCH} texts; this one has {len(texts)}"
-        )
-    items = []
-    for index, text in enumerate(texts, 1):
-        result = await speak(ctx, owner_id, voice_id, text, options, language)
-        items.append(result | {"filename": f"speech_{index:03d}.{options.output_format}"})
 
-    def pack() -> bytes:
+async def run_batch(ctx: Context, job: JobControl) -> dict[str, Any]:
+    """Item by item; finished items are kept in the checkpoint, so a requeued batch resumes."""
+    payload, owner_id = job.job.payload, job.job.owner_id
+    options, texts = _options(payload), payload["texts"]
+    items: list[dict[str, Any]] = list((job.checkpoint or {}).get("items", []))
+    for index in range(len(items), len(texts)):
+        await job.step("speaking", 100.0 * index / len(texts))
+        item = await _say(ctx, job, texts[index], payload["language"], options, False)
+        items.append(item | {"filename": f"speech_{index + 1:03d}.{options.output_format}"})
+        job.checkpoint = {"items": items}
+
+    def pack() -> str:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
             for item in items:
                 archive.write(item["path"], item["filename"])
-        return buffer.getvalue()
+        path = ctx.storage.files.job_dir(owner_id, job.job.id) / "batch.zip"
+        ctx.storage.files.write(path, buffer.getvalue())
+        return str(path)
 
-    # The zip is handed to the caller (a file for the CLI, a document in chat), not kept: the items are.
+    zip_path = await asyncio.to_thread(pack)
     return {
-        "voiceId": voice_id,
+        "voiceId": payload["voiceId"],
         "format": options.output_format,
         "sampleRate": options.sample_rate,
         "count": len(items),
         "items": items,
-        "zipData": await asyncio.to_thread(pack),
+        "zip": zip_path,
     }

@@ -1,25 +1,25 @@
-"""Voices: create (consent, ingest, analyse, tier check, prepare), status, list, delete.
+"""Voices: submit for training (consent, request checks, uploads kept, job queued), status, list, delete.
 
-Creation is all or nothing: if any step fails, the voice and everything stored for it are removed.
+Creation is all or nothing: if the request or the training fails, the voice and everything stored for
+it are removed; the job keeps the reason.
 """
 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.analysis import SampleInput, analyze
-from engine.backends.base import TrainingSample
-from engine.errors import AudioError
 from engine.ingest import CleaningOptions
 from engine.language import LANGUAGES
-from engine.tiers import VOICE_TYPES, require_tier
+from engine.queue import JobSpec, QueueError
+from engine.tiers import VOICE_TYPES
 from handlers.context import Context
 from handlers.errors import Refusal
-from handlers.samples import SampleMeta, store_sample
+from handlers.samples import SampleMeta
 from storage.records import Voice
 from storage.voices import NameTakenError
 
@@ -28,7 +28,6 @@ CONSENT_STATEMENT = (
     "I am the person whose voice is in these recordings, or I have their explicit permission. "
     "I will not use the cloned voice to impersonate anyone or to deceive."
 )
-Progress = Callable[[str, float], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,7 +60,7 @@ def voice_json(voice: Voice) -> dict[str, Any]:
     return out
 
 
-async def create_voice(
+async def submit_voice(
     ctx: Context,
     owner_id: int,
     *,
@@ -72,9 +71,11 @@ async def create_voice(
     consent_statement: str | None,
     cleaning: CleaningOptions | None = None,
     consistency_threshold: float | None = None,
-    progress: Progress = lambda step, percent: None,
+    idempotency_key: str | None = None,
 ) -> dict[str, Any]:
-    """``cleaning`` and ``consistency_threshold`` are the request's trainingOptions (default: config)."""
+    """Check the request, keep the uploads and queue the training; the worker does the rest
+    (handlers/training.py). ``cleaning`` and ``consistency_threshold`` are the request's
+    trainingOptions (default: config). A retried request (same key) returns the same voice."""
     cleaning = cleaning or ctx.cleaning
     threshold = ctx.consistency_threshold if consistency_threshold is None else consistency_threshold
     if not consent_statement or not consent_statement.strip():
@@ -91,28 +92,10 @@ async def create_voice(
         raise Refusal("invalid_request", f"voiceType must be one of {', '.join(VOICE_TYPES)}")
     if not uploads:
         raise Refusal("invalid_request", "send at least one voice sample")
+    if idempotency_key is not None and (done := await _retried(ctx, owner_id, idempotency_key)):
+        return done
     if await ctx.storage.voices.by_name(owner_id, name) is not None:
         raise Refusal("name_taken", f"you already have a voice named {name!r}")
-
-    progress("checking samples", 2.0)
-    processed = []
-    for i, upload in enumerate(uploads):
-        try:
-            processed.append(await asyncio.to_thread(ctx.ingestor.from_bytes, upload.data, cleaning))
-        except AudioError as exc:
-            raise Refusal(exc.code, f"{upload.name}: {exc.message}") from None
-        progress("checking samples", 2.0 + 38.0 * (i + 1) / len(uploads))
-    inputs = [
-        SampleInput(u.name, p, u.meta.transcript, u.meta.language, u.meta.emotion)
-        for u, p in zip(uploads, processed, strict=True)
-    ]
-    report = analyze(inputs, language, voice_type, threshold)
-    try:
-        require_tier(
-            voice_type, report["audioAnalysis"]["totalDuration"], report["audioAnalysis"]["audioQuality"]
-        )
-    except AudioError as exc:
-        raise Refusal(exc.code, exc.message) from None
 
     await ctx.storage.consents.accept(
         owner_id, CONSENT_VERSION, hashlib.sha256(consent_statement.strip().encode()).hexdigest(), "cli"
@@ -127,39 +110,56 @@ async def create_voice(
     except NameTakenError as exc:
         raise Refusal("name_taken", str(exc)) from None
     try:
-        await ctx.storage.voices.update(
-            owner_id,
-            voice.id,
-            status="processing",
-            current_step="preparing",
-            progress=40.0,
-            analysis=report["audioAnalysis"],
+        for index, upload in enumerate(uploads):
+            path = ctx.storage.files.upload_path(owner_id, voice.id, index)
+            await asyncio.to_thread(ctx.storage.files.write, path, upload.data)
+        await ctx.storage.voices.update(owner_id, voice.id, status="processing", current_step="queued")
+        job = await ctx.engine.submit(
+            JobSpec(
+                "train",
+                owner_id,
+                {
+                    "voiceId": voice.id,
+                    "language": language,
+                    "voiceType": voice_type,
+                    "uploads": [
+                        {
+                            "name": u.name,
+                            "transcript": u.meta.transcript,
+                            "language": u.meta.language,
+                            "emotion": u.meta.emotion,
+                        }
+                        for u in uploads
+                    ],
+                    "cleaning": dataclasses.asdict(cleaning),
+                    "threshold": threshold,
+                },
+                voice_id=voice.id,
+                idempotency_key=idempotency_key,
+                max_tries=ctx.max_tries,
+            )
         )
-        for upload, sample in zip(uploads, processed, strict=True):
-            await store_sample(ctx.storage, owner_id, voice.id, sample, upload.meta)
-
-        def step(label: str, percent: float) -> None:
-            progress(label, 40.0 + 0.6 * percent)
-
-        training = [
-            TrainingSample(p.audio, p.rate, u.meta.language or language, u.meta.emotion, u.meta.transcript)
-            for u, p in zip(uploads, processed, strict=True)
-        ]
-        files = await asyncio.to_thread(ctx.backend.prepare, training, voice_type, step, languages)
-        folder = ctx.storage.files.voice_dir(owner_id, voice.id)
-        for filename, data in files.items():
-            ctx.storage.files.write(folder / filename, data)
-        await ctx.storage.voices.update(
-            owner_id, voice.id, status="completed", current_step="done", progress=100.0
-        )
-        await ctx.storage.audit.log(owner_id, "voice.created", voice.id, voiceType=voice_type)
-    except BaseException:
+    except BaseException as exc:
         await ctx.storage.delete_voice(owner_id, voice.id)
+        if isinstance(exc, QueueError):
+            raise Refusal(exc.code, exc.message) from None
         raise
-    progress("done", 100.0)
-    created = await ctx.storage.voices.get(owner_id, voice.id)
-    assert created is not None
-    return voice_json(created) | {"samples": report["samples"]}
+    await ctx.storage.audit.log(owner_id, "voice.submitted", voice.id, voiceType=voice_type, job=job.id)
+    return voice_json(voice) | {
+        "status": "processing",
+        "jobId": job.id,
+        "trainingProgress": job.progress_json(),
+    }
+
+
+async def _retried(ctx: Context, owner_id: int, key: str) -> dict[str, Any] | None:
+    """The answer already given to this request, if it was submitted before."""
+    job = await ctx.engine.queue.find(owner_id, key)
+    if job is None:
+        return None
+    voice = await ctx.storage.voices.get(owner_id, job.voice_id) if job.voice_id else None
+    answer = voice_json(voice) if voice else {"voiceId": None, "status": "failed", "error": job.error}
+    return answer | {"jobId": job.id, "trainingProgress": job.progress_json()}
 
 
 async def voice_status(ctx: Context, owner_id: int, voice_id: str) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Jobs, generation receipts and the audit log."""
+"""Generation receipts and the audit log (jobs live in the engine's queue)."""
 
 from __future__ import annotations
 
@@ -9,55 +9,7 @@ import aiosqlite
 
 from storage.db import fetch_all, fetch_one
 from storage.ids import iso, new_id, now
-from storage.records import AuditEntry, Generation, Job
-
-
-class JobRepo:
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
-
-    async def submit(
-        self,
-        owner_id: int,
-        kind: str,
-        payload: dict[str, Any],
-        *,
-        voice_id: str | None = None,
-        priority: int = 0,
-        idempotency_key: str | None = None,
-    ) -> Job:
-        """Queue a job; a repeated idempotency key returns the job already queued."""
-        stamp = iso(now())
-        job_id = new_id("job")
-        await self._conn.execute(
-            "INSERT INTO jobs (id, owner_id, kind, voice_id, priority, idempotency_key, payload,"
-            " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (owner_id, idempotency_key) DO NOTHING",
-            (job_id, owner_id, kind, voice_id, priority, idempotency_key, json.dumps(payload), stamp, stamp),
-        )
-        await self._conn.commit()
-        if idempotency_key is not None:
-            row = await fetch_one(
-                self._conn,
-                "SELECT * FROM jobs WHERE owner_id = ? AND idempotency_key = ?",
-                (owner_id, idempotency_key),
-            )
-            return Job.from_row(row)
-        job = await self.get(owner_id, job_id)
-        assert job is not None
-        return job
-
-    async def get(self, owner_id: int, job_id: str) -> Job | None:
-        row = await fetch_one(
-            self._conn, "SELECT * FROM jobs WHERE id = ? AND owner_id = ?", (job_id, owner_id)
-        )
-        return Job.from_row(row) if row else None
-
-    async def list(self, owner_id: int) -> list[Job]:
-        rows = await fetch_all(
-            self._conn, "SELECT * FROM jobs WHERE owner_id = ? ORDER BY rowid", (owner_id,)
-        )
-        return [Job.from_row(r) for r in rows]
+from storage.records import AuditEntry, Generation
 
 
 class GenerationRepo:
@@ -107,6 +59,14 @@ class GenerationRepo:
     async def for_voice(self, owner_id: int, voice_id: str) -> list[Generation]:
         rows = await fetch_all(
             self._conn, "SELECT * FROM generations WHERE owner_id = ? AND voice_id = ?", (owner_id, voice_id)
+        )
+        return [Generation(**dict(r)) for r in rows]
+
+    async def for_job(self, owner_id: int, job_id: str) -> list[Generation]:
+        rows = await fetch_all(
+            self._conn,
+            "SELECT * FROM generations WHERE owner_id = ? AND job_id = ? ORDER BY rowid",
+            (owner_id, job_id),
         )
         return [Generation(**dict(r)) for r in rows]
 

@@ -75,9 +75,15 @@ async def connect(path: Path) -> AsyncIterator[aiosqlite.Connection]:
     try:
         conn.row_factory = aiosqlite.Row
         await conn.execute("PRAGMA journal_mode = WAL")
-        await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA busy_timeout = 5000")
+        # Every commit reaches the disk: a job's state change must survive a power cut.
+        await conn.execute("PRAGMA synchronous = FULL")
+        await conn.execute("PRAGMA busy_timeout = 10000")
+        # Migrations rebuild tables, which must not fire foreign-key actions; checked right after.
+        await conn.execute("PRAGMA foreign_keys = OFF")
         await migrate(conn)
+        if await fetch_one(conn, "PRAGMA foreign_key_check"):
+            raise RuntimeError("the database breaks a foreign key after migration")
+        await conn.execute("PRAGMA foreign_keys = ON")
         yield conn
     finally:
         await conn.close()

@@ -35,11 +35,19 @@ class FileStore:
     def voice_dir(self, owner_id: int, voice_id: str) -> Path:
         return self.root / "voices" / _part(owner_id) / _part(voice_id)
 
+    def upload_path(self, owner_id: int, voice_id: str, index: int) -> Path:
+        """A raw upload waiting for its training job; removed when the job ends."""
+        return self.voice_dir(owner_id, voice_id) / "uploads" / f"upload_{int(index):03d}.bin"
+
+    def job_dir(self, owner_id: int, job_id: str) -> Path:
+        """A job's streamed chunks and batch zip."""
+        return self.root / "jobs" / _part(owner_id) / _part(job_id)
+
     def output_path(self, owner_id: int, generation_id: str, ext: str) -> Path:
         return self.root / "outputs" / _part(owner_id) / f"{_part(generation_id)}.{self._ext(ext)}"
 
     def owner_dirs(self, owner_id: int) -> list[Path]:
-        return [self.root / kind / _part(owner_id) for kind in ("samples", "voices", "outputs")]
+        return [self.root / kind / _part(owner_id) for kind in ("samples", "voices", "outputs", "jobs")]
 
     def write(self, path: Path, data: bytes) -> Path:
         """Atomically write ``data`` to ``path`` (temp file + fsync + rename)."""

@@ -83,29 +83,6 @@ class Sample:
 
 
 @dataclass(frozen=True, slots=True)
-class Job:
-    id: str
-    owner_id: int
-    kind: str
-    voice_id: str | None
-    status: str
-    priority: int
-    idempotency_key: str | None
-    payload: dict[str, Any]
-    result: dict[str, Any] | None
-    error: str | None
-    created_at: str
-    updated_at: str
-
-    @classmethod
-    def from_row(cls, row: Any) -> Job:
-        data = dict(row)
-        data["payload"] = json.loads(data["payload"])
-        data["result"] = json.loads(data["result"]) if data["result"] else None
-        return cls(**data)
-
-
-@dataclass(frozen=True, slots=True)
 class Generation:
     id: str
     owner_id: int

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage.activity import AuditRepo, GenerationRepo, JobRepo
-from storage.db import connect
+from storage.activity import AuditRepo, GenerationRepo
+from storage.db import connect, fetch_all
 from storage.files import FileStore
 from storage.ids import iso, now
 from storage.users import ConsentRepo, UserRepo
@@ -30,7 +30,6 @@ class Storage:
     consents: ConsentRepo
     voices: VoiceRepo
     samples: SampleRepo
-    jobs: JobRepo
     generations: GenerationRepo
     audit: AuditRepo
 
@@ -45,7 +44,6 @@ class Storage:
                 consents=ConsentRepo(conn),
                 voices=VoiceRepo(conn),
                 samples=SampleRepo(conn),
-                jobs=JobRepo(conn),
                 generations=GenerationRepo(conn),
                 audit=AuditRepo(conn),
             )
@@ -65,12 +63,15 @@ class Storage:
             return False
         samples = await self.samples.list(owner_id, voice_id)
         outputs = await self.generations.for_voice(owner_id, voice_id)
-        await self.voices.delete(owner_id, voice_id)  # sample and job rows cascade; receipts lose the voice
+        rows = await fetch_all(self.conn, "SELECT id FROM jobs WHERE voice_id = ?", (voice_id,))
+        await self.voices.delete(owner_id, voice_id)  # sample rows cascade; receipts and jobs lose the voice
         for sample in samples:
             self.files.delete(self.files.sample_path(owner_id, sample.id))
         for generation in outputs:  # speech made with the voice is derived from it: it goes too
             self.files.delete(self.files.output_path(owner_id, generation.id, generation.format))
         self.files.delete(self.files.voice_dir(owner_id, voice_id))
+        for row in rows:  # streamed chunks and batch zips made with it
+            self.files.delete(self.files.job_dir(owner_id, row["id"]))
         await self.audit.log(owner_id, "voice.deleted", voice_id)
         return True
 

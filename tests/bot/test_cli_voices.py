@@ -25,6 +25,7 @@ def test_create_speak_list_delete(tmp_path):
             str(data),
             "voice",
             "create",
+            "--wait",
             "--name",
             "Allison",
             "--type",
@@ -117,6 +118,7 @@ def test_refusals_leave_nothing(tmp_path):
         str(data),
         "voice",
         "create",
+        "--wait",
         "--name",
         "x",
         "--type",
@@ -130,6 +132,6 @@ def test_refusals_leave_nothing(tmp_path):
         error["code"] == "not_enough_audio" and "standard needs at least 60 s of speech" in error["message"]
     )
     assert _json(run("--data-dir", str(data), "voice", "list")) == {"voices": []}
-    assert not (data / "files" / "samples").exists() or not any((data / "files" / "samples").rglob("*"))
+    assert not [p for p in (data / "files").rglob("*") if p.is_file()]  # uploads gone too
     bad = run("--data-dir", str(data), "speak", "voice_x", "hi", "--speed", "3")
     assert _json(bad)["error"]["code"] == "invalid_request" and "speed must be from 0.5 to 2.0" in bad.stdout

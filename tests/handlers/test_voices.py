@@ -7,7 +7,8 @@ import pytest
 from bot.app import open_context
 from bot.config import load_config
 from engine.render import SpeechOptions
-from handlers import speech, voices
+from handlers import jobs, speech, voices
+from handlers.errors import Refusal
 from handlers.samples import SampleMeta
 from tests.audio import clips
 
@@ -21,7 +22,7 @@ def _uploads(speaker: str, language: str, count: int) -> list[voices.Upload]:
 async def test_samples_in_two_languages_give_one_voice_that_speaks_both(tmp_path):
     async with open_context(load_config(data_dir=tmp_path)) as ctx:
         user = await ctx.storage.users.get_or_create("cli", "u")
-        created = await voices.create_voice(
+        queued = await voices.submit_voice(
             ctx,
             user.id,
             name="both",
@@ -30,9 +31,13 @@ async def test_samples_in_two_languages_give_one_voice_that_speaks_both(tmp_path
             uploads=_uploads("allison_en", "en", 4) + _uploads("carlo_it", "it", 4),
             consent_statement="We both agree.",
         )
+        created = await jobs.wait_result(ctx, user.id, queued["jobId"])
         assert created["languages"] == ["en", "it"]
         for language, text in (("en", "Good morning to you."), ("it", "Buongiorno a tutti.")):
-            result = await speech.speak(ctx, user.id, created["voiceId"], text, SpeechOptions(), language)
+            queued = await speech.submit_speech(
+                ctx, user.id, created["voiceId"], text, SpeechOptions(), language
+            )
+            result = await jobs.wait_result(ctx, user.id, queued["jobId"])
             assert result["duration"] > 0.5
 
 
@@ -44,16 +49,20 @@ async def test_a_failure_while_preparing_leaves_nothing(tmp_path, monkeypatch):
             raise RuntimeError("out of memory")
 
         monkeypatch.setattr(ctx.backend, "prepare", broken)
-        with pytest.raises(RuntimeError):
-            await voices.create_voice(
-                ctx,
-                user.id,
-                name="v",
-                language="en",
-                voice_type="instant",
-                uploads=_uploads("allison_en", "en", 8),
-                consent_statement="ok",
-            )
+        ctx.engine.queue.backoff_s = 0.01  # retried up to max_tries, then failed for good
+        queued = await voices.submit_voice(
+            ctx,
+            user.id,
+            name="v",
+            language="en",
+            voice_type="instant",
+            uploads=_uploads("allison_en", "en", 8),
+            consent_statement="ok",
+        )
+        with pytest.raises(Refusal) as refused:
+            await jobs.wait_result(ctx, user.id, queued["jobId"])
+        assert refused.value.code == "internal_error"
+        assert (await ctx.engine.status(user.id, queued["jobId"])).attempts == ctx.max_tries
         assert await ctx.storage.voices.list(user.id) == []
         assert not [p for p in (tmp_path / "files").rglob("*") if p.is_file()]
         assert await ctx.storage.voices.by_name(user.id, "v") is None  # the name is free again
@@ -62,7 +71,7 @@ async def test_a_failure_while_preparing_leaves_nothing(tmp_path, monkeypatch):
 async def test_the_requests_training_options_are_used(tmp_path):
     async with open_context(load_config(data_dir=tmp_path)) as ctx:
         user = await ctx.storage.users.get_or_create("cli", "u")
-        created = await voices.create_voice(
+        queued = await voices.submit_voice(
             ctx,
             user.id,
             name="strict",
@@ -72,6 +81,7 @@ async def test_the_requests_training_options_are_used(tmp_path):
             consent_statement="ok",
             consistency_threshold=0.999,
         )
+        created = await jobs.wait_result(ctx, user.id, queued["jobId"])
         flagged = [
             s for s in created["samples"] if any(f["code"] == "different_speaker" for f in s["feedback"])
         ]

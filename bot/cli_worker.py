@@ -1,0 +1,54 @@
+"""``voicebot worker`` (the engine alone, e.g. on a GPU host sharing the data directory) and
+``voicebot run`` (worker and bots in one process, the embedded default)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import signal
+import sys
+from typing import Any
+
+from bot.config import Config
+
+log = logging.getLogger("voicebot.worker")
+
+
+def add_commands(commands: Any) -> None:
+    worker = commands.add_parser("worker", help="serve the job queue: training and speech")
+    run = commands.add_parser("run", help="the worker and the enabled chat bots, in one process")
+    for parser in (worker, run):
+        parser.add_argument("--concurrency", type=int, help="jobs at once (default: engine.concurrency)")
+        parser.add_argument("--lease", type=float, help="seconds before a silent worker's job is requeued")
+
+
+def run_worker(args: argparse.Namespace, config: Config) -> int:
+    asyncio.run(_serve(args, config))
+    return 0
+
+
+async def _serve(args: argparse.Namespace, config: Config) -> None:
+    from bot.app import open_context
+    from engine.espeak import espeak
+    from engine.worker import Worker
+    from handlers.jobs import runners
+
+    async with open_context(config) as ctx:
+        await asyncio.to_thread(espeak().synth, "Ready.", "en")  # warm: the first job pays nothing
+        worker = Worker(
+            ctx.engine.queue,
+            runners(ctx),
+            concurrency=args.concurrency or config.engine.concurrency,
+            lease_s=args.lease or config.engine.lease_s,
+        )
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            loop.add_signal_handler(sig, worker.stop)
+        if args.command == "run" and not (config.telegram.enabled or config.discord.enabled):
+            log.info("no chat platform is enabled in the config; serving the queue only")
+        log.info("worker %s ready on %s, serving %s", worker.id, ctx.ingestor.encoder.device, worker.kinds)
+        sys.stderr.write(f"worker ready: {worker.id}\n")
+        sys.stderr.flush()
+        await worker.run()
+        log.info("worker %s stopped", worker.id)

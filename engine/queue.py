@@ -1,0 +1,139 @@
+"""The job queue seam: what callers and workers may ask of any queue (SQLite now, a distributed one later).
+
+Callers submit a job description (never audio bytes: references to stored files), read its events in
+order and may cancel their own job. Workers claim a job under a lease, keep the lease alive, report
+progress and chunks, and finish it. Delivery is at least once, so jobs carry idempotency keys and
+runners must be safe to run again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+# Live speech before file speech before batch before training.
+PRIORITY = {"live": 30, "speak": 20, "batch": 10, "train": 0}
+KINDS = ("train", "speak", "batch")
+TERMINAL = ("succeeded", "failed", "cancelled")
+
+
+class QueueError(Exception):
+    """A refusal a person can read: ``code`` for programs, ``message`` for people."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True, slots=True)
+class JobSpec:
+    kind: str
+    owner_id: int
+    payload: dict[str, Any]
+    voice_id: str | None = None
+    live: bool = False  # speech someone is listening for right now (voice channel)
+    idempotency_key: str | None = None
+    max_tries: int = 3
+
+    @property
+    def priority(self) -> int:
+        return PRIORITY["live"] if self.live else PRIORITY[self.kind]
+
+
+@dataclass(frozen=True, slots=True)
+class JobState:
+    id: str
+    owner_id: int
+    kind: str
+    voice_id: str | None
+    status: str
+    priority: int
+    current_step: str | None
+    percent: float
+    attempts: int
+    max_tries: int
+    error: str | None
+    error_code: str | None
+    result: dict[str, Any] | None
+    created_at: str
+    started_at: float | None
+    finished_at: float | None
+    delivered_at: float | None
+    position: int | None = None  # jobs that run before this one (queued jobs only)
+    eta_s: float | None = None  # measured estimate until it is done
+
+    @property
+    def done(self) -> bool:
+        return self.status in TERMINAL
+
+    def progress_json(self) -> dict[str, Any]:
+        """The contract's ``trainingProgress`` shape, for any kind of job."""
+        return {
+            "currentStep": self.current_step or ("queued" if self.status == "queued" else self.status),
+            "percentComplete": round(self.percent, 1),
+            "estimatedTimeRemaining": _eta_text(self.eta_s) if not self.done else "none",
+            "queuePosition": self.position,
+        }
+
+
+def _eta_text(seconds: float | None) -> str:
+    if seconds is None:
+        return "unknown"
+    if seconds < 60:
+        return f"{max(1, round(seconds))} s"
+    return f"{round(seconds / 60)} min"
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    seq: int
+    type: str  # queued, started, progress, chunk, requeued, done, failed, cancelled
+    data: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def terminal(self) -> bool:
+        return self.type in ("done", "failed", "cancelled")
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A job as a worker holds it."""
+
+    id: str
+    owner_id: int
+    kind: str
+    voice_id: str | None
+    payload: dict[str, Any]
+    attempts: int
+    max_tries: int
+    checkpoint: dict[str, Any] | None
+
+    @property
+    def final_attempt(self) -> bool:
+        return self.attempts >= self.max_tries
+
+
+class JobQueue(Protocol):
+    # Callers (owner-scoped).
+    async def submit(self, spec: JobSpec) -> JobState: ...
+    async def get(self, owner_id: int, job_id: str) -> JobState | None: ...
+    async def find(self, owner_id: int, idempotency_key: str) -> JobState | None: ...
+    async def events(self, job_id: str, after: int = 0) -> list[Event]: ...
+    async def cancel(self, owner_id: int, job_id: str) -> JobState: ...
+    async def mark_delivered(self, owner_id: int, job_id: str) -> bool: ...
+    async def undelivered(self) -> list[JobState]: ...
+    async def live_workers(self) -> int: ...
+
+    # Workers.
+    async def register_worker(self, worker_id: str, kinds: tuple[str, ...]) -> None: ...
+    async def unregister_worker(self, worker_id: str) -> None: ...
+    async def reap(self) -> int: ...
+    async def claim(self, worker_id: str, kinds: tuple[str, ...], lease_s: float) -> Claim | None: ...
+    async def heartbeat(self, job_id: str, worker_id: str, lease_s: float) -> str: ...
+    async def progress(self, job_id: str, worker_id: str, step: str, percent: float) -> bool: ...
+    async def emit(self, job_id: str, worker_id: str, type: str, data: dict[str, Any]) -> bool: ...
+    async def complete(self, job_id: str, worker_id: str, result: dict[str, Any]) -> bool: ...
+    async def fail(self, job_id: str, worker_id: str, code: str, message: str, retry: bool) -> bool: ...
+    async def release(self, job_id: str, worker_id: str, checkpoint: dict[str, Any] | None) -> bool: ...
+    async def mark_cancelled(self, job_id: str, worker_id: str) -> bool: ...

@@ -1,0 +1,112 @@
+"""The training job, run by the worker: preprocessing → analysing → training → finalising.
+
+Safe to run again after a crash: samples are keyed by content hash, the prepared files are written
+atomically, and the voice row only turns ``completed`` at the very end. A refusal (bad sample, tier
+not met), a cancel, or the last failed try removes the voice and everything kept for it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from engine.analysis import SampleInput, analyze
+from engine.backends.base import TrainingSample
+from engine.errors import AudioError
+from engine.ingest import CleaningOptions
+from engine.tiers import require_tier
+from engine.worker import JobCancelled, JobControl
+from handlers.context import Context
+from handlers.errors import Refusal
+from handlers.samples import SampleMeta, store_sample
+from handlers.voices import voice_json
+
+
+async def train(ctx: Context, job: JobControl) -> dict[str, Any]:
+    payload, owner_id = job.job.payload, job.job.owner_id
+    voice_id = payload["voiceId"]
+    if await ctx.storage.voices.get(owner_id, voice_id) is None:
+        raise Refusal("not_found", "The voice was deleted before its training started.")
+    try:
+        return await _train(ctx, job, owner_id, voice_id, payload)
+    except (Refusal, AudioError, JobCancelled):
+        await ctx.storage.delete_voice(owner_id, voice_id)
+        raise
+    except Exception:
+        if job.job.final_attempt:
+            await ctx.storage.delete_voice(owner_id, voice_id)
+        raise
+
+
+async def _train(
+    ctx: Context, job: JobControl, owner_id: int, voice_id: str, payload: dict[str, Any]
+) -> dict[str, Any]:
+    storage = ctx.storage
+
+    async def step(name: str, percent: float) -> None:
+        await job.step(name, percent)
+        await storage.voices.update(owner_id, voice_id, current_step=name, progress=percent)
+
+    uploads = payload["uploads"]
+    cleaning = CleaningOptions(**payload["cleaning"])
+    language, voice_type = payload["language"], payload["voiceType"]
+    metas = [SampleMeta(u["transcript"], u["language"], u["emotion"]) for u in uploads]
+    await step("preprocessing", 2.0)
+    processed = []
+    for index, upload in enumerate(uploads):
+        path = storage.files.upload_path(owner_id, voice_id, index)
+        data = await asyncio.to_thread(storage.files.read, path)
+        try:
+            processed.append(await asyncio.to_thread(ctx.ingestor.from_bytes, data, cleaning))
+        except AudioError as exc:
+            raise Refusal(exc.code, f"{upload['name']}: {exc.message}") from None
+        await step("preprocessing", 2.0 + 38.0 * (index + 1) / len(uploads))
+
+    await step("analysing", 40.0)
+    inputs = [
+        SampleInput(u["name"], p, m.transcript, m.language, m.emotion)
+        for u, p, m in zip(uploads, processed, metas, strict=True)
+    ]
+    report = analyze(inputs, language, voice_type, payload["threshold"])
+    analysis = report["audioAnalysis"]
+    try:
+        require_tier(voice_type, analysis["totalDuration"], analysis["audioQuality"])
+    except AudioError as exc:
+        raise Refusal(exc.code, exc.message) from None
+    await storage.voices.update(owner_id, voice_id, analysis=analysis)
+    for sample, meta in zip(processed, metas, strict=True):
+        await store_sample(storage, owner_id, voice_id, sample, meta)
+
+    await step("training", 45.0)
+    loop = asyncio.get_running_loop()
+    pending: list[asyncio.Future] = []
+
+    def report_progress(label: str, percent: float) -> None:  # called from the training thread
+        pending.append(asyncio.run_coroutine_threadsafe(step("training", 45.0 + 0.5 * percent), loop))
+
+    training = [
+        TrainingSample(p.audio, p.rate, m.language or language, m.emotion, m.transcript)
+        for p, m in zip(processed, metas, strict=True)
+    ]
+    voice = await storage.voices.get(owner_id, voice_id)
+    assert voice is not None
+    files = await asyncio.to_thread(
+        ctx.backend.prepare, training, voice_type, report_progress, voice.languages
+    )
+    for future in pending:
+        await asyncio.wrap_future(future)
+
+    await step("finalising", 96.0)
+    folder = storage.files.voice_dir(owner_id, voice_id)
+    for filename, data in files.items():
+        await asyncio.to_thread(storage.files.write, folder / filename, data)
+    await asyncio.to_thread(storage.files.delete, folder / "uploads")
+    if not await storage.voices.update(
+        owner_id, voice_id, status="completed", current_step="done", progress=100.0
+    ):
+        raise Refusal("not_found", "The voice was deleted while it was being trained.")
+    await storage.audit.log(owner_id, "voice.created", voice_id, voiceType=voice_type)
+    ctx.forget_voice(voice_id)
+    done = await storage.voices.get(owner_id, voice_id)
+    assert done is not None
+    return voice_json(done) | {"samples": report["samples"]}
