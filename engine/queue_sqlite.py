@@ -218,7 +218,7 @@ class SqliteQueue:
         if row is None:
             await self._conn.commit()
             return None
-        await self._event(row["id"], "started", {"attempt": row["attempts"]})
+        await self._event(row["id"], "started", {"attempt": row["attempts"], "worker": worker_id})
         await self._conn.commit()
         return Claim(
             row["id"],
