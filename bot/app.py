@@ -49,6 +49,8 @@ async def open_context(config: Config) -> AsyncIterator[Context]:
             consistency_threshold=config.analysis.speaker_consistency_threshold,
             retention_days=config.voices.retention_days,
             max_tries=config.engine.max_tries,
+            audit_retention_days=config.storage.audit_retention_days,
+            job_retention_days=config.storage.job_retention_days,
         )
         # A CLI command that waits for its job can serve the queue itself when no worker runs.
         ctx.engine.local_runners = runners(ctx)

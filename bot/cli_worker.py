@@ -13,6 +13,7 @@ from typing import Any
 from bot.config import Config
 
 log = logging.getLogger("voicebot.worker")
+HOUSEKEEPING_S = 3600
 
 
 def add_commands(commands: Any) -> None:
@@ -48,7 +49,24 @@ async def _serve(args: argparse.Namespace, config: Config) -> None:
         if args.command == "run" and not (config.telegram.enabled or config.discord.enabled):
             log.info("no chat platform is enabled in the config; serving the queue only")
         log.info("worker %s ready on %s, serving %s", worker.id, ctx.ingestor.encoder.device, worker.kinds)
+        chores = asyncio.create_task(_housekeeping(ctx))
         sys.stderr.write(f"worker ready: {worker.id}\n")
         sys.stderr.flush()
-        await worker.run()
+        try:
+            await worker.run()
+        finally:
+            chores.cancel()
         log.info("worker %s stopped", worker.id)
+
+
+async def _housekeeping(ctx: Any) -> None:
+    """Time-based deletions (expired voices, old jobs and audit entries), hourly."""
+    from handlers.maintenance import housekeeping
+
+    while True:
+        try:
+            done = await housekeeping(ctx)
+            log.info("housekeeping: %s", done)
+        except Exception:
+            log.exception("housekeeping failed; trying again in an hour")
+        await asyncio.sleep(HOUSEKEEPING_S)

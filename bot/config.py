@@ -25,6 +25,7 @@ class Section(BaseModel):
 class StorageConfig(Section):
     data_dir: Path = DEFAULT_DATA_DIR
     audit_retention_days: int = Field(365, ge=1)
+    job_retention_days: int = Field(7, ge=1, le=365)  # finished jobs, their events and files
 
 
 class AudioConfig(Section):

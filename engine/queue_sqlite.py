@@ -156,6 +156,18 @@ class SqliteQueue:
         )
         return int(row[0])
 
+    async def purge_finished(self, before: float) -> list[tuple[int, str]]:
+        """Forget jobs that ended before ``before`` (Unix time), with their events; returns
+        (owner, job id) of each so the caller removes the job's files."""
+        rows = await fetch_all(
+            self._conn,
+            "DELETE FROM jobs WHERE status IN ('succeeded', 'failed', 'cancelled') AND finished_at < ?"
+            " RETURNING owner_id, id",
+            (before,),
+        )
+        await self._conn.commit()
+        return [(r["owner_id"], r["id"]) for r in rows]
+
     # ---- workers -------------------------------------------------------------------------------
 
     async def register_worker(self, worker_id: str, kinds: tuple[str, ...]) -> None:
@@ -231,6 +243,16 @@ class SqliteQueue:
             json.loads(row["checkpoint"]) if row["checkpoint"] else None,
         )
 
+    async def contended(self, job_id: str) -> bool:
+        """Another owner has a job ready at this job's priority or above (so this one should yield)."""
+        row = await fetch_one(
+            self._conn,
+            "SELECT EXISTS (SELECT 1 FROM jobs j, jobs me WHERE me.id = ? AND j.status = 'queued'"
+            " AND j.not_before <= ? AND j.priority >= me.priority AND j.owner_id != me.owner_id)",
+            (job_id, time.time()),
+        )
+        return bool(row[0])
+
     async def heartbeat(self, job_id: str, worker_id: str, lease_s: float) -> str:
         """'ok', 'cancel' (the owner asked to stop) or 'lost' (the job is no longer this worker's)."""
         row = await fetch_one(
@@ -296,7 +318,9 @@ class SqliteQueue:
             {"code": code, "message": message},
         )
 
-    async def release(self, job_id: str, worker_id: str, checkpoint: dict[str, Any] | None) -> bool:
+    async def release(
+        self, job_id: str, worker_id: str, checkpoint: dict[str, Any] | None, reason: str = "worker stopping"
+    ) -> bool:
         """Back to the queue without using up a try (the worker is stopping, or yields its turn)."""
         cur = await self._conn.execute(
             "UPDATE jobs SET status = 'queued', worker_id = NULL, lease_until = NULL,"
@@ -304,7 +328,7 @@ class SqliteQueue:
             (json.dumps(checkpoint) if checkpoint else None, iso(now()), job_id, worker_id),
         )
         if cur.rowcount:
-            await self._event(job_id, "requeued", {"reason": "released"})
+            await self._event(job_id, "requeued", {"reason": reason})
         await self._conn.commit()
         return cur.rowcount == 1
 
@@ -339,6 +363,15 @@ class SqliteQueue:
             self._conn,
             f"SELECT {_STATE_COLUMNS} FROM jobs WHERE owner_id = ? AND idempotency_key = ?",
             (owner_id, key),
+        )
+        return await self._state(row) if row else None
+
+    async def latest_for_voice(self, owner_id: int, voice_id: str, kind: str) -> JobState | None:
+        row = await fetch_one(
+            self._conn,
+            f"SELECT {_STATE_COLUMNS} FROM jobs WHERE owner_id = ? AND voice_id = ? AND kind = ?"
+            " ORDER BY rowid DESC LIMIT 1",
+            (owner_id, voice_id, kind),
         )
         return await self._state(row) if row else None
 

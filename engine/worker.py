@@ -31,6 +31,10 @@ class JobStopping(Exception):
     """The worker is shutting down: the job goes back to the queue at this step boundary."""
 
 
+class JobYield(Exception):
+    """Another owner is waiting: back to the queue (checkpoint kept, no try used), resumed later."""
+
+
 class LeaseLost(Exception):
     """The job's lease expired and it may be running elsewhere: drop it without writing."""
 
@@ -63,6 +67,13 @@ class JobControl:
         if name != self._last[0] or moment - self._last[1] >= PROGRESS_EVERY_S or percent >= 100:
             self._last = (name, moment)
             await self._queue.progress(self.job.id, self._worker_id, name, percent)
+
+    async def take_turns(self) -> None:
+        """Between items of a long job: give the worker to another owner's waiting job, if any.
+        Call only where ``checkpoint`` says how to resume."""
+        await self.check()
+        if await self._queue.contended(self.job.id):
+            raise JobYield(self.job.id)
 
     async def emit(self, type: str, data: dict[str, Any]) -> None:
         if not await self._queue.emit(self.job.id, self._worker_id, type, data):
@@ -151,6 +162,8 @@ class Worker:
             await q.mark_cancelled(claim.id, wid)
         except JobStopping:
             await q.release(claim.id, wid, control.checkpoint)
+        except JobYield:
+            await q.release(claim.id, wid, control.checkpoint, reason="yielded to another user")
         except LeaseLost:
             log.warning("job %s: lease lost, dropped", claim.id)
         except Exception as exc:

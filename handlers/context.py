@@ -22,6 +22,8 @@ class Context:
     consistency_threshold: float = 0.75
     retention_days: int = 90
     max_tries: int = 3
+    audit_retention_days: int = 365
+    job_retention_days: int = 7
     _voices: dict[str, Any] = field(default_factory=dict)  # loaded voices, by id
 
     async def load_voice(self, owner_id: int, voice_id: str) -> Any:

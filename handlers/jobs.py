@@ -48,6 +48,9 @@ async def cancel_job(ctx: Context, owner_id: int, job_id: str) -> dict[str, Any]
         job = await ctx.engine.cancel(owner_id, job_id)
     except QueueError as exc:
         raise Refusal(exc.code, exc.message) from None
+    if job.kind == "train" and job.status == "cancelled" and job.voice_id:
+        await ctx.storage.delete_voice(owner_id, job.voice_id)  # never started: nothing to keep
+        ctx.forget_voice(job.voice_id)
     await ctx.storage.audit.log(owner_id, "job.cancelled", job_id)
     return job_json(job)
 

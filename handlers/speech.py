@@ -172,7 +172,10 @@ async def run_batch(ctx: Context, job: JobControl) -> dict[str, Any]:
     payload, owner_id = job.job.payload, job.job.owner_id
     options, texts = _options(payload), payload["texts"]
     items: list[dict[str, Any]] = list((job.checkpoint or {}).get("items", []))
-    for index in range(len(items), len(texts)):
+    resumed_at = len(items)
+    for index in range(resumed_at, len(texts)):
+        if index > resumed_at:
+            await job.take_turns()  # fair share: another user's job goes between two items
         await job.step("speaking", 100.0 * index / len(texts))
         item = await _say(ctx, job, texts[index], payload["language"], options, False)
         items.append(item | {"filename": f"speech_{index + 1:03d}.{options.output_format}"})

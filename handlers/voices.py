@@ -166,7 +166,12 @@ async def voice_status(ctx: Context, owner_id: int, voice_id: str) -> dict[str, 
     voice = await ctx.storage.voices.get(owner_id, voice_id)
     if voice is None:
         raise Refusal("not_found", "No such voice among yours.")
-    return voice_json(voice)
+    out = voice_json(voice)
+    if voice.status == "processing":  # the training job knows its queue position and a measured ETA
+        job = await ctx.engine.queue.latest_for_voice(owner_id, voice_id, "train")
+        if job is not None:
+            out |= {"jobId": job.id, "trainingProgress": job.progress_json()}
+    return out
 
 
 async def list_voices(ctx: Context, owner_id: int) -> dict[str, Any]:

@@ -121,6 +121,11 @@ class VoiceRepo:
         rows = await fetch_all(self._conn, "SELECT * FROM voices WHERE expires_at <= ?", (at or iso(now()),))
         return [Voice.from_row(r) for r in rows]
 
+    async def processing(self) -> list[Voice]:
+        """Voices waiting for their training, all owners (housekeeping checks each one's job)."""
+        rows = await fetch_all(self._conn, "SELECT * FROM voices WHERE status = 'processing'")
+        return [Voice.from_row(r) for r in rows]
+
 
 class SampleRepo:
     def __init__(self, conn: aiosqlite.Connection) -> None:

@@ -234,3 +234,34 @@ async def test_position_eta_delivery_and_no_text_kept(tmp_path):
         assert jobs[0].id not in [j.id for j in await q.undelivered()]
         events = [e.type async for e in client.watch(a, jobs[1].id)]
         assert events == ["queued", "started", "done"]
+
+
+async def test_a_long_batch_gives_way_to_another_users_job_between_items(tmp_path):
+    async with opened(tmp_path) as (q, a, b, _st):
+        order: list[str] = []
+        other: list = []
+
+        async def batch(job):
+            items = list((job.checkpoint or {}).get("items", []))
+            resumed_at = len(items)
+            for i in range(resumed_at, 50):
+                if i > resumed_at:
+                    await job.take_turns()
+                if i == 3 and not other:  # B asks for a batch of its own meanwhile
+                    other.append(await q.submit(JobSpec("batch", b, {})))
+                order.append(f"a{i}")
+                items.append(i)
+                job.checkpoint = {"items": items}
+            return {"count": len(items)}
+
+        async def single(job):
+            order.append("b")
+            return {}
+
+        runners = {"batch": lambda job: batch(job) if job.job.owner_id == a else single(job)}
+        big = await q.submit(JobSpec("batch", a, {}))
+        await drain(q, runners)
+        assert order.index("b") == order.index("a3") + 1  # right after the item in progress
+        assert [x for x in order if x != "b"] == [f"a{i}" for i in range(50)]  # nothing redone
+        done = await q.get(a, big.id)
+        assert done.result == {"count": 50} and done.attempts == 1
