@@ -35,6 +35,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest_bench.py --minutes 10 --remove-noise
 	$(BIN)/python bench/ingest_bench.py --minutes 10 --note-seconds 0
 	$(BIN)/python bench/cleaning_bench.py
+	$(BIN)/python bench/embedded_bench.py
+	$(BIN)/python bench/queue_bench.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
