@@ -169,6 +169,8 @@ async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: 
             consistency_threshold=request.threshold,
         )
         if not args.wait:
+            if not await ctx.engine.queue.live_workers():
+                sys.stderr.write("Queued. No worker is running: start `voicebot worker`, or use --wait.\n")
             return queued
         result = await jobs.wait_result(ctx, owner_id, queued["jobId"], _Bar().event)
         return result

@@ -37,10 +37,14 @@ async def _serve(args: argparse.Namespace, config: Config) -> None:
 
     async with open_context(config) as ctx:
         await asyncio.to_thread(espeak().synth, "Ready.", "en")  # warm: the first job pays nothing
+        concurrency = args.concurrency or config.engine.concurrency
+        if ctx.ingestor.encoder.device == "cuda" and concurrency > 1:
+            log.warning("one job at a time on a GPU: concurrency %d lowered to 1", concurrency)
+            concurrency = 1
         worker = Worker(
             ctx.engine.queue,
             runners(ctx),
-            concurrency=args.concurrency or config.engine.concurrency,
+            concurrency=concurrency,
             lease_s=args.lease or config.engine.lease_s,
         )
         loop = asyncio.get_running_loop()

@@ -265,3 +265,19 @@ async def test_a_long_batch_gives_way_to_another_users_job_between_items(tmp_pat
         assert [x for x in order if x != "b"] == [f"a{i}" for i in range(50)]  # nothing redone
         done = await q.get(a, big.id)
         assert done.result == {"count": 50} and done.attempts == 1
+
+
+async def test_a_waiting_caller_serves_the_queue_only_when_no_worker_does(tmp_path):
+    async with opened(tmp_path) as (q, a, _, _st):
+        order: list[str] = []
+        client = EngineClient(q, poll_s=0.02, local_runners=recorder(order))
+        await q.register_worker("worker_elsewhere", ("speak",))  # a live worker holds the queue
+        job = await q.submit(JobSpec("speak", a, {}))
+        with pytest.raises(TimeoutError):
+            async with asyncio.timeout(0.5):
+                await client.wait(a, job.id, drive=True)
+        assert order == [] and (await q.get(a, job.id)).status == "queued"  # left to that worker
+        await q.unregister_worker("worker_elsewhere")
+        async with asyncio.timeout(10):
+            done = await client.wait(a, job.id, drive=True)
+        assert done.status == "succeeded" and order == [job.id]  # served here
