@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from bot.config import Config
 from engine.backends.embedded import EmbeddedBackend
+from engine.backends.xtts import XttsBackend, XttsSettings
 from engine.client import EngineClient
 from engine.device import pick_device
 from engine.ffmpeg import Limits
@@ -35,10 +36,21 @@ def cleaning(config: Config) -> CleaningOptions:
     )
 
 
+def engines(config: Config, device: str) -> dict[str, XttsBackend]:
+    """Engines besides the embedded one; nothing is loaded until a job needs it."""
+    if config.engine.backend != "xtts" and config.engine.xtts_model_dir is None:
+        return {}
+    settings = XttsSettings(
+        config.engine.xtts_model_dir, config.engine.xtts_model_name, config.engine.xtts_accept_licence, device
+    )
+    return {"xtts": XttsBackend(settings)}
+
+
 @asynccontextmanager
 async def open_context(config: Config) -> AsyncIterator[Context]:
     async with Storage.open(config.data_dir) as storage:
-        ingestor = Ingestor(limits(config), encoder=SpeakerEncoder(pick_device(config.engine.device)))
+        device = pick_device(config.engine.device)
+        ingestor = Ingestor(limits(config), encoder=SpeakerEncoder(device))
         queue = SqliteQueue(storage.conn, max_queued_per_owner=config.engine.max_queued_per_user)
         ctx = Context(
             storage=storage,
@@ -51,6 +63,8 @@ async def open_context(config: Config) -> AsyncIterator[Context]:
             max_tries=config.engine.max_tries,
             audit_retention_days=config.storage.audit_retention_days,
             job_retention_days=config.storage.job_retention_days,
+            engines=engines(config, device),
+            default_engine=config.engine.backend,
         )
         # A CLI command that waits for its job can serve the queue itself when no worker runs.
         ctx.engine.local_runners = runners(ctx)

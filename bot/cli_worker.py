@@ -31,12 +31,19 @@ def run_worker(args: argparse.Namespace, config: Config) -> int:
 
 async def _serve(args: argparse.Namespace, config: Config) -> None:
     from bot.app import open_context
+    from engine.backends.base import EngineUnavailable
     from engine.espeak import espeak
     from engine.worker import Worker
     from handlers.jobs import runners
 
     async with open_context(config) as ctx:
         await asyncio.to_thread(espeak().synth, "Ready.", "en")  # warm: the first job pays nothing
+        for name, engine in ctx.engines.items():
+            try:
+                await asyncio.to_thread(engine.warm_up)
+                log.info("%s engine loaded and warm", name)
+            except EngineUnavailable as exc:
+                log.warning("%s engine unavailable (%s); serving the embedded engine", name, exc.message)
         concurrency = args.concurrency or config.engine.concurrency
         if ctx.ingestor.encoder.device == "cuda" and concurrency > 1:
             log.warning("one job at a time on a GPU: concurrency %d lowered to 1", concurrency)

@@ -98,9 +98,11 @@ def _run(audio: np.ndarray, rate: int, speed: float, pitch: float, out_rate: int
     return result.stdout
 
 
-def render(audio: np.ndarray, rate: int, options: SpeechOptions) -> bytes:
-    """Apply speed and pitch, resample to ``options.sample_rate``, encode to ``options.output_format``."""
-    return _run(audio, rate, options.speed, options.pitch, options.sample_rate, _CODECS[options.codec])
+def render(audio: np.ndarray, rate: int, options: SpeechOptions, speed_done: bool = False) -> bytes:
+    """Apply speed (unless the engine already did: ``speed_done``) and pitch, resample to
+    ``options.sample_rate``, encode to ``options.output_format``."""
+    speed = 1.0 if speed_done else options.speed
+    return _run(audio, rate, speed, options.pitch, options.sample_rate, _CODECS[options.codec])
 
 
 def adjust(audio: np.ndarray, rate: int, speed: float = 1.0, pitch: float = 0.0) -> np.ndarray:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.backends.base import EngineUnavailable
 from engine.backends.embedded import EmbeddedBackend
 from engine.client import EngineClient
 from engine.ingest import CleaningOptions, Ingestor
@@ -16,7 +18,7 @@ from storage import Storage
 class Context:
     storage: Storage
     ingestor: Ingestor
-    backend: EmbeddedBackend
+    backend: EmbeddedBackend  # always available: the fallback when another engine cannot run
     cleaning: CleaningOptions
     engine: EngineClient
     consistency_threshold: float = 0.75
@@ -24,6 +26,8 @@ class Context:
     max_tries: int = 3
     audit_retention_days: int = 365
     job_retention_days: int = 7
+    engines: dict[str, Any] = field(default_factory=dict)  # other engines by name (xtts)
+    default_engine: str = "embedded"  # for new voices
     _voices: dict[str, Any] = field(default_factory=dict)  # loaded voices, by id
 
     async def load_voice(self, owner_id: int, voice_id: str) -> Any:
@@ -33,10 +37,18 @@ class Context:
 
             def read() -> Any:
                 files = {p.name: self.storage.files.read(p) for p in folder.iterdir() if p.is_file()}
-                return self.backend.load(files)
+                return self.backend_for(json.loads(files["voice.json"])["engine"]).load(files)
 
             self._voices[voice_id] = await asyncio.to_thread(read)
         return self._voices[voice_id]
+
+    def backend_for(self, name: str) -> Any:
+        """The backend called ``name``; ``EngineUnavailable`` when this process has no such engine."""
+        if name == self.backend.name:
+            return self.backend
+        if name not in self.engines:
+            raise EngineUnavailable(f"the {name} engine is not configured on this worker")
+        return self.engines[name]
 
     def forget_voice(self, voice_id: str) -> None:
         self._voices.pop(voice_id, None)

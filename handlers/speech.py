@@ -13,6 +13,7 @@ import numpy as np
 import soundfile
 
 from engine import text as text_rules
+from engine.backends.base import EngineUnavailable
 from engine.errors import InvalidRequestError
 from engine.queue import JobSpec, QueueError
 from engine.render import SpeechOptions, render
@@ -114,10 +115,16 @@ async def _say(
     """One text: with ``chunks``, each sentence published (and progress reported) as it comes; then
     the rendered file and a receipt."""
     owner_id, voice_id = job.job.owner_id, job.job.payload["voiceId"]
-    if await ctx.storage.voices.get_usable(owner_id, voice_id) is None:
+    voice = await ctx.storage.voices.get_usable(owner_id, voice_id)
+    if voice is None:
         raise Refusal("not_found", "The voice is gone or no longer usable.")
+    try:
+        backend = ctx.backend_for(voice.engine)
+        await asyncio.to_thread(backend.ready)
+    except EngineUnavailable as exc:
+        raise Refusal(exc.code, f"This voice needs the {voice.engine} engine: {exc.message}") from None
     prepared = await ctx.load_voice(owner_id, voice_id)
-    stream = ctx.backend.synthesize(prepared, text, language, options)
+    stream = backend.synthesize(prepared, text, language, options)
     total = max(1, len(text_rules.prepare(text, language)))
     parts, rate = [], 0
     while (chunk := await asyncio.to_thread(next, stream, None)) is not None:
@@ -132,8 +139,8 @@ async def _say(
             )
             await job.step("speaking", 90.0 * (chunk.index + 1) / total)
     audio = np.concatenate(parts)
-    data = await asyncio.to_thread(render, audio, rate, options)
-    duration = len(audio) / rate / options.speed
+    data = await asyncio.to_thread(render, audio, rate, options, backend.handles_speed)
+    duration = len(audio) / rate / (1.0 if backend.handles_speed else options.speed)
     receipt = await ctx.storage.generations.record(
         owner_id,
         voice_id,

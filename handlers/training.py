@@ -11,7 +11,7 @@ import asyncio
 from typing import Any
 
 from engine.analysis import SampleInput, analyze
-from engine.backends.base import TrainingSample
+from engine.backends.base import EngineUnavailable, TrainingSample
 from engine.errors import AudioError
 from engine.ingest import CleaningOptions
 from engine.tiers import require_tier
@@ -78,6 +78,7 @@ async def _train(
         await store_sample(storage, owner_id, voice_id, sample, meta)
 
     await step("training", 45.0)
+    backend, note = await _engine(ctx, owner_id, voice_id, payload.get("engine", ctx.backend.name))
     loop = asyncio.get_running_loop()
     pending: list[asyncio.Future] = []
 
@@ -90,9 +91,7 @@ async def _train(
     ]
     voice = await storage.voices.get(owner_id, voice_id)
     assert voice is not None
-    files = await asyncio.to_thread(
-        ctx.backend.prepare, training, voice_type, report_progress, voice.languages
-    )
+    files = await asyncio.to_thread(backend.prepare, training, voice_type, report_progress, voice.languages)
     for future in pending:
         await asyncio.wrap_future(future)
 
@@ -109,4 +108,19 @@ async def _train(
     ctx.forget_voice(voice_id)
     done = await storage.voices.get(owner_id, voice_id)
     assert done is not None
-    return voice_json(done) | {"samples": report["samples"]}
+    result = voice_json(done) | {"samples": report["samples"], "engine": backend.name}
+    return result | ({"engineNote": note} if note else {})
+
+
+async def _engine(ctx: Context, owner_id: int, voice_id: str, requested: str) -> tuple[Any, str | None]:
+    """The engine asked for, or the embedded one (with a note saying why) when it cannot run here."""
+    try:
+        backend = ctx.backend_for(requested)
+        await asyncio.to_thread(backend.ready)
+        return backend, None
+    except EngineUnavailable as exc:
+        note = (
+            f"The {requested} engine is not available ({exc.message}); this voice uses the embedded engine."
+        )
+        await ctx.storage.voices.update(owner_id, voice_id, engine=ctx.backend.name)
+        return ctx.backend, note

@@ -105,7 +105,7 @@ async def submit_voice(
     )
     try:
         voice = await ctx.storage.voices.create(
-            owner_id, name, languages, voice_type, ctx.backend.name, ctx.retention_days
+            owner_id, name, languages, voice_type, ctx.default_engine, ctx.retention_days
         )
     except NameTakenError as exc:
         raise Refusal("name_taken", str(exc)) from None
@@ -120,6 +120,7 @@ async def submit_voice(
                 owner_id,
                 {
                     "voiceId": voice.id,
+                    "engine": ctx.default_engine,
                     "language": language,
                     "voiceType": voice_type,
                     "uploads": [

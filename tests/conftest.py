@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from engine.ffmpeg import Limits
@@ -21,3 +23,11 @@ def encoder() -> SpeakerEncoder:
 @pytest.fixture(scope="session")
 def ingestor(vad: SileroVad, encoder: SpeakerEncoder) -> Ingestor:
     return Ingestor(Limits(), vad=vad, encoder=encoder)
+
+
+@pytest.fixture(scope="session")
+def tiny_xtts(tmp_path_factory) -> Path:
+    """A tiny random XTTS-v2 folder, built once per run (tests/xtts_tiny.py); never committed."""
+    from tests.xtts_tiny import build
+
+    return build(tmp_path_factory.mktemp("xtts") / "model")

@@ -18,6 +18,16 @@ from engine.render import SpeechOptions
 ProgressFn = Callable[[str, float], None]  # (current step, percent complete)
 
 
+class EngineUnavailable(Exception):
+    """An engine cannot run on this machine (no weights, no licence, no device): ``message`` says why."""
+
+    code = "engine_unavailable"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
 @dataclass(frozen=True, slots=True)
 class TrainingSample:
     audio: np.ndarray  # cleaned speech, mono float32
@@ -45,9 +55,17 @@ class PreparedVoice(Protocol):
 
 class VoiceBackend(Protocol):
     name: str
+    handles_speed: bool  # True: synthesis already honours options.speed (render must not stretch)
+
+    def ready(self) -> None:
+        """Load what the engine needs, or raise ``EngineUnavailable``."""
 
     def prepare(
-        self, samples: Sequence[TrainingSample], voice_type: str, progress: ProgressFn
+        self,
+        samples: Sequence[TrainingSample],
+        voice_type: str,
+        progress: ProgressFn,
+        languages: Sequence[str] = ("en",),
     ) -> dict[str, bytes]: ...
 
     def load(self, files: Mapping[str, bytes]) -> PreparedVoice: ...

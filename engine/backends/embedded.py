@@ -62,6 +62,10 @@ class EmbeddedVoice:
 
 class EmbeddedBackend:
     name = "embedded"
+    handles_speed = False  # speed comes from the shared render step
+
+    def ready(self) -> None:
+        """Always: espeak-ng and WORLD ship with the wheels."""
 
     def __init__(self, encoder=None) -> None:
         self._encoder = encoder  # SpeakerEncoder; only preparation needs it
