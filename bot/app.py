@@ -36,14 +36,38 @@ def cleaning(config: Config) -> CleaningOptions:
     )
 
 
-def engines(config: Config, device: str) -> dict[str, XttsBackend]:
-    """Engines besides the embedded one; nothing is loaded until a job needs it."""
+def xtts_settings(config: Config, device: str) -> XttsSettings | None:
+    """None when XTTS is neither the default engine nor given a model folder."""
     if config.engine.backend != "xtts" and config.engine.xtts_model_dir is None:
-        return {}
-    settings = XttsSettings(
+        return None
+    return XttsSettings(
         config.engine.xtts_model_dir, config.engine.xtts_model_name, config.engine.xtts_accept_licence, device
     )
-    return {"xtts": XttsBackend(settings)}
+
+
+def engines(config: Config, device: str) -> dict[str, XttsBackend]:
+    """Engines besides the embedded one; nothing is loaded until a job needs it."""
+    settings = xtts_settings(config, device)
+    return {"xtts": XttsBackend(settings)} if settings else {}
+
+
+def engine_states(config: Config) -> list[dict]:
+    """For ``voicebot models`` and ``doctor``: what each engine would do here, loading nothing."""
+    from engine.backends import xtts
+    from engine.language import LANGUAGES
+
+    device = pick_device(config.engine.device)
+    return [
+        {
+            "engine": "embedded",
+            "configured": True,
+            "ready": True,
+            "device": "cpu",
+            "languages": list(LANGUAGES),
+            "detail": "espeak-ng + WORLD, bundled",
+        },
+        xtts.status(xtts_settings(config, device)) | {"default": config.engine.backend == "xtts"},
+    ]
 
 
 @asynccontextmanager

@@ -51,6 +51,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_worker_commands(commands)
 
+    commands.add_parser("models", help="engine state: weights found, device, VRAM, licence")
     doctor = commands.add_parser("doctor", help="check this machine and the configuration")
     doctor.add_argument("--json", action="store_true", help="print JSON")
     return parser
@@ -70,6 +71,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "analyze":
             return _analyze(args, config)
+        if args.command == "models":
+            from bot.app import engine_states
+
+            emit({"engines": engine_states(config)})
+            return 0
         if args.command in ("worker", "run"):
             from bot.cli_worker import run_worker
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from bot.config import ConfigError, load_config
 
@@ -112,6 +113,18 @@ def _data_dir(path: Path) -> list[Check]:
     return checks
 
 
+def _xtts(config: Any) -> Check:
+    from bot.app import engine_states
+
+    state = engine_states(config)[1]
+    if not state["configured"]:
+        return Check("xtts", True, "not configured: voices use the embedded engine")
+    detail = f"{state['detail']}; licence {state['licence']}; device {state['device']}"
+    if not state["ready"] and config.engine.backend == "xtts":
+        detail += " — new voices will fall back to the embedded engine"
+    return Check("xtts", state["ready"], detail + (f"; VRAM {state['vram']}" if "vram" in state else ""))
+
+
 def run_doctor(config_path: Path | None, data_dir: Path | None, as_json: bool = False) -> int:
     checks = [_python(), _ffmpeg(), _torch(), _models()]
     try:
@@ -123,6 +136,7 @@ def run_doctor(config_path: Path | None, data_dir: Path | None, as_json: bool = 
         source = str(config_path or os.environ.get("VOICEBOT_CONFIG") or "defaults (no config file)")
         checks.append(Check("config", not problems, "; ".join(problems) or f"ok: {source}"))
         checks.extend(_data_dir(config.data_dir))
+        checks.append(_xtts(config))
     healthy = all(c.ok for c in checks)
     if as_json:
         sys.stdout.write(json.dumps({"ok": healthy, "checks": [asdict(c) for c in checks]}, indent=2) + "\n")

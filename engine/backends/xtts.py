@@ -83,6 +83,29 @@ def locate(settings: XttsSettings, download: bool = True) -> Path:
     return Path(path)
 
 
+def status(settings: XttsSettings | None) -> dict[str, Any]:
+    """What ``voicebot models`` and ``doctor`` show; loads nothing and downloads nothing."""
+    if settings is None:
+        return {"engine": "xtts", "configured": False, "ready": False, "detail": "not configured"}
+    out: dict[str, Any] = {"engine": "xtts", "configured": True, "device": settings.device}
+    out["licence"] = (
+        "not needed (local folder)"
+        if settings.model_dir
+        else ("accepted" if settings.licence_accepted else "not accepted")
+    )
+    try:
+        out["weights"] = str(locate(settings, download=False))
+        out["ready"], out["detail"] = True, "weights found"
+    except EngineUnavailable as exc:
+        out["weights"], out["ready"], out["detail"] = None, False, exc.message
+    if settings.device == "cuda":
+        import torch
+
+        free, total = torch.cuda.mem_get_info()
+        out["vram"] = f"{free / 1024**3:.1f} GiB free of {total / 1024**3:.1f} GiB"
+    return out
+
+
 class XttsModel:
     """The loaded model; one per process, calls serialised."""
 

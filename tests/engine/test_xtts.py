@@ -140,3 +140,42 @@ async def test_without_weights_the_voice_falls_back_to_the_embedded_engine(tmp_p
         assert (await ctx.storage.voices.get(user.id, created["voiceId"])).engine == "embedded"
         spoken = await speech.submit_speech(ctx, user.id, created["voiceId"], "Hello.", SpeechOptions())
         assert (await jobs.wait_result(ctx, user.id, spoken["jobId"]))["duration"] > 0.3
+
+
+def test_models_and_doctor_show_the_engine_state(tmp_path, tiny_xtts):
+    import json
+
+    from tests.bot.test_cli import run
+
+    found = tmp_path / "found.toml"
+    found.write_text(f'[engine]\nbackend = "xtts"\nxtts_model_dir = "{tiny_xtts}"\n')
+    state = json.loads(run("--config", str(found), "--data-dir", str(tmp_path), "models").stdout)["engines"]
+    assert state[0]["engine"] == "embedded" and state[0]["ready"]
+    assert state[1] | {"weights": None} == state[1] | {
+        "engine": "xtts",
+        "ready": True,
+        "weights": None,
+        "licence": "not needed (local folder)",
+        "device": "cpu",
+        "default": True,
+    }
+    unlicensed = tmp_path / "unlicensed.toml"
+    unlicensed.write_text('[engine]\nbackend = "xtts"\n')
+    env = {"COQUI_TOS_AGREED": "0", "XDG_DATA_HOME": str(tmp_path / "empty")}
+    doctor = run("--config", str(unlicensed), "--data-dir", str(tmp_path), "doctor", env=env)
+    assert doctor.returncode == 1
+    line = next(x for x in doctor.stdout.splitlines() if " xtts " in x)
+    assert line.startswith("BAD") and "Coqui Public Model License" in line and "fall back" in line
+
+
+def test_each_contract_language_goes_through_the_xtts_text_front_end(tiny_xtts):
+    from engine.backends.embedded import REFERENCE
+    from engine.backends.xtts import LANGUAGE_CODES
+    from engine.language import LANGUAGES
+
+    backend = XttsBackend(XttsSettings(model_dir=tiny_xtts))
+    tokenizer = backend.model.model.tokenizer
+    for language in LANGUAGES:
+        ids = tokenizer.encode(REFERENCE[language][:60], LANGUAGE_CODES.get(language, language))
+        assert ids[0] == tokenizer.tokenizer.token_to_id(f"[{LANGUAGE_CODES.get(language, language)}]")
+        assert len(ids) > 10, language
