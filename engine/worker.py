@@ -60,6 +60,10 @@ class JobControl:
         if self._stopping.is_set():
             raise JobStopping(self.job.id)
 
+    def should_stop(self) -> bool:
+        """For long steps running in a thread: true once the job must stop at its next boundary."""
+        return self._state != "ok" or self._stopping.is_set()
+
     async def step(self, name: str, percent: float) -> None:
         """Report progress (throttled) and pass a step boundary."""
         await self.check()

@@ -8,10 +8,12 @@ not met), a cancel, or the last failed try removes the voice and everything kept
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from typing import Any
 
 from engine.analysis import SampleInput, analyze
 from engine.backends.base import EngineUnavailable, TrainingSample
+from engine.backends.xtts_finetune import StopTraining
 from engine.errors import AudioError
 from engine.ingest import CleaningOptions
 from engine.tiers import require_tier
@@ -20,6 +22,8 @@ from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.samples import SampleMeta, store_sample
 from handlers.voices import voice_json
+
+FINE_TUNED = ("premium", "professional")  # tiers whose voices are trained, not only conditioned
 
 
 async def train(ctx: Context, job: JobControl) -> dict[str, Any]:
@@ -81,9 +85,15 @@ async def _train(
     backend, note = await _engine(ctx, owner_id, voice_id, payload.get("engine", ctx.backend.name))
     loop = asyncio.get_running_loop()
     pending: list[asyncio.Future] = []
+    tuning = voice_type in FINE_TUNED and hasattr(backend, "finetune")
 
-    def report_progress(label: str, percent: float) -> None:  # called from the training thread
-        pending.append(asyncio.run_coroutine_threadsafe(step("training", 45.0 + 0.5 * percent), loop))
+    def bridge(name: str, start: float, span: float) -> Callable[[str, float], None]:
+        """Progress from a worker thread, reported on the loop."""
+
+        def report(_label: str, percent: float) -> None:
+            pending.append(asyncio.run_coroutine_threadsafe(step(name, start + span * percent / 100), loop))
+
+        return report
 
     training = [
         TrainingSample(p.audio, p.rate, m.language or language, m.emotion, m.transcript)
@@ -91,15 +101,36 @@ async def _train(
     ]
     voice = await storage.voices.get(owner_id, voice_id)
     assert voice is not None
-    files = await asyncio.to_thread(backend.prepare, training, voice_type, report_progress, voice.languages)
+    prepare = bridge("training", 45.0, 25.0 if tuning else 50.0)
+    files = await asyncio.to_thread(backend.prepare, training, voice_type, prepare, voice.languages)
+    folder = storage.files.voice_dir(owner_id, voice_id)
+    tuned = None
+    if tuning:  # premium / professional on XTTS: the GPT learns this voice (resumes after a crash)
+        names = [u["name"] for u in uploads]
+        try:
+            extra, tuned = await asyncio.to_thread(
+                backend.finetune,
+                training,
+                names,
+                voice_type,
+                folder / "finetune",
+                bridge("fine-tuning", 70.0, 25.0),
+                job.should_stop,
+            )
+            files.update(extra)
+        except StopTraining:
+            await job.check()  # raises why: cancelled, lost, or the worker is stopping
+            raise
+        except EngineUnavailable as exc:
+            note = " ".join(filter(None, [note, f"Not fine-tuned: {exc.message}."]))
     for future in pending:
         await asyncio.wrap_future(future)
 
     await step("finalising", 96.0)
-    folder = storage.files.voice_dir(owner_id, voice_id)
     for filename, data in files.items():
         await asyncio.to_thread(storage.files.write, folder / filename, data)
     await asyncio.to_thread(storage.files.delete, folder / "uploads")
+    await asyncio.to_thread(storage.files.delete, folder / "finetune")
     if not await storage.voices.update(
         owner_id, voice_id, status="completed", current_step="done", progress=100.0
     ):
@@ -109,6 +140,8 @@ async def _train(
     done = await storage.voices.get(owner_id, voice_id)
     assert done is not None
     result = voice_json(done) | {"samples": report["samples"], "engine": backend.name}
+    if tuned is not None:
+        result["fineTuning"] = tuned
     return result | ({"engineNote": note} if note else {})
 
 

@@ -1,8 +1,9 @@
 """A tiny, randomly initialised XTTS-v2 model directory for tests and benchmarks (never committed).
 
 Same files and loading path as the real model (``config.json``, ``model.pth``, ``vocab.json``, plus
-``dvae.pth`` and ``mel_stats.pth`` for fine-tuning); only the GPT is shrunk (2 layers, 64 channels).
-HiFi-GAN, the speaker encoder and the DVAE keep their real shapes, so the folder is ~300 MB.
+``dvae.pth`` and ``mel_stats.pth`` for fine-tuning); only the GPT is shrunk (2 layers, 64 channels,
+256 audio tokens ≈ 12 s). HiFi-GAN, the speaker encoder and the DVAE keep their real shapes, so the
+folder is ~250 MB.
 Random weights never emit the stop token: callers must bound ``max_new_tokens``.
 """
 
@@ -38,7 +39,7 @@ def build(folder: Path) -> Path:
     config.model_args.gpt_n_model_channels = 64
     config.model_args.gpt_n_heads = 4
     config.model_args.decoder_input_dim = 64
-    config.model_args.gpt_max_audio_tokens = 64
+    config.model_args.gpt_max_audio_tokens = 256
     config.model_args.gpt_num_audio_tokens = 1026
     config.model_args.gpt_start_audio_token = 1024
     config.model_args.gpt_stop_audio_token = 1025

@@ -14,7 +14,7 @@ import json
 import math
 import os
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -32,6 +32,7 @@ RATE = 22050  # what the conditioning encoders take
 OUTPUT_RATE = 24000
 TOKENS_PER_S = 22050 / 1024  # GPT audio tokens per second of speech
 MIN_EMOTION_S = 3.0
+FINETUNE_EPOCHS = {"premium": 3, "professional": 8}
 LANGUAGE_CODES = {"zh": "zh-cn"}
 
 
@@ -229,6 +230,43 @@ class XttsBackend:
         progress("done", 100.0)
         meta = {"engine": self.name, "voiceType": voice_type, "languages": list(languages)}
         return {"xtts-latents.pt": buffer.getvalue(), "voice.json": json.dumps(meta).encode()}
+
+    def finetune(
+        self,
+        samples: Sequence[TrainingSample],
+        names: Sequence[str],
+        voice_type: str,
+        work_dir: Path,
+        progress: ProgressFn,
+        should_stop: Callable[[], bool],
+    ) -> tuple[dict[str, bytes], dict[str, Any]]:
+        """Premium / professional: the GPT trained on this voice's transcribed samples. Raises
+        ``EngineUnavailable`` (files, memory, no usable sample) and ``StopTraining``."""
+        from engine.backends import xtts_finetune as ft
+
+        model = self.model
+        ft.check_ready(
+            model.folder, sum(p.numel() for p in model.model.gpt.parameters()), self.settings.device
+        )
+        items = [
+            ft.Item(name, resample(s.audio, s.rate, RATE), s.transcript or "", s.language or "en")
+            for s, name in zip(samples, names, strict=True)
+        ]
+        kept, left_out = ft.usable(items, ft.max_samples(model.config) / RATE)
+        if not kept:
+            raise EngineUnavailable(
+                "no sample has both a transcript and a usable length, so the voice was not fine-tuned: "
+                + "; ".join(left_out)
+            )
+        state = ft.finetune(
+            model.folder,
+            work_dir,
+            kept,
+            epochs=FINETUNE_EPOCHS[voice_type],
+            on_step=lambda done, total: progress("fine-tuning", 100.0 * min(done, total) / total),
+            should_stop=should_stop,
+        )
+        return {"xtts-gpt.pt": state}, {"samplesUsed": len(kept), "leftOut": left_out}
 
     def load(self, files: Mapping[str, bytes]) -> XttsVoice:
         import torch
