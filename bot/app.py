@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.config import Config
+from engine.asr import WhisperTranscriber
 from engine.backends.embedded import EmbeddedBackend
 from engine.backends.xtts import XttsBackend, XttsSettings
 from engine.client import EngineClient
@@ -89,6 +90,9 @@ async def open_context(config: Config) -> AsyncIterator[Context]:
             job_retention_days=config.storage.job_retention_days,
             engines=engines(config, device),
             default_engine=config.engine.backend,
+            transcriber=WhisperTranscriber(config.engine.asr_model, device)
+            if config.engine.asr_model
+            else None,
         )
         # A CLI command that waits for its job can serve the queue itself when no worker runs.
         ctx.engine.local_runners = runners(ctx)

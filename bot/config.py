@@ -53,6 +53,7 @@ class EngineConfig(Section):
     xtts_model_dir: Path | None = None  # a local XTTS-v2 folder (config.json, model.pth, vocab.json)
     xtts_model_name: str = "tts_models/multilingual/multi-dataset/xtts_v2"  # else fetched by coqui
     xtts_accept_licence: bool = False  # the operator accepts the CPML (or COQUI_TOS_AGREED=1)
+    asr_model: str | None = None  # faster-whisper model (local folder or cached name), extra "asr"
     device: Literal["auto", "cpu", "cuda"] = "auto"
     # Jobs at once per worker: 1 on a GPU (one model, one card); CPU-only engines may run more.
     concurrency: int = Field(1, ge=1, le=16)

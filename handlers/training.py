@@ -8,6 +8,7 @@ not met), a cancel, or the last failed try removes the voice and everything kept
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import Callable
 from typing import Any
 
@@ -107,6 +108,8 @@ async def _train(
     tuned = None
     if tuning:  # premium / professional on XTTS: the GPT learns this voice (resumes after a crash)
         names = [u["name"] for u in uploads]
+        training, heard = await _transcribe(ctx, training, step)
+        note = " ".join(filter(None, [note, heard]))
         try:
             extra, tuned = await asyncio.to_thread(
                 backend.finetune,
@@ -143,6 +146,27 @@ async def _train(
     if tuned is not None:
         result["fineTuning"] = tuned
     return result | ({"engineNote": note} if note else {})
+
+
+async def _transcribe(
+    ctx: Context, samples: list[TrainingSample], step: Callable
+) -> tuple[list[TrainingSample], str | None]:
+    """Transcripts for samples sent without one, when a speech recogniser is configured."""
+    missing = [i for i, s in enumerate(samples) if not (s.transcript or "").strip()]
+    if not missing:
+        return samples, None
+    if ctx.transcriber is None:
+        return samples, None  # those samples are left out of fine-tuning, and the result says so
+    await step("transcribing", 68.0)
+    out = list(samples)
+    try:
+        for i in missing:
+            s = samples[i]
+            text = await asyncio.to_thread(ctx.transcriber.transcribe, s.audio, s.rate, s.language)
+            out[i] = dataclasses.replace(s, transcript=text)
+    except EngineUnavailable as exc:
+        return samples, f"Samples without a transcript could not be transcribed: {exc.message}."
+    return out, None
 
 
 async def _engine(ctx: Context, owner_id: int, voice_id: str, requested: str) -> tuple[Any, str | None]:

@@ -114,3 +114,68 @@ async def test_a_premium_voice_is_fine_tuned_by_the_worker(tmp_path, tiny_xtts, 
         assert {p.name for p in folder.iterdir()} == {"xtts-latents.pt", "xtts-gpt.pt", "voice.json"}
         spoken = await speech.submit_speech(ctx, user.id, job.result["voiceId"], "Hello.", SpeechOptions())
         assert (await jobs.wait_result(ctx, user.id, spoken["jobId"]))["duration"] > 0.1
+
+
+class ListeningTranscriber:
+    """Stands in for faster-whisper (whose models cannot be fetched here): the wiring is under test."""
+
+    def __init__(self) -> None:
+        self.heard: list[float] = []
+
+    def transcribe(self, audio, rate, language):
+        self.heard.append(len(audio) / rate)
+        return "please enter the number followed by the pound key"
+
+
+async def test_samples_without_text_are_transcribed_when_a_recogniser_is_configured(
+    tmp_path, tiny_xtts, monkeypatch
+):
+    monkeypatch.setattr("handlers.training.require_tier", lambda *args: None)  # as above
+    config = load_config(data_dir=tmp_path)
+    config = config.model_copy(
+        update={"engine": config.engine.model_copy(update={"backend": "xtts", "xtts_model_dir": tiny_xtts})}
+    )
+    async with open_context(config) as ctx:
+        ctx.transcriber = ListeningTranscriber()
+        user = await ctx.storage.users.get_or_create("cli", "u")
+        uploads = [
+            voices.Upload(p.name, p.read_bytes()) for p in clips("allison_en") if p.name in TRANSCRIPTS
+        ]
+        uploads[0] = voices.Upload(
+            uploads[0].name, uploads[0].data, SampleMeta(transcript="Given by the user.")
+        )
+        queued = await voices.submit_voice(
+            ctx,
+            user.id,
+            name="t",
+            language="en",
+            voice_type="professional",
+            uploads=uploads,
+            consent_statement="k",
+        )
+        created = await jobs.wait_result(ctx, user.id, queued["jobId"])
+        assert len(ctx.transcriber.heard) == 3  # only the three without text
+        assert created["fineTuning"]["samplesUsed"] == 4
+
+
+def test_no_recogniser_installed_or_no_model_is_said_plainly():
+    from engine.asr import WhisperTranscriber
+
+    with pytest.raises(EngineUnavailable) as refused:
+        WhisperTranscriber("/nonexistent/whisper").transcribe(
+            load(clips("allison_en")[0], 16000), 16000, "en"
+        )
+    assert "voicebot[asr]" in refused.value.message or "not available here" in refused.value.message
+
+
+def test_fine_tuning_is_refused_when_memory_is_short(tiny_xtts, tmp_path, monkeypatch):
+    import os
+
+    real = os.sysconf
+    monkeypatch.setattr(os, "sysconf", lambda name: 10 if name == "SC_AVPHYS_PAGES" else real(name))
+    samples, names = _samples()
+    with pytest.raises(EngineUnavailable) as refused:
+        XttsBackend(XttsSettings(model_dir=tiny_xtts)).finetune(
+            samples, names, "premium", tmp_path / "w", lambda s, p: None, lambda: False
+        )
+    assert "GiB of free memory" in refused.value.message and "is available" in refused.value.message
