@@ -8,7 +8,7 @@ import pytest
 from bot.app import open_context
 from bot.config import load_config
 from engine.backends.base import EngineUnavailable, TrainingSample
-from engine.backends.xtts import XttsBackend, XttsSettings
+from engine.backends.xtts import FINETUNE_EPOCHS, XttsBackend, XttsSettings
 from engine.backends.xtts_finetune import StopTraining
 from engine.render import SpeechOptions
 from handlers import jobs, speech, voices
@@ -179,3 +179,48 @@ def test_fine_tuning_is_refused_when_memory_is_short(tiny_xtts, tmp_path, monkey
             samples, names, "premium", tmp_path / "w", lambda s, p: None, lambda: False
         )
     assert "GiB of free memory" in refused.value.message and "is available" in refused.value.message
+
+
+async def test_cancelling_during_fine_tuning_stops_it_and_removes_the_voice(tmp_path, tiny_xtts, monkeypatch):
+    import asyncio
+
+    from engine.worker import Worker
+
+    monkeypatch.setattr("handlers.training.require_tier", lambda *args: None)  # as above
+    monkeypatch.setitem(FINETUNE_EPOCHS, "premium", 40)  # long enough to be cancelled midway
+    config = load_config(data_dir=tmp_path)
+    config = config.model_copy(
+        update={"engine": config.engine.model_copy(update={"backend": "xtts", "xtts_model_dir": tiny_xtts})}
+    )
+    async with open_context(config) as ctx:
+        user = await ctx.storage.users.get_or_create("cli", "u")
+        uploads = [
+            voices.Upload(p.name, p.read_bytes(), SampleMeta(transcript=TRANSCRIPTS[p.name]))
+            for p in clips("allison_en")
+            if p.name in TRANSCRIPTS
+        ]
+        queued = await voices.submit_voice(
+            ctx,
+            user.id,
+            name="c",
+            language="en",
+            voice_type="premium",
+            uploads=uploads,
+            consent_statement="k",
+        )
+        worker = Worker(ctx.engine.queue, jobs.runners(ctx), lease_s=0.6, poll_s=0.05, register=False)
+        serving = asyncio.create_task(worker.run())
+        try:
+            asked = False
+            async with asyncio.timeout(120):
+                async for event in ctx.engine.watch(user.id, queued["jobId"]):
+                    if event.type == "progress" and event.data["step"] == "fine-tuning" and not asked:
+                        asked = True
+                        await jobs.cancel_job(ctx, user.id, queued["jobId"])
+                final = await ctx.engine.status(user.id, queued["jobId"])
+        finally:
+            worker.stop()
+            await asyncio.wait_for(serving, 60)
+        assert final.status == "cancelled"
+        assert await ctx.storage.voices.list(user.id) == []
+        assert not ctx.storage.files.voice_dir(user.id, queued["voiceId"]).exists()  # checkpoints too
