@@ -28,10 +28,11 @@ from tests.bot.test_cli import VOICEBOT
 class WorkerProcess:
     """``voicebot worker`` in its own process; stderr drained by a thread so it never blocks."""
 
-    def __init__(self, data: Path, lease_s: float) -> None:
+    def __init__(self, data: Path, lease_s: float, config: Path | None = None) -> None:
         env = {k: v for k, v in os.environ.items() if k not in ("VOICEBOT_CONFIG", "VOICEBOT_DATA_DIR")}
+        options = ["--config", str(config)] if config else []
         self.proc = subprocess.Popen(
-            [VOICEBOT, "--data-dir", str(data), "worker", "--lease", str(lease_s)],
+            [VOICEBOT, *options, "--data-dir", str(data), "worker", "--lease", str(lease_s)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
@@ -181,3 +182,17 @@ async def test_two_workers_share_the_queue_and_the_callers_loop_never_stalls(tmp
             assert len(await ctx.storage.generations.for_job(user.id, job_id)) == 1
         print(f"loop lag over {len(lags)} ticks: max {max(lags) * 1000:.1f} ms")
         assert max(lags) < 0.05, f"event loop stalled {max(lags) * 1000:.0f} ms"
+
+
+async def test_the_worker_loads_xtts_once_and_warms_it_up(tmp_path, tiny_xtts):
+    config = tmp_path / "voicebot.toml"
+    config.write_text(f'[engine]\nbackend = "xtts"\nxtts_model_dir = "{tiny_xtts}"\n')
+    worker = WorkerProcess(tmp_path, lease_s=5, config=config)
+    try:
+        await worker.started()
+        worker.proc.send_signal(signal.SIGTERM)
+        assert await asyncio.to_thread(worker.proc.wait, 30) == 0
+    finally:
+        worker.stop()
+    log = "".join(worker.lines)
+    assert "xtts engine loaded and warm" in log and log.count("loaded and warm") == 1
