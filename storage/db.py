@@ -32,18 +32,18 @@ def migrations() -> list[tuple[int, str, str]]:
 
 
 async def fetch_one(conn: aiosqlite.Connection, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
-    async with conn.execute(sql, params) as cur:
-        return await cur.fetchone()
+    rows = await fetch_all(conn, sql, params)
+    return rows[0] if rows else None
 
 
 async def fetch_all(conn: aiosqlite.Connection, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
-    async with conn.execute(sql, params) as cur:
-        return list(await cur.fetchall())
+    # One call on aiosqlite's thread (execute, fetch, close): no other task's statement or commit
+    # can land while this statement is still open ("cannot commit - SQL statements in progress").
+    return list(await conn.execute_fetchall(sql, params))
 
 
 async def schema_version(conn: aiosqlite.Connection) -> int:
-    async with conn.execute("PRAGMA user_version") as cur:
-        row = await cur.fetchone()
+    row = await fetch_one(conn, "PRAGMA user_version")
     return int(row[0])
 
 
