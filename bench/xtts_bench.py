@@ -19,6 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -33,6 +35,10 @@ SENTENCES = [
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--model-dir", type=Path)
+    parser.add_argument(
+        "--clips", type=Path, help="pre-decoded clips (.npz, name -> 22050 Hz audio), no ffmpeg"
+    )
+    parser.add_argument("--save-clips", type=Path, help="write that .npz from the test voices and stop")
     args = parser.parse_args()
     import torch
 
@@ -40,8 +46,15 @@ def main() -> None:
     from engine.backends.xtts import XttsBackend, XttsSettings
     from engine.device import pick_device
     from engine.render import SpeechOptions
-    from tests.audio import clips, load
-    from tests.engine.test_xtts_finetune import TRANSCRIPTS
+    from tests.audio import TRANSCRIPTS
+
+    if args.save_clips:
+        from tests.audio import clips, load
+
+        chosen = clips("allison_en")[:8] + [p for p in clips("allison_en") if p.name in TRANSCRIPTS]
+        np.savez(args.save_clips, **{p.name: load(p, 22050) for p in chosen})
+        return
+    audio = _clips(args.clips)
 
     with tempfile.TemporaryDirectory() as tmp:
         if args.model_dir is None:
@@ -55,7 +68,7 @@ def main() -> None:
         started = time.perf_counter()
         backend.warm_up()
         load_s = time.perf_counter() - started
-        samples = [TrainingSample(load(p, 22050), 22050, "en") for p in clips("allison_en")[:8]]
+        samples = [TrainingSample(a, 22050, "en") for name, a in list(audio.items())[:8]]
         started = time.perf_counter()
         voice = backend.load(backend.prepare(samples, "instant", lambda s, p: None, ["en"]))
         clone_s = time.perf_counter() - started
@@ -78,21 +91,28 @@ def main() -> None:
             "audio_seconds": round(audio_s, 1),
         }
         if (model_dir / "dvae.pth").is_file():
-            tuned = [p for p in clips("allison_en") if p.name in TRANSCRIPTS]
-            items = [TrainingSample(load(p, 22050), 22050, "en", None, TRANSCRIPTS[p.name]) for p in tuned]
+            names = [name for name in audio if name in TRANSCRIPTS]
+            items = [TrainingSample(audio[n], 22050, "en", None, TRANSCRIPTS[n]) for n in names]
             steps: list[float] = []
             started = time.perf_counter()
             backend.finetune(
-                items,
-                [p.name for p in tuned],
-                "premium",
-                Path(tmp) / "ft",
-                lambda s, p: steps.append(p),
-                lambda: False,
+                items, names, "premium", Path(tmp) / "ft", lambda s, p: steps.append(p), lambda: False
             )
             result["finetune_premium_4_clips_s"] = round(time.perf_counter() - started, 1)
+            result["finetune_device"] = device
             result["finetune_steps"] = len(steps)
         print(json.dumps(result, indent=2))
+
+
+def _clips(path: Path | None) -> dict:
+    """Name -> 22050 Hz audio: from a saved .npz, or decoded from the test voices."""
+    if path is not None:
+        with np.load(path) as saved:
+            return {name: saved[name] for name in saved.files}
+    from tests.audio import TRANSCRIPTS, clips, load
+
+    chosen = clips("allison_en")[:8] + [p for p in clips("allison_en") if p.name in TRANSCRIPTS]
+    return {p.name: load(p, 22050) for p in chosen}
 
 
 if __name__ == "__main__":

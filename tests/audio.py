@@ -11,6 +11,13 @@ from engine.ffmpeg import Limits, decode_file, ffmpeg_exe
 
 VOICES = Path(__file__).parent / "data" / "voices"
 RATE = 24000
+# What some of Allison's prompts say (approximately; fine-tuning needs text, not a perfect match).
+TRANSCRIPTS = {
+    "agent-pass.ogg": "Please enter your password followed by the pound key.",
+    "confbridge-only-participant.ogg": "You are currently the only person in this conference.",
+    "confbridge-pin.ogg": "Please enter the conference pin number followed by the pound key.",
+    "vm-tmpexists.ogg": "You have a temporary greeting.",
+}
 
 
 def clips(speaker: str) -> list[Path]:

@@ -159,6 +159,11 @@ def finetune(
             trainer.save_checkpoint()  # the next try resumes here
             raise StopTraining
 
+    # The trainer's dataset reads clips with torchaudio.load, which needs FFmpeg's shared libraries
+    # from torch 2.9 on; we wrote those WAVs ourselves, so soundfile reads them anywhere.
+    from TTS.tts.layers.xtts.trainer import dataset
+
+    dataset.load_audio = _load_wav
     previous = _last_run(work_dir / "run")
     trainer = Trainer(
         TrainerArgs(continue_path=str(previous) if previous else "", grad_accum_steps=1),
@@ -176,6 +181,18 @@ def finetune(
     buffer = io.BytesIO()
     torch.save(state, buffer)
     return buffer.getvalue()
+
+
+def _load_wav(path: str, rate: int):
+    import torch
+
+    audio, source_rate = soundfile.read(path, dtype="float32", always_2d=True)
+    mono = audio.mean(axis=1)
+    if source_rate != rate:
+        from engine.speaker import resample
+
+        mono = resample(mono, source_rate, rate)
+    return torch.from_numpy(np.clip(mono, -1.0, 1.0)).unsqueeze(0)
 
 
 def max_samples(config) -> int:

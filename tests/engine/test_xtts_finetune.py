@@ -13,15 +13,7 @@ from engine.backends.xtts_finetune import StopTraining
 from engine.render import SpeechOptions
 from handlers import jobs, speech, voices
 from handlers.samples import SampleMeta
-from tests.audio import clips, load
-
-# What the Asterisk prompts say (approximately; the trainer needs text, not a perfect match).
-TRANSCRIPTS = {
-    "agent-pass.ogg": "Please enter your password followed by the pound key.",
-    "confbridge-only-participant.ogg": "You are currently the only person in this conference.",
-    "confbridge-pin.ogg": "Please enter the conference pin number followed by the pound key.",
-    "vm-tmpexists.ogg": "You have a temporary greeting.",
-}
+from tests.audio import TRANSCRIPTS, clips, load
 
 
 def _samples() -> tuple[list[TrainingSample], list[str]]:
