@@ -24,6 +24,9 @@ def add_commands(commands: Any) -> None:
     create.add_argument("--consent", help="the consent statement the speaker accepted, word for word")
     add_sample_options(create)
     create.add_argument(
+        "--engine", choices=("embedded", "xtts"), help="default: engine.backend in the config"
+    )
+    create.add_argument(
         "--wait", action="store_true", help="wait for the training (runs it here when no worker is running)"
     )
     for action in ("status", "delete"):
@@ -167,6 +170,7 @@ async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: 
             consent_statement=args.consent,
             cleaning=request.options,
             consistency_threshold=request.threshold,
+            engine=args.engine,
         )
         if not args.wait:
             if not await ctx.engine.queue.live_workers():

@@ -23,6 +23,7 @@ from handlers.samples import SampleMeta
 from storage.records import Voice
 from storage.voices import NameTakenError
 
+ENGINES = ("embedded", "xtts")  # per voice; an engine that cannot run falls back to embedded, with a note
 CONSENT_VERSION = "2026-11"
 CONSENT_STATEMENT = (
     "I am the person whose voice is in these recordings, or I have their explicit permission. "
@@ -72,6 +73,7 @@ async def submit_voice(
     cleaning: CleaningOptions | None = None,
     consistency_threshold: float | None = None,
     idempotency_key: str | None = None,
+    engine: str | None = None,
 ) -> dict[str, Any]:
     """Check the request, keep the uploads and queue the training; the worker does the rest
     (handlers/training.py). ``cleaning`` and ``consistency_threshold`` are the request's
@@ -92,6 +94,9 @@ async def submit_voice(
         raise Refusal("invalid_request", f"voiceType must be one of {', '.join(VOICE_TYPES)}")
     if not uploads:
         raise Refusal("invalid_request", "send at least one voice sample")
+    engine = engine or ctx.default_engine
+    if engine not in ENGINES:
+        raise Refusal("invalid_request", f"engine must be one of {', '.join(ENGINES)}")
     if idempotency_key is not None and (done := await _retried(ctx, owner_id, idempotency_key)):
         return done
     if await ctx.storage.voices.by_name(owner_id, name) is not None:
@@ -105,7 +110,7 @@ async def submit_voice(
     )
     try:
         voice = await ctx.storage.voices.create(
-            owner_id, name, languages, voice_type, ctx.default_engine, ctx.retention_days
+            owner_id, name, languages, voice_type, engine, ctx.retention_days
         )
     except NameTakenError as exc:
         raise Refusal("name_taken", str(exc)) from None
@@ -120,7 +125,7 @@ async def submit_voice(
                 owner_id,
                 {
                     "voiceId": voice.id,
-                    "engine": ctx.default_engine,
+                    "engine": engine,
                     "language": language,
                     "voiceType": voice_type,
                     "uploads": [

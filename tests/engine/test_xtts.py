@@ -137,6 +137,29 @@ async def test_without_weights_the_voice_falls_back_to_the_embedded_engine(tmp_p
         )
         created = await jobs.wait_result(ctx, user.id, queued["jobId"])
         assert created["engine"] == "embedded" and "missing config.json" in created["engineNote"]
+        chosen = await voices.submit_voice(
+            ctx,
+            user.id,
+            name="y",
+            language="en",
+            voice_type="instant",
+            uploads=uploads,
+            consent_statement="ok",
+            engine="embedded",  # per voice: asked for, so no fallback and no note
+        )
+        assert "engineNote" not in await jobs.wait_result(ctx, user.id, chosen["jobId"])
+        with pytest.raises(Refusal) as unknown:
+            await voices.submit_voice(
+                ctx,
+                user.id,
+                name="z",
+                language="en",
+                voice_type="instant",
+                uploads=uploads,
+                consent_statement="ok",
+                engine="piper",
+            )
+        assert unknown.value.code == "invalid_request" and "engine must be one of" in unknown.value.message
         assert (await ctx.storage.voices.get(user.id, created["voiceId"])).engine == "embedded"
         spoken = await speech.submit_speech(ctx, user.id, created["voiceId"], "Hello.", SpeechOptions())
         assert (await jobs.wait_result(ctx, user.id, spoken["jobId"]))["duration"] > 0.3
