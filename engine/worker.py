@@ -21,6 +21,7 @@ from engine.queue import Claim, JobQueue
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_S = 0.5  # progress events at most this often (a step change is always written)
 WORKER_BEAT_S = 5.0
+BEAT_S = 2.0  # a running job's lease renewal (and cancel check) at least this often
 
 
 class JobCancelled(Exception):
@@ -84,9 +85,14 @@ class JobControl:
             raise LeaseLost(self.job.id)
 
     async def keep_alive(self) -> None:
+        # Also how soon a cancel is seen by work running in a thread (``should_stop``).
         while True:
-            await asyncio.sleep(self._lease_s / 3)
-            self._state = await self._queue.heartbeat(self.job.id, self._worker_id, self._lease_s)
+            await asyncio.sleep(min(self._lease_s / 3, BEAT_S))
+            try:
+                self._state = await self._queue.heartbeat(self.job.id, self._worker_id, self._lease_s)
+            except Exception:  # a busy or briefly unavailable database: try again next beat
+                log.warning("job %s: heartbeat failed", self.job.id, exc_info=True)
+                continue
             if self._state == "lost":
                 return
 
@@ -115,7 +121,6 @@ class Worker:
         self.register = register
         self.id = worker_id or f"worker_{uuid.uuid4().hex[:12]}"
         self.stopping = asyncio.Event()
-        self.ran: list[str] = []  # job ids this worker finished, in order (for tests and benchmarks)
 
     def stop(self) -> None:
         """Graceful: claim nothing more; running jobs are requeued at their next step boundary."""
@@ -125,9 +130,12 @@ class Worker:
         """Serve until ``stop()`` (or until ``until()`` is true; then running jobs finish normally)."""
         beat = asyncio.create_task(self._beat()) if self.register else None
         active: set[asyncio.Task] = set()
+        reaped = 0.0
         try:
             while not self.stopping.is_set() and not (until and until()):
-                await self.queue.reap()
+                if time.monotonic() - reaped >= self.lease_s / 2:  # expired leases: often enough
+                    await self.queue.reap()
+                    reaped = time.monotonic()
                 claim = None
                 if len(active) < self.concurrency:
                     claim = await self.queue.claim(self.id, self.kinds, self.lease_s)
@@ -160,8 +168,8 @@ class Worker:
         try:
             await control.check()
             result = await self.runners[claim.kind](control)
-            if await q.complete(claim.id, wid, result):
-                self.ran.append(claim.id)
+            if not await q.complete(claim.id, wid, result):
+                log.warning("job %s: finished after its lease was lost; result dropped", claim.id)
         except JobCancelled:
             await q.mark_cancelled(claim.id, wid)
         except JobStopping:
