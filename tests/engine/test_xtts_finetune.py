@@ -200,7 +200,7 @@ async def test_cancelling_during_fine_tuning_stops_it_and_removes_the_voice(tmp_
             uploads=uploads,
             consent_statement="k",
         )
-        worker = Worker(ctx.engine.queue, jobs.runners(ctx), lease_s=0.6, poll_s=0.05, register=False)
+        worker = Worker(ctx.engine.queue, jobs.runners(ctx), lease_s=3, poll_s=0.05, register=False)
         serving = asyncio.create_task(worker.run())
         try:
             asked = False
