@@ -17,6 +17,8 @@ from handlers import jobs, speech, voices
 from handlers.errors import Refusal
 from handlers.samples import SampleMeta
 from tests.audio import clips
+from tests.voices import submit, xtts_config
+from tests.voices import uploads as sample_uploads
 
 
 def test_missing_weights_no_licence_and_no_network_say_what_to_do(tmp_path, monkeypatch):
@@ -72,24 +74,12 @@ def test_speed_goes_to_the_model_and_audio_tokens_are_bounded(tiny_xtts):
 
 
 async def test_clone_from_real_speech_and_speak_through_the_worker(tmp_path, tiny_xtts):
-    config = load_config(data_dir=tmp_path)
-    config = config.model_copy(
-        update={"engine": config.engine.model_copy(update={"backend": "xtts", "xtts_model_dir": tiny_xtts})}
-    )
-    async with open_context(config) as ctx:
+    async with open_context(xtts_config(tmp_path, tiny_xtts)) as ctx:
         user = await ctx.storage.users.get_or_create("cli", "u")
         files = clips("allison_en")
         uploads = [voices.Upload(p.name, p.read_bytes()) for p in files[:4]]
         uploads += [voices.Upload(p.name, p.read_bytes(), SampleMeta(emotion="happy")) for p in files[4:8]]
-        queued = await voices.submit_voice(
-            ctx,
-            user.id,
-            name="x",
-            language="en",
-            voice_type="instant",
-            uploads=uploads,
-            consent_statement="ok",
-        )
+        queued = await submit(ctx, user.id, "x", uploads)
         created = await jobs.wait_result(ctx, user.id, queued["jobId"])
         assert created["engine"] == "xtts" and "engineNote" not in created
         folder = ctx.storage.files.voice_dir(user.id, created["voiceId"])
@@ -119,46 +109,17 @@ async def test_clone_from_real_speech_and_speak_through_the_worker(tmp_path, tin
 
 
 async def test_without_weights_the_voice_falls_back_to_the_embedded_engine(tmp_path):
-    config = load_config(data_dir=tmp_path / "data")
-    config = config.model_copy(
-        update={"engine": config.engine.model_copy(update={"backend": "xtts", "xtts_model_dir": tmp_path})}
-    )
-    async with open_context(config) as ctx:
+    async with open_context(xtts_config(tmp_path / "data", tmp_path)) as ctx:
         user = await ctx.storage.users.get_or_create("cli", "u")
-        uploads = [voices.Upload(p.name, p.read_bytes()) for p in clips("allison_en")[:4]]
-        queued = await voices.submit_voice(
-            ctx,
-            user.id,
-            name="x",
-            language="en",
-            voice_type="instant",
-            uploads=uploads,
-            consent_statement="ok",
-        )
+        uploads = sample_uploads()
+        queued = await submit(ctx, user.id, "x", uploads)
         created = await jobs.wait_result(ctx, user.id, queued["jobId"])
         assert created["engine"] == "embedded" and "missing config.json" in created["engineNote"]
-        chosen = await voices.submit_voice(
-            ctx,
-            user.id,
-            name="y",
-            language="en",
-            voice_type="instant",
-            uploads=uploads,
-            consent_statement="ok",
-            engine="embedded",  # per voice: asked for, so no fallback and no note
-        )
+        # Per voice: embedded asked for, so no fallback and no note.
+        chosen = await submit(ctx, user.id, "y", uploads, engine="embedded")
         assert "engineNote" not in await jobs.wait_result(ctx, user.id, chosen["jobId"])
         with pytest.raises(Refusal) as unknown:
-            await voices.submit_voice(
-                ctx,
-                user.id,
-                name="z",
-                language="en",
-                voice_type="instant",
-                uploads=uploads,
-                consent_statement="ok",
-                engine="piper",
-            )
+            await submit(ctx, user.id, "z", uploads, engine="piper")
         assert unknown.value.code == "invalid_request" and "engine must be one of" in unknown.value.message
         assert (await ctx.storage.voices.get(user.id, created["voiceId"])).engine == "embedded"
         spoken = await speech.submit_speech(ctx, user.id, created["voiceId"], "Hello.", SpeechOptions())

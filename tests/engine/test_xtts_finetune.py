@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from bot.app import open_context
-from bot.config import load_config
 from engine.backends.base import EngineUnavailable, TrainingSample
 from engine.backends.xtts import FINETUNE_EPOCHS, XttsBackend, XttsSettings
 from engine.backends.xtts_finetune import StopTraining
@@ -14,6 +13,7 @@ from engine.render import SpeechOptions
 from handlers import jobs, speech, voices
 from handlers.samples import SampleMeta
 from tests.audio import TRANSCRIPTS, clips, load
+from tests.voices import submit, transcribed, xtts_config
 
 
 def _samples() -> tuple[list[TrainingSample], list[str]]:
@@ -77,26 +77,10 @@ async def test_a_premium_voice_is_fine_tuned_by_the_worker(tmp_path, tiny_xtts, 
     # Premium asks for 5 minutes of speech; the test data has less, so the tier rule (tested in
     # tests/engine/test_analysis.py) is waived here: this test is about the training path.
     monkeypatch.setattr("handlers.training.require_tier", lambda *args: None)
-    config = load_config(data_dir=tmp_path)
-    config = config.model_copy(
-        update={"engine": config.engine.model_copy(update={"backend": "xtts", "xtts_model_dir": tiny_xtts})}
-    )
-    async with open_context(config) as ctx:
+    async with open_context(xtts_config(tmp_path, tiny_xtts)) as ctx:
         user = await ctx.storage.users.get_or_create("cli", "u")
-        uploads = [
-            voices.Upload(p.name, p.read_bytes(), SampleMeta(transcript=TRANSCRIPTS[p.name]))
-            for p in clips("allison_en")
-            if p.name in TRANSCRIPTS
-        ]
-        queued = await voices.submit_voice(
-            ctx,
-            user.id,
-            name="p",
-            language="en",
-            voice_type="premium",
-            uploads=uploads,
-            consent_statement="k",
-        )
+        uploads = transcribed()
+        queued = await submit(ctx, user.id, "p", uploads, "premium")
         steps = []
         job = await ctx.engine.wait(user.id, queued["jobId"], drive=True, on_event=steps.append)
         assert job.status == "succeeded", job.error
@@ -123,11 +107,7 @@ async def test_samples_without_text_are_transcribed_when_a_recogniser_is_configu
     tmp_path, tiny_xtts, monkeypatch
 ):
     monkeypatch.setattr("handlers.training.require_tier", lambda *args: None)  # as above
-    config = load_config(data_dir=tmp_path)
-    config = config.model_copy(
-        update={"engine": config.engine.model_copy(update={"backend": "xtts", "xtts_model_dir": tiny_xtts})}
-    )
-    async with open_context(config) as ctx:
+    async with open_context(xtts_config(tmp_path, tiny_xtts)) as ctx:
         ctx.transcriber = ListeningTranscriber()
         user = await ctx.storage.users.get_or_create("cli", "u")
         uploads = [
@@ -136,15 +116,7 @@ async def test_samples_without_text_are_transcribed_when_a_recogniser_is_configu
         uploads[0] = voices.Upload(
             uploads[0].name, uploads[0].data, SampleMeta(transcript="Given by the user.")
         )
-        queued = await voices.submit_voice(
-            ctx,
-            user.id,
-            name="t",
-            language="en",
-            voice_type="professional",
-            uploads=uploads,
-            consent_statement="k",
-        )
+        queued = await submit(ctx, user.id, "t", uploads, "professional")
         created = await jobs.wait_result(ctx, user.id, queued["jobId"])
         assert len(ctx.transcriber.heard) == 3  # only the three without text
         assert created["fineTuning"]["samplesUsed"] == 4
@@ -180,26 +152,10 @@ async def test_cancelling_during_fine_tuning_stops_it_and_removes_the_voice(tmp_
 
     monkeypatch.setattr("handlers.training.require_tier", lambda *args: None)  # as above
     monkeypatch.setitem(FINETUNE_EPOCHS, "premium", 40)  # long enough to be cancelled midway
-    config = load_config(data_dir=tmp_path)
-    config = config.model_copy(
-        update={"engine": config.engine.model_copy(update={"backend": "xtts", "xtts_model_dir": tiny_xtts})}
-    )
-    async with open_context(config) as ctx:
+    async with open_context(xtts_config(tmp_path, tiny_xtts)) as ctx:
         user = await ctx.storage.users.get_or_create("cli", "u")
-        uploads = [
-            voices.Upload(p.name, p.read_bytes(), SampleMeta(transcript=TRANSCRIPTS[p.name]))
-            for p in clips("allison_en")
-            if p.name in TRANSCRIPTS
-        ]
-        queued = await voices.submit_voice(
-            ctx,
-            user.id,
-            name="c",
-            language="en",
-            voice_type="premium",
-            uploads=uploads,
-            consent_statement="k",
-        )
+        uploads = transcribed()
+        queued = await submit(ctx, user.id, "c", uploads, "premium")
         worker = Worker(ctx.engine.queue, jobs.runners(ctx), lease_s=3, poll_s=0.05, register=False)
         serving = asyncio.create_task(worker.run())
         try:

@@ -7,29 +7,19 @@ import pytest
 from bot.app import open_context
 from bot.config import load_config
 from engine.render import SpeechOptions
-from handlers import jobs, speech, voices
+from handlers import jobs, speech
 from handlers.errors import Refusal
-from handlers.samples import SampleMeta
-from tests.audio import clips
-
-
-def _uploads(speaker: str, language: str, count: int) -> list[voices.Upload]:
-    return [
-        voices.Upload(p.name, p.read_bytes(), SampleMeta(language=language)) for p in clips(speaker)[:count]
-    ]
+from tests.voices import submit, uploads
 
 
 async def test_samples_in_two_languages_give_one_voice_that_speaks_both(tmp_path):
     async with open_context(load_config(data_dir=tmp_path)) as ctx:
         user = await ctx.storage.users.get_or_create("cli", "u")
-        queued = await voices.submit_voice(
+        queued = await submit(
             ctx,
             user.id,
-            name="both",
-            language="en",
-            voice_type="instant",
-            uploads=_uploads("allison_en", "en", 4) + _uploads("carlo_it", "it", 4),
-            consent_statement="We both agree.",
+            "both",
+            uploads("allison_en", 4, language="en") + uploads("carlo_it", 4, language="it"),
         )
         created = await jobs.wait_result(ctx, user.id, queued["jobId"])
         assert created["languages"] == ["en", "it"]
@@ -50,15 +40,7 @@ async def test_a_failure_while_preparing_leaves_nothing(tmp_path, monkeypatch):
 
         monkeypatch.setattr(ctx.backend, "prepare", broken)
         ctx.engine.queue.backoff_s = 0.01  # retried up to max_tries, then failed for good
-        queued = await voices.submit_voice(
-            ctx,
-            user.id,
-            name="v",
-            language="en",
-            voice_type="instant",
-            uploads=_uploads("allison_en", "en", 8),
-            consent_statement="ok",
-        )
+        queued = await submit(ctx, user.id, "v", uploads("allison_en", 8, language="en"))
         with pytest.raises(Refusal) as refused:
             await jobs.wait_result(ctx, user.id, queued["jobId"])
         assert refused.value.code == "internal_error"
@@ -71,15 +53,8 @@ async def test_a_failure_while_preparing_leaves_nothing(tmp_path, monkeypatch):
 async def test_the_requests_training_options_are_used(tmp_path):
     async with open_context(load_config(data_dir=tmp_path)) as ctx:
         user = await ctx.storage.users.get_or_create("cli", "u")
-        queued = await voices.submit_voice(
-            ctx,
-            user.id,
-            name="strict",
-            language="en",
-            voice_type="instant",
-            uploads=_uploads("allison_en", "en", 4),
-            consent_statement="ok",
-            consistency_threshold=0.999,
+        queued = await submit(
+            ctx, user.id, "strict", uploads("allison_en", 4, language="en"), consistency_threshold=0.999
         )
         created = await jobs.wait_result(ctx, user.id, queued["jobId"])
         flagged = [

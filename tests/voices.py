@@ -1,0 +1,44 @@
+"""Test helpers for voices: a config on the tiny XTTS, a queued voice, uploads from the test clips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from bot.config import Config, load_config
+from handlers import voices
+from handlers.samples import SampleMeta
+from tests.audio import TRANSCRIPTS, clips
+
+
+def xtts_config(data_dir: Path, model_dir: Path) -> Config:
+    """Defaults, with XTTS (from ``model_dir``) as the engine for new voices."""
+    config = load_config(data_dir=data_dir)
+    engine = config.engine.model_copy(update={"backend": "xtts", "xtts_model_dir": model_dir})
+    return config.model_copy(update={"engine": engine})
+
+
+def uploads(speaker: str = "allison_en", count: int = 4, **meta: Any) -> list[voices.Upload]:
+    return [voices.Upload(p.name, p.read_bytes(), SampleMeta(**meta)) for p in clips(speaker)[:count]]
+
+
+def transcribed() -> list[voices.Upload]:
+    """Allison's clips whose words we know (for fine-tuning)."""
+    chosen = [p for p in clips("allison_en") if p.name in TRANSCRIPTS]
+    return [voices.Upload(p.name, p.read_bytes(), SampleMeta(transcript=TRANSCRIPTS[p.name])) for p in chosen]
+
+
+async def submit(
+    ctx, owner_id: int, name: str, sent: list[voices.Upload], voice_type: str = "instant", **options: Any
+) -> dict[str, Any]:
+    """Queue a voice in English with consent given."""
+    return await voices.submit_voice(
+        ctx,
+        owner_id,
+        name=name,
+        language="en",
+        voice_type=voice_type,
+        uploads=sent,
+        consent_statement="I am the speaker and I agree.",
+        **options,
+    )
