@@ -1,0 +1,1 @@
+"""The Telegram adapter (aiogram 3): translates updates into handler calls and replies back."""

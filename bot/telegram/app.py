@@ -1,0 +1,46 @@
+"""Builds the bot and its dispatcher (one router per feature, the handlers' context injected) and
+runs long polling. Refusals are answered in one place; anything else is logged, never shown raw."""
+
+from __future__ import annotations
+
+import logging
+
+from aiogram import Bot, Dispatcher
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.types import ErrorEvent
+
+from bot.telegram.routers import start
+from handlers.context import Context
+from handlers.errors import Refusal
+from handlers.messages import t
+
+log = logging.getLogger("voicebot.telegram")
+
+
+def build(ctx: Context, token: str, api_url: str | None = None) -> tuple[Bot, Dispatcher]:
+    session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else AiohttpSession()
+    bot = Bot(token, session=session)
+    dp = Dispatcher(ctx=ctx)  # handlers take ``ctx: Context`` by name
+    dp.include_router(start.router())
+    dp.errors.register(_on_error)
+    return bot, dp
+
+
+async def _on_error(event: ErrorEvent) -> bool:
+    update, exc = event.update, event.exception
+    message = update.message or (update.callback_query.message if update.callback_query else None)
+    user = (
+        update.message.from_user
+        if update.message
+        else (update.callback_query.from_user if update.callback_query else None)
+    )
+    locale = user.language_code if user else None
+    if isinstance(exc, Refusal):
+        text = exc.message
+    else:
+        log.error("update %s failed", update.update_id, exc_info=exc)
+        text = t(locale, "error.internal")
+    if message is not None:
+        await message.answer(text)
+    return True

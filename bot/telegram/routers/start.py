@@ -1,0 +1,46 @@
+"""/start, /help, /revoke and the consent buttons."""
+
+from __future__ import annotations
+
+from aiogram import F, Router
+from aiogram.filters import Command, CommandStart
+from aiogram.types import CallbackQuery, Message
+
+from bot.telegram.replies import answer, sender_of
+from handlers import consent
+from handlers.chat import Sender
+from handlers.context import Context
+from handlers.messages import t
+
+
+def router() -> Router:
+    """A fresh router per dispatcher (an aiogram router belongs to one parent)."""
+    r = Router(name="start")
+    r.message.register(start, CommandStart())
+    r.message.register(help_, Command("help"))
+    r.message.register(revoke, Command("revoke"))
+    r.callback_query.register(consent_button, F.data.in_({"consent:accept", "consent:decline"}))
+    return r
+
+
+async def start(message: Message, ctx: Context) -> None:
+    await answer(message, await consent.start(ctx, sender_of(message)))
+
+
+async def help_(message: Message) -> None:
+    await message.answer(t(sender_of(message).locale, "help"))
+
+
+async def revoke(message: Message, ctx: Context) -> None:
+    await answer(message, await consent.revoke(ctx, sender_of(message)))
+
+
+async def consent_button(query: CallbackQuery, ctx: Context) -> None:
+    user = query.from_user
+    chat_id = query.message.chat.id if query.message else user.id
+    sender = Sender("telegram", str(user.id), str(chat_id), user.language_code)
+    reply = await (consent.accept if query.data == "consent:accept" else consent.decline)(ctx, sender)
+    await query.answer()
+    if query.message is not None:
+        await query.message.edit_reply_markup(reply_markup=None)  # the choice is made: no second click
+    await query.bot.send_message(chat_id, reply.text)

@@ -1,0 +1,25 @@
+"""What a chat adapter hands the use cases, and what it gets back: plain data, no chat library."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    platform: str  # "telegram" | "discord"
+    user_id: str  # the platform's id, as text
+    chat_id: str
+    locale: str | None = None  # the platform's language code, e.g. "pt-BR"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    action: str  # opaque to the platform: "consent:accept", "voice:delete:<id>" …
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    text: str
+    buttons: tuple[tuple[Button, ...], ...] = ()  # rows of buttons

@@ -1,0 +1,80 @@
+"""Consent in a chat: show the versioned statement in the person's language, accept, decline, revoke.
+
+Nothing a person sends is kept before they accept (``require``). Revoking deletes every voice (with
+its samples and speech) made under the consent.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from handlers.chat import Button, Reply, Sender
+from handlers.context import Context
+from handlers.errors import Refusal
+from handlers.messages import locale_of, t
+from handlers.voices import CONSENT_VERSION
+from storage.records import User
+
+
+async def user_for(ctx: Context, sender: Sender) -> User:
+    """The person behind a chat account (created on first contact, language kept up to date)."""
+    locale = locale_of(sender.locale)
+    user = await ctx.storage.users.get_or_create(sender.platform, sender.user_id, locale)
+    if sender.locale and user.locale != locale:
+        await ctx.storage.users.set_locale(user.id, locale)
+    return user
+
+
+def statement(locale: str | None) -> str:
+    return t(locale, "consent.statement")
+
+
+async def start(ctx: Context, sender: Sender) -> list[Reply]:
+    user = await user_for(ctx, sender)
+    if await ctx.storage.consents.active(user.id):
+        return [
+            Reply(t(sender.locale, "welcome")),
+            Reply(t(sender.locale, "consent.already", version=CONSENT_VERSION)),
+        ]
+    ask = t(sender.locale, "consent.ask", version=CONSENT_VERSION)
+    buttons = (
+        (
+            Button(t(sender.locale, "consent.accept"), "consent:accept"),
+            Button(t(sender.locale, "consent.decline"), "consent:decline"),
+        ),
+    )
+    return [Reply(t(sender.locale, "welcome")), Reply(f"{statement(sender.locale)}\n\n{ask}", buttons)]
+
+
+async def accept(ctx: Context, sender: Sender) -> Reply:
+    user = await user_for(ctx, sender)
+    if await ctx.storage.consents.active(user.id) is None:
+        shown = hashlib.sha256(statement(sender.locale).encode()).hexdigest()
+        await ctx.storage.consents.accept(user.id, CONSENT_VERSION, shown, f"{sender.platform}:button")
+        await ctx.storage.audit.log(user.id, "consent.accepted", None, version=CONSENT_VERSION)
+    return Reply(t(sender.locale, "consent.accepted"))
+
+
+async def decline(ctx: Context, sender: Sender) -> Reply:
+    user = await user_for(ctx, sender)
+    await ctx.storage.audit.log(user.id, "consent.declined", None, version=CONSENT_VERSION)
+    return Reply(t(sender.locale, "consent.declined"))
+
+
+async def revoke(ctx: Context, sender: Sender) -> Reply:
+    user = await user_for(ctx, sender)
+    await ctx.storage.consents.revoke(user.id)
+    voices = await ctx.storage.voices.list(user.id)
+    for voice in voices:
+        await ctx.storage.delete_voice(user.id, voice.id)
+        ctx.forget_voice(voice.id)
+    await ctx.storage.audit.log(user.id, "consent.revoked", None, voices=len(voices))
+    return Reply(t(sender.locale, "consent.revoked", count=len(voices)))
+
+
+async def require(ctx: Context, sender: Sender) -> User:
+    """The user, if they have accepted; else a refusal asking them to (nothing is kept)."""
+    user = await user_for(ctx, sender)
+    if await ctx.storage.consents.active(user.id) is None:
+        raise Refusal("consent_required", t(sender.locale, "consent.required"))
+    return user

@@ -1,0 +1,27 @@
+"""Every sentence the bot says, per language (the contract's nine; English when one is missing).
+
+Catalogs are plain dicts, one module per language, with the same keys and the same ``{fields}``
+(tests/handlers/test_messages.py checks both).
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "ja", "ko", "zh")
+
+
+def catalog(language: str) -> dict[str, str]:
+    return import_module(f"handlers.messages.{language}").MESSAGES
+
+
+def locale_of(code: str | None) -> str:
+    """The catalog for a platform language code ("pt-BR" -> "pt"); English otherwise."""
+    short = (code or "").split("-")[0].split("_")[0].lower()
+    return short if short in LANGUAGES else "en"
+
+
+def t(locale: str | None, key: str, **fields: Any) -> str:
+    text = catalog(locale_of(locale)).get(key) or catalog("en")[key]
+    return text.format(**fields)

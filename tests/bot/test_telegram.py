@@ -1,0 +1,72 @@
+"""The Telegram adapter with the real aiogram client against the fake Bot API (tests/fake_telegram.py)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from contextlib import asynccontextmanager
+
+from bot.app import open_context
+from bot.config import load_config
+from bot.telegram.app import build
+from tests.fake_telegram import FakeTelegram
+
+
+@asynccontextmanager
+async def running(tmp_path):
+    fake = FakeTelegram()
+    url = await fake.start()
+    async with open_context(load_config(data_dir=tmp_path)) as ctx:
+        bot, dp = build(ctx, fake.token, url)
+        polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
+        try:
+            yield fake, ctx
+        finally:
+            await dp.stop_polling()
+            await asyncio.wait_for(polling, 10)
+            await bot.session.close()
+            await fake.stop()
+
+
+async def test_start_shows_the_statement_in_the_users_language_and_the_buttons_record_consent(tmp_path):
+    async with running(tmp_path) as (fake, ctx):
+        await fake.message(11, "/start", language="de")
+        welcome = await fake.wait_for("sendMessage", chat_id=11)
+        asked = await fake.wait_for("sendMessage", after=fake.calls.index(welcome) + 1, chat_id=11)
+        assert welcome.params["text"].startswith("Hallo!")
+        assert "ausdrückliche Erlaubnis" in asked.params["text"]
+        keyboard = json.loads(asked.params["reply_markup"])["inline_keyboard"]
+        assert [b["callback_data"] for b in keyboard[0]] == ["consent:accept", "consent:decline"]
+
+        mark = len(fake.calls)
+        message = {"message_id": 5, "date": 0, "chat": {"id": 11, "type": "private"}, "text": "…"}
+        await fake.callback(11, message, "consent:accept", language="de")
+        thanks = await fake.wait_for("sendMessage", after=mark, chat_id=11)
+        assert thanks.params["text"].startswith("Danke")
+        await fake.wait_for("answerCallbackQuery", after=mark)
+        await fake.wait_for("editMessageReplyMarkup", after=mark)  # buttons gone after the choice
+        user = await ctx.storage.users.get_or_create("telegram", "11")
+        consent = await ctx.storage.consents.active(user.id)
+        assert consent is not None and consent.method == "telegram:button" and user.locale == "de"
+
+        mark = len(fake.calls)
+        await fake.message(11, "/revoke", language="de")
+        revoked = await fake.wait_for("sendMessage", after=mark, chat_id=11)
+        assert "widerrufen" in revoked.params["text"]
+        assert await ctx.storage.consents.active(user.id) is None
+
+
+async def test_an_unknown_language_gets_english_and_declining_keeps_nothing(tmp_path):
+    async with running(tmp_path) as (fake, ctx):
+        await fake.message(12, "/start", language="sw")
+        welcome = await fake.wait_for("sendMessage", chat_id=12)
+        assert welcome.params["text"].startswith("Hi!")
+        await fake.wait_for("sendMessage", after=fake.calls.index(welcome) + 1, chat_id=12)  # the statement
+        mark = len(fake.calls)
+        message = {"message_id": 6, "date": 0, "chat": {"id": 12, "type": "private"}, "text": "…"}
+        await fake.callback(12, message, "consent:decline", language="sw")
+        declined = await fake.wait_for("sendMessage", after=mark, chat_id=12)
+        assert declined.params["text"].startswith("Understood")
+        user = await ctx.storage.users.get_or_create("telegram", "12")
+        assert await ctx.storage.consents.active(user.id) is None
+        assert [e.action for e in await ctx.storage.audit.for_user(user.id)] == ["consent.declined"]
