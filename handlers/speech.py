@@ -206,3 +206,9 @@ async def run_batch(ctx: Context, job: JobControl) -> dict[str, Any]:
         "items": items,
         "zip": zip_path,
     }
+
+
+async def default_voice(ctx: Context, owner_id: int) -> str | None:
+    """The voice a chat message is spoken with: the newest ready one."""
+    ready = [v for v in await ctx.storage.voices.list(owner_id) if v.status == "completed"]
+    return ready[-1].id if ready else None

@@ -12,11 +12,16 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+import soundfile
+
 from engine.analysis import SampleInput, analyze
 from engine.backends.base import EngineUnavailable, TrainingSample
 from engine.backends.xtts_finetune import StopTraining
 from engine.errors import AudioError
-from engine.ingest import CleaningOptions
+from engine.ffmpeg import Probe
+from engine.ingest import CleaningOptions, ProcessedSample
+from engine.measure import Metrics
 from engine.tiers import require_tier
 from engine.worker import JobCancelled, JobControl
 from handlers.context import Context
@@ -52,25 +57,29 @@ async def _train(
         await job.step(name, percent)
         await storage.voices.update(owner_id, voice_id, current_step=name, progress=percent)
 
-    uploads = payload["uploads"]
-    cleaning = CleaningOptions(**payload["cleaning"])
     language, voice_type = payload["language"], payload["voiceType"]
-    metas = [SampleMeta(u["transcript"], u["language"], u["emotion"]) for u in uploads]
     await step("preprocessing", 2.0)
-    processed = []
-    for index, upload in enumerate(uploads):
-        path = storage.files.upload_path(owner_id, voice_id, index)
-        data = await asyncio.to_thread(storage.files.read, path)
-        try:
-            processed.append(await asyncio.to_thread(ctx.ingestor.from_bytes, data, cleaning))
-        except AudioError as exc:
-            raise Refusal(exc.code, f"{upload['name']}: {exc.message}") from None
-        await step("preprocessing", 2.0 + 38.0 * (index + 1) / len(uploads))
+    if payload.get("fromSamples"):  # collected in a chat: already cleaned and kept, one by one
+        names, processed, metas = await _stored(ctx, owner_id, voice_id)
+    else:
+        uploads = payload["uploads"]
+        names = [u["name"] for u in uploads]
+        cleaning = CleaningOptions(**payload["cleaning"])
+        metas = [SampleMeta(u["transcript"], u["language"], u["emotion"]) for u in uploads]
+        processed = []
+        for index, upload in enumerate(uploads):
+            path = storage.files.upload_path(owner_id, voice_id, index)
+            data = await asyncio.to_thread(storage.files.read, path)
+            try:
+                processed.append(await asyncio.to_thread(ctx.ingestor.from_bytes, data, cleaning))
+            except AudioError as exc:
+                raise Refusal(exc.code, f"{upload['name']}: {exc.message}") from None
+            await step("preprocessing", 2.0 + 38.0 * (index + 1) / len(uploads))
 
     await step("analysing", 40.0)
     inputs = [
-        SampleInput(u["name"], p, m.transcript, m.language, m.emotion)
-        for u, p, m in zip(uploads, processed, metas, strict=True)
+        SampleInput(n, p, m.transcript, m.language, m.emotion)
+        for n, p, m in zip(names, processed, metas, strict=True)
     ]
     report = analyze(inputs, language, voice_type, payload["threshold"])
     analysis = report["audioAnalysis"]
@@ -107,7 +116,6 @@ async def _train(
     folder = storage.files.voice_dir(owner_id, voice_id)
     tuned = None
     if tuning:  # premium / professional on XTTS: the GPT learns this voice (resumes after a crash)
-        names = [u["name"] for u in uploads]
         training, heard = await _transcribe(ctx, training, step)
         note = " ".join(filter(None, [note, heard]))
         try:
@@ -146,6 +154,32 @@ async def _train(
     if tuned is not None:
         result["fineTuning"] = tuned
     return result | ({"engineNote": note} if note else {})
+
+
+async def _stored(ctx: Context, owner_id: int, voice_id: str) -> tuple[list[str], list, list[SampleMeta]]:
+    """The voice's kept samples as the pipeline's own type (cleaned audio, measurements, embedding)."""
+    names, processed, metas = [], [], []
+    for index, sample in enumerate(await ctx.storage.samples.list(owner_id, voice_id), 1):
+        path = ctx.storage.files.sample_path(owner_id, sample.id)
+        audio, rate = await asyncio.to_thread(soundfile.read, path, dtype="float32")
+        fields = {k: v for k, v in sample.metrics.items() if k in Metrics.__dataclass_fields__}
+        processed.append(
+            ProcessedSample(
+                audio,
+                rate,
+                sample.duration,
+                Metrics(**fields),
+                sample.quality,
+                Probe("stored", "flac", rate, sample.duration),
+                sample.content_hash,
+                np.frombuffer(sample.embedding or b"", dtype=np.float32),
+            )
+        )
+        names.append(f"note {index}")
+        metas.append(SampleMeta(sample.transcript, sample.language, sample.emotion))
+    if not processed:
+        raise Refusal("invalid_request", "the voice has no samples yet")
+    return names, processed, metas
 
 
 async def _transcribe(

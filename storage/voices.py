@@ -18,7 +18,16 @@ class NameTakenError(ValueError):
     """The owner already has a voice with this name."""
 
 
-_VOICE_FIELDS = {"status", "progress", "current_step", "error", "analysis", "engine", "languages"}
+_VOICE_FIELDS = {
+    "status",
+    "progress",
+    "current_step",
+    "error",
+    "analysis",
+    "engine",
+    "languages",
+    "voice_type",
+}
 
 
 class VoiceRepo:

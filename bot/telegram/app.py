@@ -10,7 +10,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import ErrorEvent
 
-from bot.telegram.routers import start
+from bot.telegram.routers import speech, start, voices
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.messages import t
@@ -18,11 +18,20 @@ from handlers.messages import t
 log = logging.getLogger("voicebot.telegram")
 
 
-def build(ctx: Context, token: str, api_url: str | None = None) -> tuple[Bot, Dispatcher]:
+def build(
+    ctx: Context,
+    token: str,
+    api_url: str | None = None,
+    edit_every_s: float = 3.0,
+    download_limit: int = voices.GETFILE_LIMIT,
+) -> tuple[Bot, Dispatcher]:
+    """``api_url``: a local Bot API server (then raise ``download_limit`` past 20 MB)."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else AiohttpSession()
     bot = Bot(token, session=session)
-    dp = Dispatcher(ctx=ctx)  # handlers take ``ctx: Context`` by name
-    dp.include_router(start.router())
+    # Injected by name into the handlers.
+    dp = Dispatcher(ctx=ctx, tasks=set(), edit_every_s=edit_every_s, getfile_limit=download_limit)
+    for feature in (start, voices, speech):
+        dp.include_router(feature.router())
     dp.errors.register(_on_error)
     return bot, dp
 

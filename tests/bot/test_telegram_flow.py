@@ -1,0 +1,84 @@
+"""The whole Telegram flow with the real aiogram client, the fake Bot API, the real worker loop and
+the embedded engine: consent, guided collection from real voice notes, training with progress
+edits, then text spoken back as an OGG/Opus voice note."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from bot.app import open_context
+from bot.config import load_config
+from bot.telegram.app import build
+from engine.ffmpeg import Limits, decode_bytes
+from engine.worker import Worker
+from handlers.jobs import runners
+from tests.audio import clips
+from tests.fake_telegram import FakeTelegram
+
+USER = 21
+
+
+async def test_consent_voice_notes_train_and_speak(tmp_path):
+    fake = FakeTelegram()
+    url = await fake.start()
+    async with open_context(load_config(data_dir=tmp_path)) as ctx:
+        bot, dp = build(ctx, fake.token, url, edit_every_s=0.2)
+        worker = Worker(ctx.engine.queue, runners(ctx), poll_s=0.05, register=False)
+        polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
+        serving = asyncio.create_task(worker.run())
+        try:
+            async with asyncio.timeout(240):
+                await _walk(fake, ctx)
+        finally:
+            worker.stop()
+            await dp.stop_polling()
+            await asyncio.wait_for(asyncio.gather(polling, serving), 60)
+            await bot.session.close()
+            await fake.stop()
+
+
+async def _walk(fake: FakeTelegram, ctx) -> None:
+    await fake.message(USER, "/start")
+    welcome = await fake.wait_for("sendMessage", chat_id=USER)
+    await fake.wait_for("sendMessage", after=fake.calls.index(welcome) + 1, chat_id=USER)  # the statement
+    mark = len(fake.calls)
+    chat_message = {"message_id": 1, "date": 0, "chat": {"id": USER, "type": "private"}, "text": "…"}
+    await fake.callback(USER, chat_message, "consent:accept")
+    thanks = await fake.wait_for("sendMessage", after=mark, chat_id=USER)
+    assert thanks.params["text"].startswith("Thank you")
+
+    mark = len(fake.calls)
+    await fake.message(USER, "/newvoice Allison")
+    kinds = await fake.wait_for("sendMessage", after=mark, chat_id=USER)
+    buttons = [row[0]["callback_data"] for row in json.loads(kinds.params["reply_markup"])["inline_keyboard"]]
+    instant = next(b for b in buttons if b.endswith(":instant"))
+    mark = len(fake.calls)
+    await fake.callback(USER, chat_message, instant)
+    first = await fake.wait_for("sendMessage", after=mark, chat_id=USER)
+    assert "The quick brown fox" in first.params["text"]
+
+    for path in clips("allison_en")[:5]:
+        mark = len(fake.calls)
+        await fake.voice(USER, path.read_bytes(), duration=3)
+        kept = await fake.wait_for("sendMessage", after=mark, chat_id=USER)
+        assert kept.params["text"].startswith("Kept:"), kept.params["text"]
+    assert "/train" in kept.params["text"]  # enough for the instant tier now
+
+    mark = len(fake.calls)
+    await fake.message(USER, "/train")
+    queued = await fake.wait_for("sendMessage", after=mark, chat_id=USER)
+    assert queued.params["text"].startswith("Training “Allison” is queued")
+    progress = await fake.wait_for("editMessageText", after=mark, chat_id=USER)
+    assert "%" in progress.params["text"]
+    ready = await fake.wait_for("sendMessage", after=fake.calls.index(queued) + 1, chat_id=USER)
+    while "is ready" not in ready.params["text"]:
+        ready = await fake.wait_for("sendMessage", after=fake.calls.index(ready) + 1, chat_id=USER)
+
+    mark = len(fake.calls)
+    await fake.message(USER, "Hello there, this is my cloned voice.")
+    voice = await fake.wait_for("sendVoice", after=mark, chat_id=USER)
+    await fake.wait_for("sendChatAction", after=mark, chat_id=USER)
+    decoded = decode_bytes(voice.files["voice"], 48000, Limits())
+    assert decoded.probe.codec == "opus" and decoded.probe.source_rate == 48000
+    assert 1.0 < len(decoded.samples) / 48000 < 10.0
