@@ -11,6 +11,7 @@ from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import ErrorEvent
 
 from bot.telegram.routers import speech, start, voices
+from bot.telegram.send import retrying
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.messages import t
@@ -51,5 +52,5 @@ async def _on_error(event: ErrorEvent) -> bool:
         log.error("update %s failed", update.update_id, exc_info=exc)
         text = t(locale, "error.internal")
     if message is not None:
-        await message.answer(text)
+        await retrying(message.answer, text)
     return True

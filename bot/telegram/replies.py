@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
+from bot.telegram.send import retrying
 from handlers.chat import Reply, Sender
 
 
@@ -26,4 +27,4 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 async def answer(message: Message, replies: Reply | Sequence[Reply]) -> None:
     for reply in [replies] if isinstance(replies, Reply) else replies:
-        await message.answer(reply.text, reply_markup=keyboard(reply))
+        await retrying(message.answer, reply.text, reply_markup=keyboard(reply))

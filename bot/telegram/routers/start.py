@@ -7,8 +7,9 @@ from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message
 
 from bot.telegram.replies import answer, sender_of
+from bot.telegram.send import retrying
 from handlers import consent
-from handlers.chat import Sender
+from handlers.chat import Reply, Sender
 from handlers.context import Context
 from handlers.messages import t
 
@@ -28,7 +29,7 @@ async def start(message: Message, ctx: Context) -> None:
 
 
 async def help_(message: Message) -> None:
-    await message.answer(t(sender_of(message).locale, "help"))
+    await answer(message, Reply(t(sender_of(message).locale, "help")))
 
 
 async def revoke(message: Message, ctx: Context) -> None:
@@ -43,4 +44,4 @@ async def consent_button(query: CallbackQuery, ctx: Context) -> None:
     await query.answer()
     if query.message is not None:
         await query.message.edit_reply_markup(reply_markup=None)  # the choice is made: no second click
-    await query.bot.send_message(chat_id, reply.text)
+    await retrying(query.bot.send_message, chat_id, reply.text)

@@ -1,0 +1,111 @@
+"""What the Telegram bot refuses, and that a refusal keeps nothing: no consent, not audio, empty,
+too large (never downloaded), too much text, another user's voice; and a 429 is waited out."""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import asynccontextmanager
+
+from bot.app import open_context
+from bot.config import load_config
+from bot.telegram.app import build
+from engine.worker import Worker
+from handlers import jobs
+from handlers.jobs import runners
+from tests.audio import clips
+from tests.fake_telegram import FakeTelegram
+from tests.voices import submit, uploads
+
+ALICE, BOB = 31, 32
+CHAT_MESSAGE = {"message_id": 1, "date": 0, "chat": {"id": ALICE, "type": "private"}, "text": "…"}
+
+
+@asynccontextmanager
+async def bot_running(tmp_path):
+    fake = FakeTelegram()
+    url = await fake.start()
+    async with open_context(load_config(data_dir=tmp_path)) as ctx:
+        bot, dp = build(ctx, fake.token, url, edit_every_s=0.2)
+        worker = Worker(ctx.engine.queue, runners(ctx), poll_s=0.05, register=False)
+        tasks = [
+            asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1)),
+            asyncio.create_task(worker.run()),
+        ]
+        try:
+            async with asyncio.timeout(120):
+                yield fake, ctx
+        finally:
+            worker.stop()
+            await dp.stop_polling()
+            await asyncio.wait_for(asyncio.gather(*tasks), 60)
+            await bot.session.close()
+            await fake.stop()
+
+
+async def reply_to(fake: FakeTelegram, user: int, send) -> str:
+    mark = len(fake.calls)
+    await send
+    return (await fake.wait_for("sendMessage", after=mark, chat_id=user)).params["text"]
+
+
+def files_kept(tmp_path) -> list:
+    return [p for p in (tmp_path / "files").rglob("*") if p.is_file()]
+
+
+async def test_refusals_keep_nothing_and_download_nothing_they_need_not(tmp_path):
+    note = clips("allison_en")[0].read_bytes()
+    async with bot_running(tmp_path) as (fake, ctx):
+        text = await reply_to(fake, ALICE, fake.voice(ALICE, note, duration=3))
+        assert text == "Please accept the consent statement first: send /start."
+        assert not any(c.method == "getFile" for c in fake.calls)  # not even downloaded
+
+        await reply_to(fake, ALICE, fake.callback(ALICE, CHAT_MESSAGE, "consent:accept"))
+        text = await reply_to(fake, ALICE, fake.voice(ALICE, note, duration=3))
+        assert text == "Start a voice first: /newvoice <name>"
+        await reply_to(fake, ALICE, fake.message(ALICE, "/newvoice Mine"))
+
+        text = await reply_to(fake, ALICE, fake.document(ALICE, b"hello", "notes.txt", "text/plain"))
+        assert text.startswith("Not kept: that file is not audio")
+        text = await reply_to(fake, ALICE, fake.voice(ALICE, note, duration=3, size=25 * 2**20))
+        assert text == "That file is over 20 MB; send a shorter recording."
+        assert not any(c.method == "getFile" for c in fake.calls)
+        text = await reply_to(fake, ALICE, fake.voice(ALICE, b"", duration=1))
+        assert text.startswith("Not kept:") and "try again" in text
+        alice = await ctx.storage.users.get_or_create("telegram", str(ALICE))
+        (voice,) = await ctx.storage.voices.list(alice.id)
+        assert await ctx.storage.samples.list(alice.id, voice.id) == []
+        assert files_kept(tmp_path) == []
+
+
+async def test_another_user_cannot_use_a_voice_and_long_text_is_refused(tmp_path):
+    async with bot_running(tmp_path) as (fake, ctx):
+        alice = await ctx.storage.users.get_or_create("telegram", str(ALICE))
+        queued = await submit(ctx, alice.id, "Alice", uploads(count=4))
+        await jobs.wait_result(ctx, alice.id, queued["jobId"])
+        for user in (ALICE, BOB):
+            await fake.callback(
+                user, CHAT_MESSAGE | {"chat": {"id": user, "type": "private"}}, "consent:accept"
+            )
+            await fake.wait_for("sendMessage", chat_id=user)
+
+        text = await reply_to(fake, BOB, fake.message(BOB, "Say this in Alice's voice."))
+        assert text == "You have no ready voice yet. Start one with /newvoice <name>."
+        assert (
+            await reply_to(fake, BOB, fake.message(BOB, "/train")) == "Start a voice first: /newvoice <name>"
+        )
+        text = await reply_to(fake, ALICE, fake.message(ALICE, "x" * 5001))
+        assert "5000" in text
+        assert not any(c.method == "sendVoice" for c in fake.calls)
+
+
+async def test_flood_control_is_waited_out_and_the_reply_still_arrives(tmp_path):
+    async with bot_running(tmp_path) as (fake, _ctx):
+        fake.throttle("sendMessage", 2)  # the first two tries get 429 "retry after 1"
+        await fake.message(ALICE, "/help")
+        tries = [await fake.wait_for("sendMessage", chat_id=ALICE)]
+        for _ in range(2):
+            tries.append(
+                await fake.wait_for("sendMessage", after=fake.calls.index(tries[-1]) + 1, chat_id=ALICE)
+            )
+        assert all(c.params["text"].startswith("/start") for c in tries)  # the same reply, re-sent
+        assert tries[-1].at - tries[0].at >= 2.0  # after waiting as told
