@@ -25,6 +25,11 @@ def add_commands(commands: Any) -> None:
 
 
 def run_worker(args: argparse.Namespace, config: Config) -> int:
+    from bot.cli import fail
+
+    problems = config.problems() if args.command == "run" else []
+    if problems:
+        return fail("config_error", "; ".join(problems))
     asyncio.run(_serve(args, config))
     return 0
 
@@ -57,8 +62,9 @@ async def _serve(args: argparse.Namespace, config: Config) -> None:
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(sig, worker.stop)
-        if args.command == "run" and not (config.telegram.enabled or config.discord.enabled):
-            log.info("no chat platform is enabled in the config; serving the queue only")
+        bots = []
+        if args.command == "run":
+            bots = _start_bots(ctx, config)
         log.info("worker %s ready on %s, serving %s", worker.id, ctx.ingestor.encoder.device, worker.kinds)
         chores = asyncio.create_task(_housekeeping(ctx))
         sys.stderr.write(f"worker ready: {worker.id}\n")
@@ -67,7 +73,38 @@ async def _serve(args: argparse.Namespace, config: Config) -> None:
             await worker.run()
         finally:
             chores.cancel()
+            for task in bots:
+                task.cancel()
+            await asyncio.gather(*bots, return_exceptions=True)
         log.info("worker %s stopped", worker.id)
+
+
+def _start_bots(ctx: Any, config: Config) -> list[asyncio.Task]:
+    """The enabled chat platforms, polling beside the worker (tokens from the environment)."""
+    tasks = []
+    if config.telegram.enabled:
+        from bot.telegram.app import run_polling
+
+        token = config.telegram.token()
+        assert token is not None  # checked before start (config.problems)
+        telegram = config.telegram
+        tasks.append(
+            asyncio.create_task(
+                run_polling(
+                    ctx,
+                    token.get_secret_value(),
+                    telegram.api_url,
+                    telegram.download_limit_mb * 2**20,
+                    telegram.progress_edit_s,
+                )
+            )
+        )
+        log.info("telegram: polling")
+    if config.discord.enabled:
+        log.warning("discord: not available yet in this version")
+    if not tasks:
+        log.info("no chat platform is enabled in the config; serving the queue only")
+    return tasks
 
 
 async def _housekeeping(ctx: Any) -> None:

@@ -73,6 +73,9 @@ class PlatformConfig(Section):
 
 class TelegramConfig(PlatformConfig):
     token_env: str = "VOICEBOT_TELEGRAM_TOKEN"
+    api_url: str | None = None  # a local Bot API server (lifts the 20 MB download limit)
+    download_limit_mb: int = Field(20, ge=1, le=2000)  # raise only with a local server
+    progress_edit_s: float = Field(3.0, ge=0.1, le=60)  # at most one progress edit this often
 
 
 class DiscordConfig(PlatformConfig):

@@ -8,13 +8,13 @@ import logging
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
-from aiogram.types import ErrorEvent
+from aiogram.types import BotCommand, ErrorEvent
 
 from bot.telegram.routers import speech, start, voices
 from bot.telegram.send import retrying
 from handlers.context import Context
 from handlers.errors import Refusal
-from handlers.messages import t
+from handlers.messages import LANGUAGES, t
 
 log = logging.getLogger("voicebot.telegram")
 
@@ -35,6 +35,28 @@ def build(
         dp.include_router(feature.router())
     dp.errors.register(_on_error)
     return bot, dp
+
+
+COMMANDS = ("start", "newvoice", "train", "help", "revoke")
+
+
+async def register_commands(bot: Bot) -> None:
+    """The command menu in each supported language (English also as the default)."""
+    for language in (None, *LANGUAGES):
+        commands = [BotCommand(command=c, description=t(language, f"command.{c}")) for c in COMMANDS]
+        await retrying(bot.set_my_commands, commands, language_code=language)
+
+
+async def run_polling(
+    ctx: Context, token: str, api_url: str | None, download_limit: int, edit_every_s: float
+) -> None:
+    """Long polling until cancelled (``voicebot run``)."""
+    bot, dp = build(ctx, token, api_url, edit_every_s, download_limit)
+    try:
+        await register_commands(bot)
+        await dp.start_polling(bot, handle_signals=False)
+    finally:
+        await bot.session.close()
 
 
 async def _on_error(event: ErrorEvent) -> bool:

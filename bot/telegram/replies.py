@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from aiogram import Bot
 from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.telegram.send import retrying
@@ -14,6 +15,15 @@ def sender_of(message: Message) -> Sender:
     user = message.from_user
     assert user is not None
     return Sender("telegram", str(user.id), str(message.chat.id), user.language_code)
+
+
+async def addressed(message: Message, bot: Bot) -> bool:
+    """In a private chat, everything; in a group, only commands written to this bot (/cmd@name)."""
+    if message.chat.type == "private":
+        return True
+    first = (message.text or message.caption or "").split(maxsplit=1)[0:1]
+    me = await bot.me()
+    return bool(first) and first[0].startswith("/") and first[0].lower().endswith(f"@{me.username}".lower())
 
 
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:

@@ -39,5 +39,10 @@ MESSAGES = {
     "job.failed": "That did not work: {reason}",
     "job.cancelled": "Cancelled.",
     "speak.no_voice": "You have no ready voice yet. Start one with /newvoice <name>.",
+    "command.start": "Consent and introduction",
+    "command.newvoice": "Start a new voice",
+    "command.train": "Train the voice you are collecting",
+    "command.help": "What I can do",
+    "command.revoke": "Withdraw consent and delete your voices",
     "error.internal": "Something went wrong on our side. Please try again later.",
 }

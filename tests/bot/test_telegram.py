@@ -70,3 +70,68 @@ async def test_an_unknown_language_gets_english_and_declining_keeps_nothing(tmp_
         user = await ctx.storage.users.get_or_create("telegram", "12")
         assert await ctx.storage.consents.active(user.id) is None
         assert [e.action for e in await ctx.storage.audit.for_user(user.id)] == ["consent.declined"]
+
+
+async def test_in_a_group_only_commands_addressed_to_the_bot_are_answered(tmp_path):
+    async with running(tmp_path) as (fake, _ctx):
+        group = -100
+        await fake.message(13, "/help", chat_id=group)
+        await fake.message(13, "say hello", chat_id=group)
+        await fake.message(13, "/help@voicebot_test_bot", chat_id=group)
+        reply = await fake.wait_for("sendMessage", chat_id=group)
+        assert reply.params["text"].startswith("/start")
+        await asyncio.sleep(0.5)  # the other two had their chance
+        assert len([c for c in fake.calls if c.method == "sendMessage"]) == 1
+
+
+async def test_the_command_menu_is_registered_in_every_language(tmp_path):
+    from bot.telegram.app import register_commands
+    from handlers.messages import LANGUAGES
+
+    async with running(tmp_path) as (fake, ctx):
+        bot, _ = build(ctx, fake.token, fake.url)
+        try:
+            await register_commands(bot)
+        finally:
+            await bot.session.close()
+        calls = [c for c in fake.calls if c.method == "setMyCommands"]
+        assert sorted(c.params.get("language_code", "") for c in calls) == sorted(["", *LANGUAGES])
+        menu = json.loads(calls[0].params["commands"])
+        assert [c["command"] for c in menu] == ["start", "newvoice", "train", "help", "revoke"]
+
+
+async def test_voicebot_run_polls_telegram_beside_the_worker(tmp_path, monkeypatch):
+    import signal
+
+    from tests.engine.test_worker_process import WorkerProcess
+
+    fake = FakeTelegram()
+    url = await fake.start()
+    config = tmp_path / "voicebot.toml"
+    config.write_text(f'[telegram]\nenabled = true\napi_url = "{url}"\n')
+    monkeypatch.setenv("VOICEBOT_TELEGRAM_TOKEN", fake.token)
+    process = WorkerProcess(tmp_path / "data", lease_s=5, config=config, command="run")
+    try:
+        await process.started()
+        await fake.wait_for("setMyCommands")
+        await fake.message(14, "/start")
+        welcome = await fake.wait_for("sendMessage", chat_id=14)
+        assert welcome.params["text"].startswith("Hi!")
+        process.proc.send_signal(signal.SIGTERM)
+        assert await asyncio.to_thread(process.proc.wait, 30) == 0
+    finally:
+        process.stop()
+        await fake.stop()
+    assert fake.token not in "".join(process.lines)  # the token is never logged
+
+
+def test_run_refuses_to_start_without_the_token(tmp_path):
+    from tests.bot.test_cli import run
+
+    config = tmp_path / "voicebot.toml"
+    config.write_text("[telegram]\nenabled = true\n")
+    result = run(
+        "--config", str(config), "--data-dir", str(tmp_path), "run", env={"VOICEBOT_TELEGRAM_TOKEN": ""}
+    )
+    assert result.returncode == 2
+    assert "$VOICEBOT_TELEGRAM_TOKEN is not set" in json.loads(result.stdout)["error"]["message"]

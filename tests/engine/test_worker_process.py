@@ -28,11 +28,13 @@ from tests.bot.test_cli import VOICEBOT
 class WorkerProcess:
     """``voicebot worker`` in its own process; stderr drained by a thread so it never blocks."""
 
-    def __init__(self, data: Path, lease_s: float, config: Path | None = None) -> None:
+    def __init__(
+        self, data: Path, lease_s: float, config: Path | None = None, command: str = "worker"
+    ) -> None:
         env = {k: v for k, v in os.environ.items() if k not in ("VOICEBOT_CONFIG", "VOICEBOT_DATA_DIR")}
         options = ["--config", str(config)] if config else []
         self.proc = subprocess.Popen(
-            [VOICEBOT, *options, "--data-dir", str(data), "worker", "--lease", str(lease_s)],
+            [VOICEBOT, *options, "--data-dir", str(data), command, "--lease", str(lease_s)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,

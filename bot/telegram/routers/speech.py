@@ -9,7 +9,7 @@ from aiogram.types import Message
 from aiogram.utils.chat_action import ChatActionSender
 
 from bot.telegram.follow import follow
-from bot.telegram.replies import sender_of
+from bot.telegram.replies import addressed, sender_of
 from engine.render import SpeechOptions
 from handlers import speech
 from handlers.consent import require
@@ -20,6 +20,7 @@ from handlers.messages import t
 
 def router() -> Router:
     r = Router(name="speech")
+    r.message.filter(addressed)  # groups: only commands addressed to the bot
     r.message.register(say, F.text & ~F.text.startswith("/"))
     return r
 

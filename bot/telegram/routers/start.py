@@ -6,7 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message
 
-from bot.telegram.replies import answer, sender_of
+from bot.telegram.replies import addressed, answer, sender_of
 from bot.telegram.send import retrying
 from handlers import consent
 from handlers.chat import Reply, Sender
@@ -17,6 +17,7 @@ from handlers.messages import t
 def router() -> Router:
     """A fresh router per dispatcher (an aiogram router belongs to one parent)."""
     r = Router(name="start")
+    r.message.filter(addressed)  # groups: only commands addressed to the bot
     r.message.register(start, CommandStart())
     r.message.register(help_, Command("help"))
     r.message.register(revoke, Command("revoke"))

@@ -9,7 +9,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot.telegram.follow import follow
-from bot.telegram.replies import answer, sender_of
+from bot.telegram.replies import addressed, answer, sender_of
 from bot.telegram.send import retrying
 from handlers import collect
 from handlers.chat import Sender
@@ -23,6 +23,7 @@ GETFILE_LIMIT = 20 * 1024 * 1024  # the cloud Bot API's getFile limit; a local s
 
 def router() -> Router:
     r = Router(name="voices")
+    r.message.filter(addressed)  # groups: only commands addressed to the bot
     r.message.register(new_voice, Command("newvoice"))
     r.callback_query.register(choose_type, F.data.startswith("tier:"))
     r.message.register(train, Command("train"))
