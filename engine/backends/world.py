@@ -2,8 +2,9 @@
 
 A profile holds the speaker's log-F0 mean/std, the mean/std of the 40-dim coded spectral envelope of
 voiced frames, and a pool of those envelopes. Converting a base rendering maps its log-F0 onto the
-speaker's, then replaces each voiced frame's envelope by the mean of its nearest pool frames, found
-after both sides are normalised by their own mean/std (so the match is phonetic, not timbral).
+speaker's, then replaces each voiced frame's envelope with speaker frames near it (matched after both sides
+are normalised by their own mean/std, so the match is phonetic, not timbral): one chosen along a
+path that keeps runs of the speaker's consecutive frames, blended with the mean of the nearest few.
 Figures: docs/embedded-engine-notes.md.
 """
 
@@ -18,6 +19,7 @@ import numpy as np
 FRAME_MS = 10.0
 DIMS = 40
 MATCH_DIMS = 20
+CANDIDATES = 16  # nearest pool frames the path may choose from, per output frame
 NEIGHBOURS = 4
 MAX_POOL = 12000  # frames kept per profile (~2 min of voiced speech)
 
@@ -65,8 +67,9 @@ class Profile:
         f0s, envs = np.concatenate(log_f0), np.concatenate(coded)
         if len(envs) < 20:
             raise ValueError("too little voiced speech to learn from")
-        if len(envs) > MAX_POOL:
-            envs_pool = envs[np.random.default_rng(seed).choice(len(envs), MAX_POOL, replace=False)]
+        if len(envs) > MAX_POOL:  # sorted: the pool keeps speech order, so runs of frames can be reused
+            keep = np.sort(np.random.default_rng(seed).choice(len(envs), MAX_POOL, replace=False))
+            envs_pool = envs[keep]
         else:
             envs_pool = envs
         return cls(
@@ -98,6 +101,27 @@ class Profile:
             )
 
 
+def _select(dist: np.ndarray) -> np.ndarray:
+    """One pool frame per output frame: among each frame's nearest candidates, the path that most
+    often continues with the next frame of the same recording (Viterbi), so the speaker's own
+    transitions are kept instead of jumping between unrelated frames."""
+    top = np.argpartition(dist, CANDIDATES, axis=1)[:, :CANDIDATES]
+    cost_here = np.take_along_axis(dist, top, axis=1)
+    jump = float(np.median(cost_here))  # what leaving the recording's own order costs
+    cost = cost_here[0].copy()
+    back = np.zeros(top.shape, dtype=np.int64)
+    for t in range(1, len(top)):
+        follows = top[t][None, :] == top[t - 1][:, None] + 1
+        total = cost[:, None] + np.where(follows, 0.0, jump)
+        back[t] = total.argmin(axis=0)
+        cost = total.min(axis=0) + cost_here[t]
+    path = np.empty(len(top), dtype=np.int64)
+    path[-1] = int(cost.argmin())
+    for t in range(len(top) - 1, 0, -1):
+        path[t - 1] = back[t, path[t]]
+    return top[np.arange(len(top)), path]
+
+
 @dataclass(frozen=True)
 class Prosody:
     """Changes on top of the speaker's own prosody (emotion)."""
@@ -127,8 +151,10 @@ def convert(
         query = ((coded[voiced] - source.env_mean) / source.env_std)[:, :MATCH_DIMS]
         pool = ((target.pool - target.env_mean) / target.env_std)[:, :MATCH_DIMS]
         dist = (query**2).sum(1)[:, None] - 2 * query @ pool.T + (pool**2).sum(1)[None, :]
+        # Half the frame on the path (the speaker's own transitions), half the mean of the nearest
+        # few (smoother): the mix measured best over both test speakers (docs/benchmarks.md).
         nearest = np.argpartition(dist, NEIGHBOURS, axis=1)[:, :NEIGHBOURS]
-        mapped[voiced] = target.pool[nearest].mean(axis=1)
+        mapped[voiced] = (target.pool[_select(dist)] + target.pool[nearest].mean(axis=1)) / 2
     size = pyworld.get_cheaptrick_fft_size(rate)
     new_envelope = pyworld.decode_spectral_envelope(
         np.ascontiguousarray(mapped, dtype=np.float64), rate, size
