@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aiogram import Bot
-from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from bot.telegram.send import retrying
 from handlers.chat import Reply, Sender
@@ -15,6 +15,13 @@ def sender_of(message: Message) -> Sender:
     user = message.from_user
     assert user is not None
     return Sender("telegram", str(user.id), str(message.chat.id), user.language_code)
+
+
+def sender_of_query(query: CallbackQuery) -> Sender:
+    """Who pressed a button, and in which chat."""
+    user = query.from_user
+    chat_id = query.message.chat.id if query.message else user.id
+    return Sender("telegram", str(user.id), str(chat_id), user.language_code)
 
 
 async def addressed(message: Message, bot: Bot) -> bool:

@@ -6,7 +6,6 @@ import string
 
 from handlers.messages import LANGUAGES, catalog, locale_of, t
 
-
 SAME_IN_SOME_LANGUAGES = {"tier.standard"}  # "Standard (1 min)" is also German
 
 

@@ -6,10 +6,10 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message
 
-from bot.telegram.replies import addressed, answer, sender_of
+from bot.telegram.replies import addressed, answer, sender_of, sender_of_query
 from bot.telegram.send import retrying
 from handlers import consent
-from handlers.chat import Reply, Sender
+from handlers.chat import Reply
 from handlers.context import Context
 from handlers.messages import t
 
@@ -38,9 +38,8 @@ async def revoke(message: Message, ctx: Context) -> None:
 
 
 async def consent_button(query: CallbackQuery, ctx: Context) -> None:
-    user = query.from_user
-    chat_id = query.message.chat.id if query.message else user.id
-    sender = Sender("telegram", str(user.id), str(chat_id), user.language_code)
+    sender = sender_of_query(query)
+    chat_id = int(sender.chat_id)
     reply = await (consent.accept if query.data == "consent:accept" else consent.decline)(ctx, sender)
     await query.answer()
     if query.message is not None:

@@ -9,10 +9,9 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
 from bot.telegram.follow import follow
-from bot.telegram.replies import addressed, answer, sender_of
+from bot.telegram.replies import addressed, answer, sender_of, sender_of_query
 from bot.telegram.send import retrying
 from handlers import collect
-from handlers.chat import Sender
 from handlers.consent import user_for
 from handlers.context import Context
 from handlers.errors import Refusal
@@ -37,8 +36,8 @@ async def new_voice(message: Message, command: CommandObject, ctx: Context) -> N
 
 async def choose_type(query: CallbackQuery, ctx: Context) -> None:
     _, voice_id, voice_type = (query.data or "").split(":", 2)
-    chat_id = query.message.chat.id if query.message else query.from_user.id
-    sender = Sender("telegram", str(query.from_user.id), str(chat_id), query.from_user.language_code)
+    sender = sender_of_query(query)
+    chat_id = int(sender.chat_id)
     await query.answer()
     try:
         reply = await collect.choose_type(ctx, sender, voice_id, voice_type)
