@@ -366,6 +366,16 @@ class SqliteQueue:
         )
         return await self._state(row) if row else None
 
+    async def active(self, owner_id: int) -> list[JobState]:
+        """The owner's queued and running jobs, oldest first."""
+        rows = await fetch_all(
+            self._conn,
+            f"SELECT {_STATE_COLUMNS} FROM jobs WHERE owner_id = ? AND status IN ('queued', 'running')"
+            " ORDER BY rowid",
+            (owner_id,),
+        )
+        return [await self._state(r) for r in rows]
+
     async def latest_for_voice(self, owner_id: int, voice_id: str, kind: str) -> JobState | None:
         row = await fetch_one(
             self._conn,

@@ -10,7 +10,7 @@ from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, ErrorEvent
 
-from bot.telegram.routers import speech, start, voices
+from bot.telegram.routers import manage, speech, start, voices
 from bot.telegram.send import retrying
 from handlers.context import Context
 from handlers.errors import Refusal
@@ -31,13 +31,13 @@ def build(
     bot = Bot(token, session=session)
     # Injected by name into the handlers.
     dp = Dispatcher(ctx=ctx, tasks=set(), edit_every_s=edit_every_s, getfile_limit=download_limit)
-    for feature in (start, voices, speech):
+    for feature in (start, voices, manage, speech):
         dp.include_router(feature.router())
     dp.errors.register(_on_error)
     return bot, dp
 
 
-COMMANDS = ("start", "newvoice", "train", "help", "revoke")
+COMMANDS = ("start", "newvoice", "train", "voices", "status", "help", "revoke")
 
 
 async def register_commands(bot: Bot) -> None:

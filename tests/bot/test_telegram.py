@@ -97,7 +97,15 @@ async def test_the_command_menu_is_registered_in_every_language(tmp_path):
         calls = [c for c in fake.calls if c.method == "setMyCommands"]
         assert sorted(c.params.get("language_code", "") for c in calls) == sorted(["", *LANGUAGES])
         menu = json.loads(calls[0].params["commands"])
-        assert [c["command"] for c in menu] == ["start", "newvoice", "train", "help", "revoke"]
+        assert [c["command"] for c in menu] == [
+            "start",
+            "newvoice",
+            "train",
+            "voices",
+            "status",
+            "help",
+            "revoke",
+        ]
 
 
 async def test_voicebot_run_polls_telegram_beside_the_worker(tmp_path, monkeypatch):
@@ -135,3 +143,70 @@ def test_run_refuses_to_start_without_the_token(tmp_path):
     )
     assert result.returncode == 2
     assert "$VOICEBOT_TELEGRAM_TOKEN is not set" in json.loads(result.stdout)["error"]["message"]
+
+
+def buttons_of(call) -> list[str]:
+    return [
+        b["callback_data"] for row in json.loads(call.params["reply_markup"])["inline_keyboard"] for b in row
+    ]
+
+
+async def test_voices_are_listed_and_deleted_after_confirmation_by_their_owner_only(tmp_path):
+    from handlers import jobs
+    from tests.voices import submit, uploads
+
+    async with running(tmp_path) as (fake, ctx):
+        alice = await ctx.storage.users.get_or_create("telegram", "15")
+        queued = await submit(ctx, alice.id, "Alice", uploads(count=4))
+        voice_id = (await jobs.wait_result(ctx, alice.id, queued["jobId"]))["voiceId"]
+        chat = {"message_id": 1, "date": 0, "chat": {"id": 16, "type": "private"}, "text": "…"}
+
+        mark = len(fake.calls)
+        await fake.callback(16, chat, f"delete:{voice_id}:yes")  # Bob, with Alice's voice id
+        refused = await fake.wait_for("sendMessage", after=mark, chat_id=16)
+        assert refused.params["text"] == "No such voice among yours."
+
+        mark = len(fake.calls)
+        await fake.message(15, "/voices")
+        listed = await fake.wait_for("sendMessage", after=mark, chat_id=15)
+        assert "Alice — Instant (10 s of speech), ready" in listed.params["text"]
+        assert buttons_of(listed) == [f"delete:{voice_id}"]
+        mark = len(fake.calls)
+        await fake.callback(15, chat | {"chat": {"id": 15, "type": "private"}}, f"delete:{voice_id}")
+        confirm = await fake.wait_for("sendMessage", after=mark, chat_id=15)
+        assert buttons_of(confirm) == [f"delete:{voice_id}:yes", "delete:keep"]
+        assert await ctx.storage.voices.get(alice.id, voice_id) is not None  # not before the yes
+        mark = len(fake.calls)
+        await fake.callback(15, chat | {"chat": {"id": 15, "type": "private"}}, f"delete:{voice_id}:yes")
+        done = await fake.wait_for("sendMessage", after=mark, chat_id=15)
+        assert done.params["text"].startswith("“Alice” is deleted")
+        assert await ctx.storage.voices.get(alice.id, voice_id) is None
+
+
+async def test_status_shows_ones_jobs_with_their_place_and_the_owner_can_cancel(tmp_path):
+    from engine.queue import JobSpec
+
+    async with running(tmp_path) as (fake, ctx):  # no worker here: jobs stay queued
+        alice = await ctx.storage.users.get_or_create("telegram", "17")
+        job = await ctx.engine.submit(JobSpec("speak", alice.id, {"text": "hi"}))
+        mark = len(fake.calls)
+        await fake.message(18, "/status")
+        assert (await fake.wait_for("sendMessage", after=mark, chat_id=18)).params["text"] == (
+            "Nothing is queued or running for you."
+        )
+        mark = len(fake.calls)
+        await fake.message(17, "/status")
+        status = await fake.wait_for("sendMessage", after=mark, chat_id=17)
+        assert status.params["text"].startswith("• speech: queued, 0.0% — place in queue 0")
+        assert buttons_of(status) == [f"cancel:{job.id}"]
+
+        chat = {"message_id": 1, "date": 0, "chat": {"id": 18, "type": "private"}, "text": "…"}
+        mark = len(fake.calls)
+        await fake.callback(18, chat, f"cancel:{job.id}")  # not Bob's job
+        assert (await fake.wait_for("sendMessage", after=mark, chat_id=18)).params["text"] == (
+            "No such job among yours."
+        )
+        mark = len(fake.calls)
+        await fake.callback(17, chat | {"chat": {"id": 17, "type": "private"}}, f"cancel:{job.id}")
+        await fake.wait_for("sendMessage", after=mark, chat_id=17)
+        assert (await ctx.engine.status(alice.id, job.id)).status == "cancelled"

@@ -6,7 +6,7 @@ import string
 
 from handlers.messages import LANGUAGES, catalog, locale_of, t
 
-SAME_IN_SOME_LANGUAGES = {"tier.standard"}  # "Standard (1 min)" is also German
+SAME_IN_SOME_LANGUAGES = {"tier.standard", "voices.line"}  # German "Standard"; a line of fields
 
 
 def fields(text: str) -> set[str]:
