@@ -7,7 +7,7 @@ from handlers.consent import user_for
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.jobs import cancel_job
-from handlers.messages import t
+from handlers.messages import step, t
 
 
 async def voices(ctx: Context, sender: Sender) -> Reply:
@@ -56,7 +56,7 @@ async def jobs(ctx: Context, sender: Sender) -> Reply:
                 sender.locale,
                 "jobs.line",
                 kind=t(sender.locale, f"jobs.kind.{job.kind}"),
-                step=progress["currentStep"],
+                step=step(sender.locale, progress["currentStep"]),
                 percent=progress["percentComplete"],
                 position=job.position if job.position is not None else 0,
                 eta=progress["estimatedTimeRemaining"],

@@ -12,7 +12,7 @@ from aiogram.types import FSInputFile
 
 from bot.telegram.send import retrying
 from handlers.context import Context
-from handlers.messages import t
+from handlers.messages import step, t
 
 log = logging.getLogger("voicebot.telegram")
 
@@ -33,7 +33,11 @@ async def follow(
             job = await ctx.engine.status(owner_id, job_id)
             eta = job.progress_json()["estimatedTimeRemaining"]
             text = t(
-                locale, "job.progress", step=event.data["step"], percent=round(event.data["percent"]), eta=eta
+                locale,
+                "job.progress",
+                step=step(locale, event.data["step"]),
+                percent=round(event.data["percent"]),
+                eta=eta,
             )
             now = time.monotonic()
             if text != shown and now - last >= every_s:

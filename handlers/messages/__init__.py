@@ -22,6 +22,12 @@ def locale_of(code: str | None) -> str:
     return short if short in LANGUAGES else "en"
 
 
+def step(locale: str | None, name: str) -> str:
+    """A job step ("training", "fine-tuning" …) in the person's words; unknown steps as they are."""
+    text = catalog(locale_of(locale)).get(f"step.{name}") or catalog("en").get(f"step.{name}")
+    return text or name
+
+
 def t(locale: str | None, key: str, **fields: Any) -> str:
     text = catalog(locale_of(locale)).get(key) or catalog("en")[key]
     return text.format(**fields)

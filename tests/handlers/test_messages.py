@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 
-from handlers.messages import LANGUAGES, catalog, locale_of, t
+from handlers.messages import LANGUAGES, catalog, locale_of, step, t
 
 SAME_IN_SOME_LANGUAGES = {"tier.standard", "voices.line"}  # German "Standard"; a line of fields
 
@@ -28,3 +28,4 @@ def test_platform_codes_map_to_a_catalog_and_unknown_ones_to_english():
     assert locale_of("pt-BR") == "pt" and locale_of("zh-hans") == "zh" and locale_of("sw") == "en"
     assert locale_of(None) == "en"
     assert t("it", "job.cancelled") == "Annullato." and t("xx", "job.cancelled") == "Cancelled."
+    assert step("de", "fine-tuning") == "Feinabstimmung" and step("de", "new-step") == "new-step"
