@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/embedded_bench.py
 	$(BIN)/python bench/queue_bench.py
 	$(BIN)/python bench/xtts_bench.py
+	$(BIN)/python bench/telegram_bench.py
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache

@@ -54,7 +54,7 @@ class EngineClient:
                 yield event
                 if event.terminal:
                     return
-            await asyncio.sleep(self.poll_s)
+            await self.queue.changed(self.poll_s)
 
     async def wait(
         self,

@@ -8,6 +8,8 @@ by a worker are guarded by ``worker_id`` and ``status = 'running'``: a worker th
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -44,6 +46,7 @@ class SqliteQueue:
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
         self.worker_stale_s = worker_stale_s
+        self._change = asyncio.Event()  # replaced on every change; waiters hold the old one
 
     # ---- callers -------------------------------------------------------------------------------
 
@@ -351,12 +354,21 @@ class SqliteQueue:
         return cur.rowcount == 1
 
     async def _event(self, job_id: str, type: str, data: dict[str, Any]) -> None:
-        """Appended inside the caller's transaction; the caller commits."""
+        """Appended inside the caller's transaction; the caller commits. Wakes this process's
+        waiters (they read through the same connection, so they see it before the commit)."""
         await self._conn.execute(
             "INSERT INTO job_events (job_id, seq, type, data, created_at)"
             " SELECT ?, COALESCE(MAX(seq), 0) + 1, ?, ?, ? FROM job_events WHERE job_id = ?",
             (job_id, type, json.dumps(data) if data else None, time.time(), job_id),
         )
+        woken, self._change = self._change, asyncio.Event()
+        woken.set()
+
+    async def changed(self, within: float) -> None:
+        change = self._change
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(within):
+                await change.wait()
 
     async def find(self, owner_id: int, key: str) -> JobState | None:
         row = await fetch_one(
@@ -366,13 +378,13 @@ class SqliteQueue:
         )
         return await self._state(row) if row else None
 
-    async def active(self, owner_id: int) -> list[JobState]:
-        """The owner's queued and running jobs, oldest first."""
+    async def active(self, owner_id: int, limit: int = 100) -> list[JobState]:
+        """The owner's queued and running jobs, oldest first (at most ``limit``)."""
         rows = await fetch_all(
             self._conn,
             f"SELECT {_STATE_COLUMNS} FROM jobs WHERE owner_id = ? AND status IN ('queued', 'running')"
-            " ORDER BY rowid",
-            (owner_id,),
+            " ORDER BY rowid LIMIT ?",
+            (owner_id, limit),
         )
         return [await self._state(r) for r in rows]
 

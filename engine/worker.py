@@ -144,9 +144,15 @@ class Worker:
                     active.add(task)
                     task.add_done_callback(active.discard)
                     continue
-                waits = [asyncio.ensure_future(self.stopping.wait()), *active]
+                # Until a job here finishes, a job is submitted in this process, or the poll is due.
+                waits = [
+                    asyncio.ensure_future(self.stopping.wait()),
+                    asyncio.ensure_future(self.queue.changed(self.poll_s)),
+                    *active,
+                ]
                 await asyncio.wait(waits, timeout=self.poll_s, return_when=asyncio.FIRST_COMPLETED)
-                waits[0].cancel()
+                for waiter in waits[:2]:
+                    waiter.cancel()
             if active:
                 await asyncio.gather(*active, return_exceptions=True)
         finally:

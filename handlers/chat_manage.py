@@ -9,6 +9,8 @@ from handlers.errors import Refusal
 from handlers.jobs import cancel_job
 from handlers.messages import step, t
 
+SHOWN_JOBS = 5  # the oldest few: each costs a position and an ETA to compute
+
 
 async def voices(ctx: Context, sender: Sender) -> Reply:
     user = await user_for(ctx, sender)
@@ -45,7 +47,7 @@ async def delete(ctx: Context, sender: Sender, voice_id: str, confirmed: bool) -
 
 async def jobs(ctx: Context, sender: Sender) -> Reply:
     user = await user_for(ctx, sender)
-    active = await ctx.engine.queue.active(user.id)
+    active = await ctx.engine.queue.active(user.id, limit=SHOWN_JOBS)
     if not active:
         return Reply(t(sender.locale, "jobs.none"))
     lines, buttons = [], []

@@ -27,34 +27,34 @@ async def follow(
     locale: str | None,
     every_s: float,
 ) -> None:
-    last, shown = 0.0, ""
+    last, shown, outcome = 0.0, "", None
     async for event in ctx.engine.watch(owner_id, job_id):
-        if event.type == "progress":
-            job = await ctx.engine.status(owner_id, job_id)
-            eta = job.progress_json()["estimatedTimeRemaining"]
-            text = t(
-                locale,
-                "job.progress",
-                step=step(locale, event.data["step"]),
-                percent=round(event.data["percent"]),
-                eta=eta,
-            )
-            now = time.monotonic()
-            if text != shown and now - last >= every_s:
-                last, shown = now, text
-                try:
-                    await retrying(bot.edit_message_text, text=text, chat_id=chat_id, message_id=message_id)
-                except TelegramBadRequest:  # "message is not modified" and the like: nothing to do
-                    pass
-    job = await ctx.engine.status(owner_id, job_id)
-    if not await ctx.engine.queue.mark_delivered(owner_id, job_id):
+        outcome = event
+        if event.type != "progress" or time.monotonic() - last < every_s:
+            continue
+        job = await ctx.engine.status(owner_id, job_id)  # for the ETA, only when an edit is due
+        text = t(
+            locale,
+            "job.progress",
+            step=step(locale, event.data["step"]),
+            percent=round(event.data["percent"]),
+            eta=job.progress_json()["estimatedTimeRemaining"],
+        )
+        if text != shown:
+            last, shown = time.monotonic(), text
+            try:
+                await retrying(bot.edit_message_text, text=text, chat_id=chat_id, message_id=message_id)
+            except TelegramBadRequest:  # "message is not modified" and the like: nothing to do
+                pass
+    if outcome is None or not await ctx.engine.queue.mark_delivered(owner_id, job_id):
         return  # another process already delivered it
-    if job.status == "succeeded" and job.kind == "train":
-        await retrying(bot.send_message, chat_id, t(locale, "train.done", name=job.result["voiceName"]))
-    elif job.status == "succeeded":
-        audio = FSInputFile(job.result["path"], filename="speech.ogg")
-        await retrying(bot.send_voice, chat_id, audio, duration=max(1, round(job.result["duration"])))
-    elif job.status == "cancelled":
+    result = outcome.data.get("result") or {}  # the terminal event carries the outcome
+    if outcome.type == "done" and "voiceName" in result:
+        await retrying(bot.send_message, chat_id, t(locale, "train.done", name=result["voiceName"]))
+    elif outcome.type == "done":
+        audio = FSInputFile(result["path"], filename="speech.ogg")
+        await retrying(bot.send_voice, chat_id, audio, duration=max(1, round(result["duration"])))
+    elif outcome.type == "cancelled":
         await retrying(bot.send_message, chat_id, t(locale, "job.cancelled"))
     else:
-        await retrying(bot.send_message, chat_id, t(locale, "job.failed", reason=job.error))
+        await retrying(bot.send_message, chat_id, t(locale, "job.failed", reason=outcome.data.get("message")))
