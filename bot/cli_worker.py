@@ -39,7 +39,6 @@ async def _serve(args: argparse.Namespace, config: Config) -> None:
     from engine.backends.base import EngineUnavailable
     from engine.espeak import espeak
     from engine.worker import Worker
-    from handlers.jobs import runners
 
     async with open_context(config) as ctx:
         await asyncio.to_thread(espeak().synth, "Ready.", "en")  # warm: the first job pays nothing
@@ -55,7 +54,7 @@ async def _serve(args: argparse.Namespace, config: Config) -> None:
             concurrency = 1
         worker = Worker(
             ctx.engine.queue,
-            runners(ctx),
+            ctx.engine.local_runners,  # built once by the composition root
             concurrency=concurrency,
             lease_s=args.lease or config.engine.lease_s,
         )

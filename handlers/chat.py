@@ -23,3 +23,12 @@ class Button:
 class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()  # rows of buttons
+
+
+@dataclass(frozen=True, slots=True)
+class Queued:
+    """A reply now, and a job whose outcome the adapter delivers when it ends."""
+
+    reply: Reply | None
+    owner_id: int
+    job_id: str

@@ -16,13 +16,14 @@ from typing import Any
 from engine.errors import AudioError
 from engine.queue import JobSpec, QueueError
 from engine.tiers import TIERS, VOICE_TYPES
-from handlers.chat import Button, Reply, Sender
+from handlers.chat import Button, Queued, Reply, Sender
 from handlers.consent import require
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.messages import locale_of, t
 from handlers.samples import SampleMeta, store_sample
 from handlers.scripts import sentence
+from handlers.voices import voice_name
 from storage.records import Voice
 
 _TAG = re.compile(r"\s*\((excited|sad|happy|calm|angry)\)\s*$")
@@ -33,9 +34,17 @@ class Incoming:
     """An audio attachment as the platform describes it, fetched only once the checks pass."""
 
     fetch: Callable[[], Awaitable[bytes]]
-    size: int | None
-    duration: float | None
-    name: str
+    size: int | None  # bytes, as declared by the platform
+    mime: str | None  # as declared; None for a platform's own voice-note type
+
+    @property
+    def audio(self) -> bool:
+        """Whether the declared type can be audio (an Ogg voice note may say video/ogg)."""
+        return (
+            self.mime is None
+            or self.mime.startswith("audio/")
+            or self.mime in ("video/ogg", "application/ogg")
+        )
 
 
 def _script(language: str, index: int) -> tuple[str, str | None]:
@@ -57,7 +66,9 @@ async def collecting(ctx: Context, owner_id: int) -> Voice | None:
 
 async def new_voice(ctx: Context, sender: Sender, name: str) -> Reply:
     user = await require(ctx, sender)
-    name = " ".join(name.split()) or t(sender.locale, "voice.default_name")
+    name = voice_name(name or t(sender.locale, "voice.default_name"))
+    if name is None:
+        raise Refusal("invalid_request", t(sender.locale, "voice.bad_name"))
     language = locale_of(sender.locale)
     if await ctx.storage.voices.by_name(user.id, name) is not None:
         raise Refusal("name_taken", t(sender.locale, "voice.name_taken", name=name))
@@ -84,6 +95,8 @@ async def add_sample(ctx: Context, sender: Sender, incoming: Incoming, max_bytes
     voice = await collecting(ctx, user.id)
     if voice is None:
         raise Refusal("no_voice", t(sender.locale, "collect.no_voice"))
+    if not incoming.audio:
+        raise Refusal("not_audio", t(sender.locale, "collect.not_audio"))
     if incoming.size is not None and incoming.size > max_bytes:
         raise Refusal("too_large", t(sender.locale, "collect.too_large", mb=max_bytes // 2**20))
     samples = await ctx.storage.samples.list(user.id, voice.id)
@@ -95,8 +108,10 @@ async def add_sample(ctx: Context, sender: Sender, incoming: Incoming, max_bytes
     except AudioError as exc:
         return Reply(t(sender.locale, "collect.rejected", reason=exc.message, sentence=words))
     meta = SampleMeta(transcript=words, language=language, emotion=emotion)
-    await store_sample(ctx.storage, user.id, voice.id, processed, meta)
-    have = sum(s.speech_duration for s in await ctx.storage.samples.list(user.id, voice.id))
+    kept = await store_sample(ctx.storage, user.id, voice.id, processed, meta)
+    have = sum(s.speech_duration for s in samples)
+    if kept.id not in {s.id for s in samples}:  # not a note sent twice
+        have += kept.speech_duration
     tier = TIERS[voice.voice_type]
     following, _ = _script(language, len(samples) + 1)
     key = "collect.kept_ready" if have >= tier.min_seconds else "collect.kept"
@@ -112,8 +127,8 @@ async def add_sample(ctx: Context, sender: Sender, incoming: Incoming, max_bytes
     )
 
 
-async def train(ctx: Context, sender: Sender, idempotency_key: str | None) -> tuple[Reply, str]:
-    """Queue the training of the voice being collected; (reply, job id)."""
+async def train(ctx: Context, sender: Sender, idempotency_key: str | None) -> Queued:
+    """Queue the training of the voice being collected."""
     user = await require(ctx, sender)
     voice = await collecting(ctx, user.id)
     if voice is None:
@@ -141,4 +156,6 @@ async def train(ctx: Context, sender: Sender, idempotency_key: str | None) -> tu
     except QueueError as exc:
         await ctx.storage.voices.update(user.id, voice.id, status="collecting", current_step=None)
         raise Refusal(exc.code, exc.message) from None
-    return Reply(t(sender.locale, "train.queued", name=voice.name, position=job.position or 0)), job.id
+    return Queued(
+        Reply(t(sender.locale, "train.queued", name=voice.name, position=job.position or 0)), user.id, job.id
+    )

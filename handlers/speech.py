@@ -18,8 +18,11 @@ from engine.errors import InvalidRequestError
 from engine.queue import JobSpec, QueueError
 from engine.render import SpeechOptions, render
 from engine.worker import JobControl
+from handlers.chat import Queued, Sender
+from handlers.consent import require
 from handlers.context import Context
 from handlers.errors import Refusal
+from handlers.messages import t
 
 MAX_BATCH = 100
 
@@ -31,11 +34,11 @@ async def _usable(ctx: Context, owner_id: int, voice_id: str, language: str | No
     return language or voice.languages[0]
 
 
-def _check_text(text: str, language: str) -> None:
+def _check_text(text: str, language: str, where: str = "") -> None:
     try:
         text_rules.validate(text, language)
     except InvalidRequestError as exc:
-        raise Refusal(exc.code, exc.message) from None
+        raise Refusal(exc.code, where + exc.message) from None
 
 
 async def _submit(ctx: Context, spec: JobSpec) -> dict[str, Any]:
@@ -89,10 +92,7 @@ async def submit_batch(
             "invalid_request", f"a batch holds at most {MAX_BATCH} texts; this one has {len(texts)}"
         )
     for index, text in enumerate(texts, 1):
-        try:
-            text_rules.validate(text, language)
-        except InvalidRequestError as exc:
-            raise Refusal(exc.code, f"line {index}: {exc.message}") from None
+        _check_text(text, language, f"line {index}: ")
     payload = {
         "voiceId": voice_id,
         "texts": texts,
@@ -212,3 +212,16 @@ async def default_voice(ctx: Context, owner_id: int) -> str | None:
     """The voice a chat message is spoken with: the newest ready one."""
     ready = [v for v in await ctx.storage.voices.list(owner_id) if v.status == "completed"]
     return ready[-1].id if ready else None
+
+
+VOICE_NOTE = SpeechOptions(output_format="ogg", sample_rate=48000)  # what chat voice notes take
+
+
+async def say_in_chat(ctx: Context, sender: Sender, text: str, idempotency_key: str | None) -> Queued:
+    """Plain text in a chat: said with the person's newest ready voice, as a voice note."""
+    user = await require(ctx, sender)
+    voice_id = await default_voice(ctx, user.id)
+    if voice_id is None:
+        raise Refusal("no_voice", t(sender.locale, "speak.no_voice"))
+    queued = await submit_speech(ctx, user.id, voice_id, text, VOICE_NOTE, idempotency_key=idempotency_key)
+    return Queued(None, user.id, queued["jobId"])

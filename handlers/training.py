@@ -28,6 +28,7 @@ from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.samples import SampleMeta, store_sample
 from handlers.voices import voice_json
+from storage.records import Voice
 
 FINE_TUNED = ("premium", "professional")  # tiers whose voices are trained, not only conditioned
 
@@ -35,10 +36,11 @@ FINE_TUNED = ("premium", "professional")  # tiers whose voices are trained, not 
 async def train(ctx: Context, job: JobControl) -> dict[str, Any]:
     payload, owner_id = job.job.payload, job.job.owner_id
     voice_id = payload["voiceId"]
-    if await ctx.storage.voices.get(owner_id, voice_id) is None:
+    voice = await ctx.storage.voices.get(owner_id, voice_id)
+    if voice is None:
         raise Refusal("not_found", "The voice was deleted before its training started.")
     try:
-        return await _train(ctx, job, owner_id, voice_id, payload)
+        return await _train(ctx, job, voice, payload)
     except (Refusal, AudioError, JobCancelled):
         await ctx.storage.delete_voice(owner_id, voice_id)
         raise
@@ -48,10 +50,8 @@ async def train(ctx: Context, job: JobControl) -> dict[str, Any]:
         raise
 
 
-async def _train(
-    ctx: Context, job: JobControl, owner_id: int, voice_id: str, payload: dict[str, Any]
-) -> dict[str, Any]:
-    storage = ctx.storage
+async def _train(ctx: Context, job: JobControl, voice: Voice, payload: dict[str, Any]) -> dict[str, Any]:
+    storage, owner_id, voice_id = ctx.storage, voice.owner_id, voice.id
 
     async def step(name: str, percent: float) -> None:
         await job.step(name, percent)
@@ -81,7 +81,7 @@ async def _train(
         SampleInput(n, p, m.transcript, m.language, m.emotion)
         for n, p, m in zip(names, processed, metas, strict=True)
     ]
-    report = analyze(inputs, language, voice_type, payload["threshold"])
+    report = await asyncio.to_thread(analyze, inputs, language, voice_type, payload["threshold"])
     analysis = report["audioAnalysis"]
     try:
         require_tier(voice_type, analysis["totalDuration"], analysis["audioQuality"])
@@ -109,8 +109,6 @@ async def _train(
         TrainingSample(p.audio, p.rate, m.language or language, m.emotion, m.transcript)
         for p, m in zip(processed, metas, strict=True)
     ]
-    voice = await storage.voices.get(owner_id, voice_id)
-    assert voice is not None
     prepare = bridge("training", 45.0, 25.0 if tuning else 50.0)
     files = await asyncio.to_thread(backend.prepare, training, voice_type, prepare, voice.languages)
     folder = storage.files.voice_dir(owner_id, voice_id)

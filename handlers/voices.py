@@ -38,6 +38,12 @@ class Upload:
     meta: SampleMeta = field(default_factory=SampleMeta)
 
 
+def voice_name(name: str) -> str | None:
+    """The name as kept (inner runs of space collapsed), or None when it is not 1 to 64 characters."""
+    name = " ".join(name.split())
+    return name if 1 <= len(name) <= 64 else None
+
+
 def voice_json(voice: Voice) -> dict[str, Any]:
     """The contract's create/status response."""
     out: dict[str, Any] = {
@@ -85,8 +91,8 @@ async def submit_voice(
             "consent_required",
             "Cloning a voice needs the speaker's consent. Accept the statement: " + CONSENT_STATEMENT,
         )
-    name = " ".join(name.split())
-    if not 1 <= len(name) <= 64:
+    name = voice_name(name)
+    if not name:
         raise Refusal("invalid_request", "voiceName must be 1 to 64 characters")
     if language not in LANGUAGES:
         raise Refusal("invalid_request", f"language must be one of {', '.join(LANGUAGES)}")

@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest
 from aiogram.types import FSInputFile
+from aiogram.utils.chat_action import ChatActionSender
 
 from bot.telegram.send import retrying
+from handlers.chat import Queued
 from handlers.context import Context
 from handlers.messages import step, t
 
@@ -58,3 +61,27 @@ async def follow(
         await retrying(bot.send_message, chat_id, t(locale, "job.cancelled"))
     else:
         await retrying(bot.send_message, chat_id, t(locale, "job.failed", reason=outcome.data.get("message")))
+
+
+def spawn(
+    tasks: set,
+    queued: Queued,
+    bot: Bot,
+    ctx: Context,
+    chat_id: int,
+    message_id: int,
+    locale: str | None,
+    every_s: float,
+) -> None:
+    """Follow a queued job in the background; ``tasks`` keeps it referenced until it ends."""
+
+    async def run() -> None:
+        if message_id:  # a progress message to edit
+            await follow(bot, ctx, queued.owner_id, queued.job_id, chat_id, message_id, locale, every_s)
+            return
+        async with ChatActionSender.record_voice(bot=bot, chat_id=chat_id):  # "recording a voice…"
+            await follow(bot, ctx, queued.owner_id, queued.job_id, chat_id, 0, locale, float("inf"))
+
+    task = asyncio.create_task(run())
+    tasks.add(task)
+    task.add_done_callback(tasks.discard)

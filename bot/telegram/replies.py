@@ -45,3 +45,12 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 async def answer(message: Message, replies: Reply | Sequence[Reply]) -> None:
     for reply in [replies] if isinstance(replies, Reply) else replies:
         await retrying(message.answer, reply.text, reply_markup=keyboard(reply))
+
+
+async def answer_button(query: CallbackQuery, reply: Reply) -> None:
+    """Acknowledge the press, take the buttons away (one choice per message), then reply."""
+    await query.answer()
+    if query.message is not None:
+        await query.message.edit_reply_markup(reply_markup=None)
+    chat_id = int(sender_of_query(query).chat_id)
+    await retrying(query.bot.send_message, chat_id, reply.text, reply_markup=keyboard(reply))

@@ -79,5 +79,6 @@ MESSAGES = {
     "step.speaking": "Sprachausgabe",
     "step.running": "in Arbeit",
     "step.done": "fertig",
+    "voice.bad_name": "Ein Stimmenname hat 1 bis 64 Zeichen: /newvoice <Name>",
     "error.internal": "Bei uns ist etwas schiefgelaufen. Bitte versuche es später noch einmal.",
 }

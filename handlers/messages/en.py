@@ -77,5 +77,6 @@ MESSAGES = {
     "step.speaking": "speaking",
     "step.running": "working",
     "step.done": "done",
+    "voice.bad_name": "A voice name is 1 to 64 characters: /newvoice <name>",
     "error.internal": "Something went wrong on our side. Please try again later.",
 }

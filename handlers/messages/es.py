@@ -77,5 +77,6 @@ MESSAGES = {
     "step.speaking": "hablando",
     "step.running": "trabajando",
     "step.done": "hecho",
+    "voice.bad_name": "El nombre de una voz tiene de 1 a 64 caracteres: /newvoice <nombre>",
     "error.internal": "Algo ha fallado por nuestra parte. Inténtalo de nuevo más tarde.",
 }

@@ -78,5 +78,6 @@ MESSAGES = {
     "step.speaking": "synthèse",
     "step.running": "en cours",
     "step.done": "terminé",
+    "voice.bad_name": "Le nom d'une voix compte de 1 à 64 caractères : /newvoice <nom>",
     "error.internal": "Un problème est survenu de notre côté. Réessayez plus tard.",
 }

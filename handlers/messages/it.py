@@ -77,5 +77,6 @@ MESSAGES = {
     "step.speaking": "sintesi",
     "step.running": "in corso",
     "step.done": "fatto",
+    "voice.bad_name": "Il nome di una voce ha da 1 a 64 caratteri: /newvoice <nome>",
     "error.internal": "Qualcosa è andato storto da parte nostra. Riprova più tardi.",
 }

@@ -77,5 +77,6 @@ MESSAGES = {
     "step.speaking": "読み上げ中",
     "step.running": "処理中",
     "step.done": "完了",
+    "voice.bad_name": "声の名前は 1〜64 文字です：/newvoice <名前>",
     "error.internal": "こちらで問題が発生しました。しばらくしてからもう一度お試しください。",
 }

@@ -77,5 +77,6 @@ MESSAGES = {
     "step.speaking": "음성 생성 중",
     "step.running": "진행 중",
     "step.done": "완료",
+    "voice.bad_name": "목소리 이름은 1~64자입니다: /newvoice <이름>",
     "error.internal": "저희 쪽에 문제가 생겼습니다. 잠시 후 다시 시도해 주세요.",
 }

@@ -78,5 +78,6 @@ MESSAGES = {
     "step.speaking": "a falar",
     "step.running": "em curso",
     "step.done": "concluído",
+    "voice.bad_name": "O nome de uma voz tem de 1 a 64 caracteres: /newvoice <nome>",
     "error.internal": "Algo correu mal do nosso lado. Tente novamente mais tarde.",
 }

@@ -77,5 +77,6 @@ MESSAGES = {
     "step.speaking": "正在朗读",
     "step.running": "进行中",
     "step.done": "完成",
+    "voice.bad_name": "声音名称为 1 到 64 个字符：/newvoice <名字>",
     "error.internal": "我们这边出了点问题，请稍后再试。",
 }

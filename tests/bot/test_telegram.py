@@ -4,28 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from contextlib import asynccontextmanager
 
-from bot.app import open_context
-from bot.config import load_config
 from bot.telegram.app import build
+from tests.bot.harness import running
 from tests.fake_telegram import FakeTelegram
-
-
-@asynccontextmanager
-async def running(tmp_path):
-    fake = FakeTelegram()
-    url = await fake.start()
-    async with open_context(load_config(data_dir=tmp_path)) as ctx:
-        bot, dp = build(ctx, fake.token, url)
-        polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
-        try:
-            yield fake, ctx
-        finally:
-            await dp.stop_polling()
-            await asyncio.wait_for(polling, 10)
-            await bot.session.close()
-            await fake.stop()
 
 
 async def test_start_shows_the_statement_in_the_users_language_and_the_buttons_record_consent(tmp_path):

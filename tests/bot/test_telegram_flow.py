@@ -4,38 +4,19 @@ edits, then text spoken back as an OGG/Opus voice note."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 
-from bot.app import open_context
-from bot.config import load_config
-from bot.telegram.app import build
 from engine.ffmpeg import Limits, decode_bytes
-from engine.worker import Worker
-from handlers.jobs import runners
 from tests.audio import clips
+from tests.bot.harness import running
 from tests.fake_telegram import FakeTelegram
 
 USER = 21
 
 
 async def test_consent_voice_notes_train_and_speak(tmp_path):
-    fake = FakeTelegram()
-    url = await fake.start()
-    async with open_context(load_config(data_dir=tmp_path)) as ctx:
-        bot, dp = build(ctx, fake.token, url, edit_every_s=0.2)
-        worker = Worker(ctx.engine.queue, runners(ctx), poll_s=0.05, register=False)
-        polling = asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))
-        serving = asyncio.create_task(worker.run())
-        try:
-            async with asyncio.timeout(240):
-                await _walk(fake, ctx)
-        finally:
-            worker.stop()
-            await dp.stop_polling()
-            await asyncio.wait_for(asyncio.gather(polling, serving), 60)
-            await bot.session.close()
-            await fake.stop()
+    async with running(tmp_path, worker=True, within=240) as (fake, ctx):
+        await _walk(fake, ctx)
 
 
 async def _walk(fake: FakeTelegram, ctx) -> None:

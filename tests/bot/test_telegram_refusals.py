@@ -3,43 +3,14 @@ too large (never downloaded), too much text, another user's voice; and a 429 is 
 
 from __future__ import annotations
 
-import asyncio
-from contextlib import asynccontextmanager
-
-from bot.app import open_context
-from bot.config import load_config
-from bot.telegram.app import build
-from engine.worker import Worker
 from handlers import jobs
-from handlers.jobs import runners
 from tests.audio import clips
+from tests.bot.harness import running
 from tests.fake_telegram import FakeTelegram
 from tests.voices import submit, uploads
 
 ALICE, BOB = 31, 32
 CHAT_MESSAGE = {"message_id": 1, "date": 0, "chat": {"id": ALICE, "type": "private"}, "text": "…"}
-
-
-@asynccontextmanager
-async def bot_running(tmp_path):
-    fake = FakeTelegram()
-    url = await fake.start()
-    async with open_context(load_config(data_dir=tmp_path)) as ctx:
-        bot, dp = build(ctx, fake.token, url, edit_every_s=0.2)
-        worker = Worker(ctx.engine.queue, runners(ctx), poll_s=0.05, register=False)
-        tasks = [
-            asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1)),
-            asyncio.create_task(worker.run()),
-        ]
-        try:
-            async with asyncio.timeout(120):
-                yield fake, ctx
-        finally:
-            worker.stop()
-            await dp.stop_polling()
-            await asyncio.wait_for(asyncio.gather(*tasks), 60)
-            await bot.session.close()
-            await fake.stop()
 
 
 async def reply_to(fake: FakeTelegram, user: int, send) -> str:
@@ -54,7 +25,7 @@ def files_kept(tmp_path) -> list:
 
 async def test_refusals_keep_nothing_and_download_nothing_they_need_not(tmp_path):
     note = clips("allison_en")[0].read_bytes()
-    async with bot_running(tmp_path) as (fake, ctx):
+    async with running(tmp_path, worker=True) as (fake, ctx):
         text = await reply_to(fake, ALICE, fake.voice(ALICE, note, duration=3))
         assert text == "Please accept the consent statement first: send /start."
         assert not any(c.method == "getFile" for c in fake.calls)  # not even downloaded
@@ -78,7 +49,7 @@ async def test_refusals_keep_nothing_and_download_nothing_they_need_not(tmp_path
 
 
 async def test_another_user_cannot_use_a_voice_and_long_text_is_refused(tmp_path):
-    async with bot_running(tmp_path) as (fake, ctx):
+    async with running(tmp_path, worker=True) as (fake, ctx):
         alice = await ctx.storage.users.get_or_create("telegram", str(ALICE))
         queued = await submit(ctx, alice.id, "Alice", uploads(count=4))
         await jobs.wait_result(ctx, alice.id, queued["jobId"])
@@ -99,7 +70,7 @@ async def test_another_user_cannot_use_a_voice_and_long_text_is_refused(tmp_path
 
 
 async def test_flood_control_is_waited_out_and_the_reply_still_arrives(tmp_path):
-    async with bot_running(tmp_path) as (fake, _ctx):
+    async with running(tmp_path, worker=True) as (fake, _ctx):
         fake.throttle("sendMessage", 2)  # the first two tries get 429 "retry after 1"
         await fake.message(ALICE, "/help")
         tries = [await fake.wait_for("sendMessage", chat_id=ALICE)]

@@ -6,8 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import Command
 from aiogram.types import CallbackQuery, Message
 
-from bot.telegram.replies import addressed, answer, keyboard, sender_of, sender_of_query
-from bot.telegram.send import retrying
+from bot.telegram.replies import addressed, answer, answer_button, sender_of, sender_of_query
 from handlers import chat_manage
 from handlers.chat import Reply
 from handlers.context import Context
@@ -33,14 +32,6 @@ async def jobs(message: Message, ctx: Context) -> None:
     await answer(message, await chat_manage.jobs(ctx, sender_of(message)))
 
 
-async def _reply_to_button(query: CallbackQuery, reply: Reply) -> None:
-    await query.answer()
-    if query.message is not None:
-        await query.message.edit_reply_markup(reply_markup=None)  # one choice per message
-    sender = sender_of_query(query)
-    await retrying(query.bot.send_message, int(sender.chat_id), reply.text, reply_markup=keyboard(reply))
-
-
 async def delete(query: CallbackQuery, ctx: Context) -> None:
     sender = sender_of_query(query)
     parts = (query.data or "").split(":")
@@ -51,7 +42,7 @@ async def delete(query: CallbackQuery, ctx: Context) -> None:
             reply = await chat_manage.delete(ctx, sender, parts[1], confirmed=parts[2:] == ["yes"])
         except Refusal as exc:
             reply = Reply(exc.message)
-    await _reply_to_button(query, reply)
+    await answer_button(query, reply)
 
 
 async def cancel(query: CallbackQuery, ctx: Context) -> None:
@@ -60,4 +51,4 @@ async def cancel(query: CallbackQuery, ctx: Context) -> None:
         reply = await chat_manage.cancel(ctx, sender, (query.data or "").split(":", 1)[1])
     except Refusal as exc:
         reply = Reply(exc.message)
-    await _reply_to_button(query, reply)
+    await answer_button(query, reply)

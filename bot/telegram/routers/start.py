@@ -6,8 +6,7 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message
 
-from bot.telegram.replies import addressed, answer, sender_of, sender_of_query
-from bot.telegram.send import retrying
+from bot.telegram.replies import addressed, answer, answer_button, sender_of, sender_of_query
 from handlers import consent
 from handlers.chat import Reply
 from handlers.context import Context
@@ -39,9 +38,5 @@ async def revoke(message: Message, ctx: Context) -> None:
 
 async def consent_button(query: CallbackQuery, ctx: Context) -> None:
     sender = sender_of_query(query)
-    chat_id = int(sender.chat_id)
     reply = await (consent.accept if query.data == "consent:accept" else consent.decline)(ctx, sender)
-    await query.answer()
-    if query.message is not None:
-        await query.message.edit_reply_markup(reply_markup=None)  # the choice is made: no second click
-    await retrying(query.bot.send_message, chat_id, reply.text)
+    await answer_button(query, reply)

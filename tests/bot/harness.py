@@ -1,0 +1,41 @@
+"""The Telegram bot as tests run it: the fake Bot API, the real aiogram client polling it, the
+handlers' context, and (``worker=True``) the real worker loop in the same process, like ``voicebot run``."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from bot.app import open_context
+from bot.config import load_config
+from bot.telegram.app import build
+from engine.worker import Worker
+from handlers.context import Context
+from handlers.jobs import runners
+from tests.fake_telegram import FakeTelegram
+
+
+@asynccontextmanager
+async def running(
+    data_dir: Path, *, worker: bool = False, within: float = 120
+) -> AsyncIterator[tuple[FakeTelegram, Context]]:
+    fake = FakeTelegram()
+    url = await fake.start()
+    async with open_context(load_config(data_dir=data_dir)) as ctx:
+        bot, dp = build(ctx, fake.token, url, edit_every_s=0.2)
+        serving = Worker(ctx.engine.queue, runners(ctx), poll_s=0.05, register=False) if worker else None
+        tasks = [asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))]
+        if serving is not None:
+            tasks.append(asyncio.create_task(serving.run()))
+        try:
+            async with asyncio.timeout(within):
+                yield fake, ctx
+        finally:
+            if serving is not None:
+                serving.stop()
+            await dp.stop_polling()
+            await asyncio.wait_for(asyncio.gather(*tasks), 60)
+            await bot.session.close()
+            await fake.stop()
