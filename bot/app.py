@@ -17,6 +17,7 @@ from engine.queue_sqlite import SqliteQueue
 from engine.speaker import SpeakerEncoder
 from handlers.context import Context
 from handlers.jobs import runners
+from handlers.quotas import Quotas
 from storage import Storage
 
 
@@ -90,6 +91,7 @@ async def open_context(config: Config) -> AsyncIterator[Context]:
             job_retention_days=config.storage.job_retention_days,
             engines=engines(config, device),
             default_engine=config.engine.backend,
+            quotas=Quotas(config.quotas.trainings_per_day, config.quotas.speech_minutes_per_day),
             transcriber=WhisperTranscriber(config.engine.asr_model, device)
             if config.engine.asr_model
             else None,

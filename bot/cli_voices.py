@@ -1,4 +1,5 @@
-"""``voicebot voice create|status|list|delete`` and ``voicebot speak``: the handlers, from a terminal."""
+"""``voicebot voice create|status|list|delete|renew``, ``speak``, ``batch``, ``job``: the handlers, from a
+terminal."""
 
 from __future__ import annotations
 
@@ -29,7 +30,7 @@ def add_commands(commands: Any) -> None:
     create.add_argument(
         "--wait", action="store_true", help="wait for the training (runs it here when no worker is running)"
     )
-    for action in ("status", "delete"):
+    for action in ("status", "delete", "renew"):
         actions.add_parser(action, help=f"{action} one of your voices").add_argument("voice_id")
     actions.add_parser("list", help="list your voices")
 
@@ -182,4 +183,6 @@ async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: 
         return await voices.voice_status(ctx, owner_id, args.voice_id)
     if args.action == "delete":
         return await voices.delete_voice(ctx, owner_id, args.voice_id)
+    if args.action == "renew":
+        return await voices.renew_voice(ctx, owner_id, args.voice_id)
     return await voices.list_voices(ctx, owner_id)

@@ -62,6 +62,13 @@ class EngineConfig(Section):
     max_queued_per_user: int = Field(20, ge=1, le=1000)
 
 
+class QuotasConfig(Section):
+    """Per user, over the last 24 hours; 0 = no limit."""
+
+    trainings_per_day: int = Field(0, ge=0, le=10000)
+    speech_minutes_per_day: float = Field(0, ge=0, le=100000)
+
+
 class PlatformConfig(Section):
     enabled: bool = False
     token_env: str
@@ -92,6 +99,7 @@ class Config(Section):
     analysis: AnalysisConfig = AnalysisConfig()
     voices: VoicesConfig = VoicesConfig()
     engine: EngineConfig = EngineConfig()
+    quotas: QuotasConfig = QuotasConfig()
     telegram: TelegramConfig = TelegramConfig()
     discord: DiscordConfig = DiscordConfig()
     logging: LoggingConfig = LoggingConfig()

@@ -35,6 +35,7 @@ class JobSpec:
     live: bool = False  # speech someone is listening for right now (voice channel)
     idempotency_key: str | None = None
     max_tries: int = 3
+    reply_to: dict[str, Any] | None = None  # a chat to deliver the outcome to (opaque to the queue)
 
     @property
     def priority(self) -> int:
@@ -60,6 +61,7 @@ class JobState:
     started_at: float | None
     finished_at: float | None
     delivered_at: float | None
+    reply_to: dict[str, Any] | None = None
     position: int | None = None  # jobs that run before this one (queued jobs only)
     eta_s: float | None = None  # measured estimate until it is done
 
@@ -125,6 +127,8 @@ class JobQueue(Protocol):
     async def cancel(self, owner_id: int, job_id: str) -> JobState: ...
     async def mark_delivered(self, owner_id: int, job_id: str) -> bool: ...
     async def undelivered(self) -> list[JobState]: ...
+    async def submitted_since(self, owner_id: int, kind: str, since: str) -> int: ...
+    async def awaiting_delivery(self, platform: str) -> list[JobState]: ...
     async def live_workers(self) -> int: ...
     async def changed(self, within: float) -> None:
         """Return when this process changed a job (an event was written), or after ``within``

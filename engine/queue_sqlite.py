@@ -24,7 +24,7 @@ from storage.ids import iso, new_id, now
 
 _STATE_COLUMNS = (
     "id, owner_id, kind, voice_id, status, priority, current_step, percent, attempts, max_tries, error,"
-    " error_code, result, created_at, started_at, finished_at, delivered_at, rowid"
+    " error_code, result, created_at, started_at, finished_at, delivered_at, reply_to, rowid"
 )
 # The request text is user content: gone from the job once it has ended.
 _STRIP = "json_remove(payload, '$.text', '$.texts')"
@@ -60,7 +60,7 @@ class SqliteQueue:
         job_id, stamp = new_id("job"), iso(now())
         cur = await self._conn.execute(
             "INSERT INTO jobs (id, owner_id, kind, voice_id, priority, idempotency_key, payload, max_tries,"
-            " created_at, updated_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
+            " reply_to, created_at, updated_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
             " WHERE (SELECT COUNT(*) FROM jobs WHERE owner_id = ? AND status IN ('queued', 'running')) < ?"
             " ON CONFLICT (owner_id, idempotency_key) DO NOTHING",
             (
@@ -72,6 +72,7 @@ class SqliteQueue:
                 spec.idempotency_key,
                 json.dumps(spec.payload),
                 spec.max_tries,
+                json.dumps(spec.reply_to) if spec.reply_to is not None else None,
                 stamp,
                 stamp,
                 spec.owner_id,
@@ -148,6 +149,25 @@ class SqliteQueue:
             self._conn,
             f"SELECT {_STATE_COLUMNS} FROM jobs WHERE delivered_at IS NULL"
             " AND status IN ('succeeded', 'failed', 'cancelled') ORDER BY finished_at",
+        )
+        return [await self._state(r) for r in rows]
+
+    async def submitted_since(self, owner_id: int, kind: str, since: str) -> int:
+        """How many ``kind`` jobs the owner submitted since an ISO time (for quotas)."""
+        row = await fetch_one(
+            self._conn,
+            "SELECT COUNT(*) FROM jobs WHERE owner_id = ? AND kind = ? AND created_at >= ?",
+            (owner_id, kind, since),
+        )
+        return int(row[0])
+
+    async def awaiting_delivery(self, platform: str) -> list[JobState]:
+        """Jobs, running or ended, whose outcome a chat of ``platform`` has not been given yet."""
+        rows = await fetch_all(
+            self._conn,
+            f"SELECT {_STATE_COLUMNS} FROM jobs WHERE delivered_at IS NULL AND reply_to IS NOT NULL"
+            " AND json_extract(reply_to, '$.platform') = ? ORDER BY rowid",
+            (platform,),
         )
         return [await self._state(r) for r in rows]
 
@@ -410,6 +430,7 @@ class SqliteQueue:
         data = dict(row)
         rowid = data.pop("rowid")
         data["result"] = json.loads(data["result"]) if data["result"] else None
+        data["reply_to"] = json.loads(data["reply_to"]) if data["reply_to"] else None
         position = eta = None
         own = await self._mean_seconds(data["kind"])
         if data["status"] == "queued":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,3 +33,9 @@ class Queued:
     reply: Reply | None
     owner_id: int
     job_id: str
+
+
+def reply_to(sender: Sender, send_as: str) -> dict[str, Any]:
+    """Where a job's outcome goes, stored with the job so a restarted bot still delivers it.
+    ``send_as``: "text" (a training), "voice", "audio", "document" (speech), "zip" (a batch)."""
+    return {"platform": sender.platform, "chat": sender.chat_id, "locale": sender.locale, "as": send_as}

@@ -1,15 +1,19 @@
-"""In a chat: list one's voices and delete one (after a confirmation), see one's jobs and cancel one."""
+"""In a chat: list one's voices, renew or delete one (after a confirmation), list and remove the
+samples of the voice being collected, see one's jobs and cancel one."""
 
 from __future__ import annotations
 
 from handlers.chat import Button, Reply, Sender
+from handlers.collect import collecting
 from handlers.consent import user_for
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.jobs import cancel_job
-from handlers.messages import step, t
+from handlers.messages import eta, step, t
+from handlers.voices import renew_voice
 
 SHOWN_JOBS = 5  # the oldest few: each costs a position and an ETA to compute
+SHOWN_SAMPLES = 20  # buttons per message stay readable
 
 
 async def voices(ctx: Context, sender: Sender) -> Reply:
@@ -24,11 +28,29 @@ async def voices(ctx: Context, sender: Sender) -> Reply:
             name=v.name,
             status=t(sender.locale, f"voices.status.{v.status}"),
             kind=t(sender.locale, f"tier.{v.voice_type}"),
+            until=v.expires_at[:10],
         )
         for v in mine
     ]
-    buttons = tuple((Button(t(sender.locale, "voices.delete", name=v.name), f"delete:{v.id}"),) for v in mine)
+    buttons = tuple(
+        (
+            Button(t(sender.locale, "voices.renew", name=v.name), f"renew:{v.id}"),
+            Button(t(sender.locale, "voices.delete", name=v.name), f"delete:{v.id}"),
+        )
+        for v in mine
+    )
     return Reply("\n".join([t(sender.locale, "voices.header"), *lines]), buttons)
+
+
+async def renew(ctx: Context, sender: Sender, voice_id: str) -> Reply:
+    user = await user_for(ctx, sender)
+    try:
+        renewed = await renew_voice(ctx, user.id, voice_id)
+    except Refusal:
+        raise Refusal("not_found", t(sender.locale, "voices.not_found")) from None
+    return Reply(
+        t(sender.locale, "voices.renewed", name=renewed["voiceName"], until=renewed["expiresAt"][:10])
+    )
 
 
 async def delete(ctx: Context, sender: Sender, voice_id: str, confirmed: bool) -> Reply:
@@ -45,6 +67,53 @@ async def delete(ctx: Context, sender: Sender, voice_id: str, confirmed: bool) -
     return Reply(t(sender.locale, "voices.deleted", name=voice.name))
 
 
+async def samples(ctx: Context, sender: Sender) -> Reply:
+    """The samples kept for the voice being collected, each with a button to remove it."""
+    user = await user_for(ctx, sender)
+    voice = await collecting(ctx, user.id)
+    if voice is None:
+        raise Refusal("no_voice", t(sender.locale, "collect.no_voice"))
+    kept = await ctx.storage.samples.list(user.id, voice.id)
+    if not kept:
+        return Reply(t(sender.locale, "samples.none", name=voice.name))
+    lines = [
+        t(
+            sender.locale,
+            "samples.header",
+            name=voice.name,
+            seconds=round(sum(s.speech_duration for s in kept)),
+        )
+    ]
+    buttons = []
+    for number, sample in enumerate(kept[:SHOWN_SAMPLES], 1):
+        words = (sample.transcript or "")[:40] + ("…" if len(sample.transcript or "") > 40 else "")
+        lines.append(
+            t(
+                sender.locale,
+                "samples.line",
+                number=number,
+                seconds=f"{sample.speech_duration:.1f}",
+                quality=t(sender.locale, f"quality.{sample.quality}"),
+                words=words,
+            )
+        )
+        buttons.append(Button(t(sender.locale, "samples.remove", number=number), f"sample:{sample.id}"))
+    rows = tuple(tuple(buttons[i : i + 4]) for i in range(0, len(buttons), 4))
+    return Reply("\n".join(lines), rows)
+
+
+async def remove_sample(ctx: Context, sender: Sender, sample_id: str) -> Reply:
+    """Only while the voice is still collecting: a trained voice keeps what it was trained on."""
+    user = await user_for(ctx, sender)
+    voice = await collecting(ctx, user.id)
+    sample = await ctx.storage.samples.get(user.id, sample_id)
+    if voice is None or sample is None or sample.voice_id != voice.id:
+        raise Refusal("not_found", t(sender.locale, "samples.not_found"))
+    await ctx.storage.delete_sample(user.id, sample_id)
+    await ctx.storage.audit.log(user.id, "sample.removed", sample_id, voice=voice.id)
+    return Reply(t(sender.locale, "samples.removed"))
+
+
 async def jobs(ctx: Context, sender: Sender) -> Reply:
     user = await user_for(ctx, sender)
     active = await ctx.engine.queue.active(user.id, limit=SHOWN_JOBS)
@@ -52,26 +121,19 @@ async def jobs(ctx: Context, sender: Sender) -> Reply:
         return Reply(t(sender.locale, "jobs.none"))
     lines, buttons = [], []
     for job in active:
-        progress = job.progress_json()
+        kind = t(sender.locale, f"jobs.kind.{job.kind}")
         lines.append(
             t(
                 sender.locale,
                 "jobs.line",
-                kind=t(sender.locale, f"jobs.kind.{job.kind}"),
-                step=step(sender.locale, progress["currentStep"]),
-                percent=progress["percentComplete"],
+                kind=kind,
+                step=step(sender.locale, job.progress_json()["currentStep"]),
+                percent=round(job.percent),
                 position=job.position if job.position is not None else 0,
-                eta=progress["estimatedTimeRemaining"],
+                eta=eta(sender.locale, job.eta_s),
             )
         )
-        buttons.append(
-            (
-                Button(
-                    t(sender.locale, "jobs.cancel", kind=t(sender.locale, f"jobs.kind.{job.kind}")),
-                    f"cancel:{job.id}",
-                ),
-            )
-        )
+        buttons.append((Button(t(sender.locale, "jobs.cancel", kind=kind), f"cancel:{job.id}"),))
     return Reply("\n".join(lines), tuple(buttons))
 
 

@@ -16,7 +16,8 @@ from typing import Any
 from engine.errors import AudioError
 from engine.queue import JobSpec, QueueError
 from engine.tiers import TIERS, VOICE_TYPES
-from handlers.chat import Button, Queued, Reply, Sender
+from handlers import quotas
+from handlers.chat import Button, Queued, Reply, Sender, reply_to
 from handlers.consent import require
 from handlers.context import Context
 from handlers.errors import Refusal
@@ -137,6 +138,7 @@ async def train(ctx: Context, sender: Sender, idempotency_key: str | None) -> Qu
     need = TIERS[voice.voice_type].min_seconds
     if have < need:
         raise Refusal("not_enough_audio", t(sender.locale, "collect.not_enough", bar=_bar(have, need)))
+    await quotas.check(ctx, user.id, "train", sender.locale)
     payload: dict[str, Any] = {
         "voiceId": voice.id,
         "engine": voice.engine,
@@ -150,7 +152,13 @@ async def train(ctx: Context, sender: Sender, idempotency_key: str | None) -> Qu
     try:
         job = await ctx.engine.submit(
             JobSpec(
-                "train", user.id, payload, voice.id, idempotency_key=idempotency_key, max_tries=ctx.max_tries
+                "train",
+                user.id,
+                payload,
+                voice.id,
+                idempotency_key=idempotency_key,
+                max_tries=ctx.max_tries,
+                reply_to=reply_to(sender, "text"),
             )
         )
     except QueueError as exc:

@@ -28,6 +28,7 @@ class Context:
     job_retention_days: int = 7
     engines: dict[str, Any] = field(default_factory=dict)  # other engines by name (xtts)
     default_engine: str = "embedded"  # for new voices
+    quotas: Any = None  # handlers.quotas.Quotas; None: no limits
     transcriber: Any = None  # engine.asr.Transcriber, when a speech recogniser is configured
     _voices: dict[str, Any] = field(default_factory=dict)  # loaded voices, by id
 

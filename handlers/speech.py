@@ -18,7 +18,8 @@ from engine.errors import InvalidRequestError
 from engine.queue import JobSpec, QueueError
 from engine.render import SpeechOptions, render
 from engine.worker import JobControl
-from handlers.chat import Queued, Sender
+from handlers import account, quotas
+from handlers.chat import Queued, Reply, Sender, reply_to
 from handlers.consent import require
 from handlers.context import Context
 from handlers.errors import Refusal
@@ -34,7 +35,11 @@ async def _usable(ctx: Context, owner_id: int, voice_id: str, language: str | No
     return language or voice.languages[0]
 
 
-def _check_text(text: str, language: str, where: str = "") -> None:
+def _check_text(text: str, language: str, where: str = "", locale: str | None = None) -> None:
+    if len(text) > text_rules.MAX_TEXT:  # the chat's most likely mistake, said in the person's words
+        raise Refusal(
+            "invalid_request", where + t(locale, "speak.too_long", count=len(text), limit=text_rules.MAX_TEXT)
+        )
     try:
         text_rules.validate(text, language)
     except InvalidRequestError as exc:
@@ -59,16 +64,19 @@ async def submit_speech(
     *,
     live: bool = False,
     idempotency_key: str | None = None,
+    reply_to: dict[str, Any] | None = None,
+    locale: str | None = None,
 ) -> dict[str, Any]:
     language = await _usable(ctx, owner_id, voice_id, language)
-    _check_text(text, language)
+    _check_text(text, language, locale=locale)
+    await quotas.check(ctx, owner_id, "speak", locale)
     payload = {
         "voiceId": voice_id,
         "text": text,
         "language": language,
         "options": dataclasses.asdict(options),
     }
-    spec = JobSpec("speak", owner_id, payload, voice_id, live, idempotency_key, ctx.max_tries)
+    spec = JobSpec("speak", owner_id, payload, voice_id, live, idempotency_key, ctx.max_tries, reply_to)
     return await _submit(ctx, spec)
 
 
@@ -81,25 +89,26 @@ async def submit_batch(
     language: str | None = None,
     *,
     idempotency_key: str | None = None,
+    reply_to: dict[str, Any] | None = None,
+    locale: str | None = None,
 ) -> dict[str, Any]:
     """Many texts for one voice as one job: one file each (named by position) and a zip."""
     language = await _usable(ctx, owner_id, voice_id, language)
     texts = [t for t in (t.strip() for t in texts) if t]
     if not texts:
-        raise Refusal("invalid_request", "the batch has no text")
+        raise Refusal("invalid_request", t(locale, "batch.empty"))
     if len(texts) > MAX_BATCH:
-        raise Refusal(
-            "invalid_request", f"a batch holds at most {MAX_BATCH} texts; this one has {len(texts)}"
-        )
+        raise Refusal("invalid_request", t(locale, "batch.too_many", limit=MAX_BATCH, count=len(texts)))
     for index, text in enumerate(texts, 1):
-        _check_text(text, language, f"line {index}: ")
+        _check_text(text, language, t(locale, "batch.line", line=index), locale)
+    await quotas.check(ctx, owner_id, "batch", locale)
     payload = {
         "voiceId": voice_id,
         "texts": texts,
         "language": language,
         "options": dataclasses.asdict(options),
     }
-    spec = JobSpec("batch", owner_id, payload, voice_id, False, idempotency_key, ctx.max_tries)
+    spec = JobSpec("batch", owner_id, payload, voice_id, False, idempotency_key, ctx.max_tries, reply_to)
     return await _submit(ctx, spec)
 
 
@@ -208,20 +217,33 @@ async def run_batch(ctx: Context, job: JobControl) -> dict[str, Any]:
     }
 
 
-async def default_voice(ctx: Context, owner_id: int) -> str | None:
-    """The voice a chat message is spoken with: the newest ready one."""
-    ready = [v for v in await ctx.storage.voices.list(owner_id) if v.status == "completed"]
-    return ready[-1].id if ready else None
-
-
-VOICE_NOTE = SpeechOptions(output_format="ogg", sample_rate=48000)  # what chat voice notes take
-
-
 async def say_in_chat(ctx: Context, sender: Sender, text: str, idempotency_key: str | None) -> Queued:
-    """Plain text in a chat: said with the person's newest ready voice, as a voice note."""
+    """Plain text in a chat: said with the person's chosen (or newest ready) voice and settings."""
     user = await require(ctx, sender)
-    voice_id = await default_voice(ctx, user.id)
+    voice_id = await account.voice_for(ctx, user)
     if voice_id is None:
         raise Refusal("no_voice", t(sender.locale, "speak.no_voice"))
-    queued = await submit_speech(ctx, user.id, voice_id, text, VOICE_NOTE, idempotency_key=idempotency_key)
+    options, send_as = account.speech_options(user)
+    queued = await submit_speech(
+        ctx, user.id, voice_id, text, options,
+        idempotency_key=idempotency_key, reply_to=reply_to(sender, send_as), locale=sender.locale,
+    )  # fmt: skip
     return Queued(None, user.id, queued["jobId"])
+
+
+async def batch_in_chat(ctx: Context, sender: Sender, text: str, idempotency_key: str | None) -> Queued:
+    """``/batch`` with one text per line: one job, the files come back together as a zip."""
+    user = await require(ctx, sender)
+    voice_id = await account.voice_for(ctx, user)
+    if voice_id is None:
+        raise Refusal("no_voice", t(sender.locale, "speak.no_voice"))
+    options, _ = account.speech_options(user)
+    queued = await submit_batch(
+        ctx, user.id, voice_id, text.splitlines(), options,
+        idempotency_key=idempotency_key, reply_to=reply_to(sender, "zip"), locale=sender.locale,
+    )  # fmt: skip
+    count = len([line for line in text.splitlines() if line.strip()])
+    position = queued["progress"]["queuePosition"] or 0
+    return Queued(
+        Reply(t(sender.locale, "batch.queued", count=count, position=position)), user.id, queued["jobId"]
+    )

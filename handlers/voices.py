@@ -17,6 +17,7 @@ from engine.ingest import CleaningOptions
 from engine.language import LANGUAGES
 from engine.queue import JobSpec, QueueError
 from engine.tiers import VOICE_TYPES
+from handlers import quotas
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.samples import SampleMeta
@@ -107,6 +108,7 @@ async def submit_voice(
         return done
     if await ctx.storage.voices.by_name(owner_id, name) is not None:
         raise Refusal("name_taken", f"you already have a voice named {name!r}")
+    await quotas.check(ctx, owner_id, "train")
 
     await ctx.storage.consents.accept(
         owner_id, CONSENT_VERSION, hashlib.sha256(consent_statement.strip().encode()).hexdigest(), "cli"
@@ -208,3 +210,13 @@ async def delete_voice(ctx: Context, owner_id: int, voice_id: str) -> dict[str, 
         raise Refusal("not_found", "No such voice among yours.")
     ctx.forget_voice(voice_id)
     return {"voiceId": voice_id, "deleted": True}
+
+
+async def renew_voice(ctx: Context, owner_id: int, voice_id: str) -> dict[str, Any]:
+    """Keep a voice for another retention period from today (the contract's 90 days unless renewed)."""
+    if not await ctx.storage.voices.renew(owner_id, voice_id, ctx.retention_days):
+        raise Refusal("not_found", "no voice with that id among yours")
+    voice = await ctx.storage.voices.get(owner_id, voice_id)
+    assert voice is not None
+    await ctx.storage.audit.log(owner_id, "voice.renewed", voice_id, until=voice.expires_at)
+    return {"voiceId": voice_id, "voiceName": voice.name, "expiresAt": voice.expires_at}

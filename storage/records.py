@@ -18,6 +18,11 @@ class User:
     platform_user_id: str
     locale: str
     created_at: str
+    settings: dict[str, Any]  # chat speech defaults (handlers/account.py)
+
+    @classmethod
+    def from_row(cls, row: Any) -> User:
+        return cls(**(dict(row) | {"settings": json.loads(row["settings"] or "{}")}))
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 import aiosqlite
 
 from storage.db import fetch_one
@@ -30,14 +33,20 @@ class UserRepo:
             "SELECT * FROM users WHERE platform = ? AND platform_user_id = ?",
             (platform, str(platform_user_id)),
         )
-        return User(**dict(row)) if row else None
+        return User.from_row(row) if row else None
 
     async def get(self, user_id: int) -> User | None:
         row = await fetch_one(self._conn, "SELECT * FROM users WHERE id = ?", (user_id,))
-        return User(**dict(row)) if row else None
+        return User.from_row(row) if row else None
 
     async def set_locale(self, user_id: int, locale: str) -> None:
         await self._conn.execute("UPDATE users SET locale = ? WHERE id = ?", (locale, user_id))
+        await self._conn.commit()
+
+    async def save_settings(self, user_id: int, settings: dict[str, Any]) -> None:
+        await self._conn.execute(
+            "UPDATE users SET settings = ? WHERE id = ?", (json.dumps(settings, sort_keys=True), user_id)
+        )
         await self._conn.commit()
 
     async def delete(self, user_id: int) -> bool:

@@ -1,87 +1,123 @@
-"""Following a job in a chat: one message edited with the progress (at most one edit per
-``every_s``), then the outcome: a text, or the speech as a voice note."""
+"""Following chat jobs to their end and delivering the outcome, once, where the job says (its
+``reply_to``): a progress message edited at most once per ``every_s``, then a text, a voice note, an
+MP3, a document or a batch's zip.
+
+Delivery is marked only after the send went through, and ``resume`` picks up every job a chat has
+not been given yet — so results that finished while the bot was down arrive when it is back.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
+from pathlib import Path
+from typing import Any
 
 from aiogram import Bot
-from aiogram.exceptions import TelegramBadRequest
+from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import FSInputFile
 from aiogram.utils.chat_action import ChatActionSender
 
-from bot.telegram.send import retrying
+from engine.queue import Event
 from handlers.chat import Queued
 from handlers.context import Context
-from handlers.messages import step, t
+from handlers.messages import eta, step, t
 
 log = logging.getLogger("voicebot.telegram")
 
 
-async def follow(
-    bot: Bot,
-    ctx: Context,
-    owner_id: int,
-    job_id: str,
-    chat_id: int,
-    message_id: int,
-    locale: str | None,
-    every_s: float,
-) -> None:
-    last, shown, outcome = 0.0, "", None
-    async for event in ctx.engine.watch(owner_id, job_id):
-        outcome = event
-        if event.type != "progress" or time.monotonic() - last < every_s:
-            continue
-        job = await ctx.engine.status(owner_id, job_id)  # for the ETA, only when an edit is due
-        text = t(
-            locale,
-            "job.progress",
-            step=step(locale, event.data["step"]),
-            percent=round(event.data["percent"]),
-            eta=job.progress_json()["estimatedTimeRemaining"],
-        )
-        if text != shown:
-            last, shown = time.monotonic(), text
-            try:
-                await retrying(bot.edit_message_text, text=text, chat_id=chat_id, message_id=message_id)
-            except TelegramBadRequest:  # "message is not modified" and the like: nothing to do
-                pass
-    if outcome is None or not await ctx.engine.queue.mark_delivered(owner_id, job_id):
-        return  # another process already delivered it
-    result = outcome.data.get("result") or {}  # the terminal event carries the outcome
-    if outcome.type == "done" and "voiceName" in result:
-        await retrying(bot.send_message, chat_id, t(locale, "train.done", name=result["voiceName"]))
-    elif outcome.type == "done":
-        audio = FSInputFile(result["path"], filename="speech.ogg")
-        await retrying(bot.send_voice, chat_id, audio, duration=max(1, round(result["duration"])))
-    elif outcome.type == "cancelled":
-        await retrying(bot.send_message, chat_id, t(locale, "job.cancelled"))
-    else:
-        await retrying(bot.send_message, chat_id, t(locale, "job.failed", reason=outcome.data.get("message")))
+class Deliveries:
+    def __init__(self, bot: Bot, ctx: Context, every_s: float) -> None:
+        self.bot, self.ctx, self.every_s = bot, ctx, every_s
+        self._tasks: dict[str, asyncio.Task] = {}  # job id -> its follower (one per job)
 
-
-def spawn(
-    tasks: set,
-    queued: Queued,
-    bot: Bot,
-    ctx: Context,
-    chat_id: int,
-    message_id: int,
-    locale: str | None,
-    every_s: float,
-) -> None:
-    """Follow a queued job in the background; ``tasks`` keeps it referenced until it ends."""
-
-    async def run() -> None:
-        if message_id:  # a progress message to edit
-            await follow(bot, ctx, queued.owner_id, queued.job_id, chat_id, message_id, locale, every_s)
+    def follow(self, queued: Queued, progress_message_id: int = 0) -> None:
+        """Follow a job in the background until its outcome is delivered."""
+        if queued.job_id in self._tasks:
             return
-        async with ChatActionSender.record_voice(bot=bot, chat_id=chat_id):  # "recording a voice…"
-            await follow(bot, ctx, queued.owner_id, queued.job_id, chat_id, 0, locale, float("inf"))
+        task = asyncio.create_task(self._run(queued.owner_id, queued.job_id, progress_message_id))
+        self._tasks[queued.job_id] = task
+        task.add_done_callback(lambda _: self._tasks.pop(queued.job_id, None))
 
-    task = asyncio.create_task(run())
-    tasks.add(task)
-    task.add_done_callback(tasks.discard)
+    async def resume(self) -> int:
+        """Follow every Telegram job whose outcome has not been delivered (after a restart)."""
+        pending = await self.ctx.engine.queue.awaiting_delivery("telegram")
+        for job in pending:
+            self.follow(Queued(None, job.owner_id, job.id))
+        return len(pending)
+
+    async def close(self) -> None:
+        for task in list(self._tasks.values()):
+            task.cancel()
+        await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+
+    async def _run(self, owner_id: int, job_id: str, message_id: int) -> None:
+        try:
+            job = await self.ctx.engine.status(owner_id, job_id)
+            target = job.reply_to or {}
+            chat_id = int(target["chat"])
+            if target.get("as") in ("voice", "audio"):  # "recording a voice…" while it is made
+                async with ChatActionSender.record_voice(bot=self.bot, chat_id=chat_id):
+                    outcome = await self._watch(owner_id, job_id, chat_id, message_id, target.get("locale"))
+            else:
+                outcome = await self._watch(owner_id, job_id, chat_id, message_id, target.get("locale"))
+            await self._deliver(outcome, target, chat_id)
+        except (TelegramForbiddenError, TelegramBadRequest) as exc:  # blocked, chat gone: undeliverable
+            log.warning("job %s cannot be delivered: %s", job_id, exc)
+        except asyncio.CancelledError:
+            raise
+        except Exception:  # the next start tries again
+            log.exception("delivering job %s failed", job_id)
+            return
+        await self.ctx.engine.queue.mark_delivered(owner_id, job_id)
+
+    async def _watch(
+        self, owner_id: int, job_id: str, chat_id: int, message_id: int, locale: str | None
+    ) -> Event:
+        last, shown, outcome = 0.0, "", None
+        async for event in self.ctx.engine.watch(owner_id, job_id):
+            outcome = event
+            if not message_id or event.type != "progress" or time.monotonic() - last < self.every_s:
+                continue
+            job = await self.ctx.engine.status(owner_id, job_id)  # for the ETA, only when an edit is due
+            text = t(
+                locale,
+                "job.progress",
+                step=step(locale, event.data["step"]),
+                percent=round(event.data["percent"]),
+                eta=eta(locale, job.eta_s),
+            )
+            if text != shown:
+                last, shown = time.monotonic(), text
+                with contextlib.suppress(TelegramBadRequest):  # "message is not modified" and the like
+                    await self.bot.edit_message_text(text=text, chat_id=chat_id, message_id=message_id)
+        assert outcome is not None and outcome.terminal
+        return outcome
+
+    async def _deliver(self, outcome: Event, target: dict[str, Any], chat_id: int) -> None:
+        locale, send_as = target.get("locale"), target.get("as")
+        result = outcome.data.get("result") or {}  # the terminal event carries the outcome
+        if outcome.type == "cancelled":
+            await self.bot.send_message(chat_id, t(locale, "job.cancelled"))
+        elif outcome.type != "done":
+            await self.bot.send_message(chat_id, t(locale, "job.failed", reason=outcome.data.get("message")))
+        elif send_as == "text":
+            await self.bot.send_message(chat_id, t(locale, "train.done", name=result["voiceName"]))
+        elif not await asyncio.to_thread(Path(result.get("zip") or result["path"]).exists):  # purged since
+            await self.bot.send_message(chat_id, t(locale, "error.internal"))
+        elif send_as == "zip":
+            archive = FSInputFile(result["zip"], filename="speech.zip")
+            await self.bot.send_document(
+                chat_id, archive, caption=t(locale, "batch.done", count=result["count"])
+            )
+        else:
+            name = f"speech.{result['format']}"
+            audio, seconds = FSInputFile(result["path"], filename=name), max(1, round(result["duration"]))
+            if send_as == "voice":
+                await self.bot.send_voice(chat_id, audio, duration=seconds)
+            elif send_as == "audio":
+                await self.bot.send_audio(chat_id, audio, duration=seconds)
+            else:
+                await self.bot.send_document(chat_id, audio)

@@ -1,27 +1,28 @@
-"""Plain replies from the handlers, sent the Telegram way."""
+"""Who is talking (injected as ``sender``), whether the bot is addressed, and plain replies from the
+handlers sent the Telegram way."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from aiogram import Bot
 from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
-from bot.telegram.send import retrying
+from handlers import account
 from handlers.chat import Reply, Sender
 
 
-def sender_of(message: Message) -> Sender:
-    user = message.from_user
-    assert user is not None
-    return Sender("telegram", str(user.id), str(message.chat.id), user.language_code)
-
-
-def sender_of_query(query: CallbackQuery) -> Sender:
-    """Who pressed a button, and in which chat."""
-    user = query.from_user
-    chat_id = query.message.chat.id if query.message else user.id
-    return Sender("telegram", str(user.id), str(chat_id), user.language_code)
+async def with_sender(
+    handler: Callable[[Any, dict[str, Any]], Awaitable[Any]], event: Any, data: dict[str, Any]
+) -> Any:
+    """Outer update middleware: the person and chat behind an update as a ``Sender`` (in the reply
+    language they chose, if any), for every handler and the error handler."""
+    user, chat = data.get("event_from_user"), data.get("event_chat")
+    if user is not None:
+        raw = Sender("telegram", str(user.id), str(chat.id if chat else user.id), user.language_code)
+        data["sender"] = await account.resolve(data["ctx"], raw)
+    return await handler(event, data)
 
 
 async def addressed(message: Message, bot: Bot) -> bool:
@@ -42,15 +43,19 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-async def answer(message: Message, replies: Reply | Sequence[Reply]) -> None:
+async def answer(message: Message, replies: Reply | Sequence[Reply]) -> Message:
+    """Send the replies in order; returns the last message sent."""
+    sent = None
     for reply in [replies] if isinstance(replies, Reply) else replies:
-        await retrying(message.answer, reply.text, reply_markup=keyboard(reply))
+        sent = await message.answer(reply.text, reply_markup=keyboard(reply))
+    assert sent is not None
+    return sent
 
 
-async def answer_button(query: CallbackQuery, reply: Reply) -> None:
+async def answer_button(query: CallbackQuery, reply: Reply, sender: Sender) -> None:
     """Acknowledge the press, take the buttons away (one choice per message), then reply."""
     await query.answer()
     if query.message is not None:
         await query.message.edit_reply_markup(reply_markup=None)
-    chat_id = int(sender_of_query(query).chat_id)
-    await retrying(query.bot.send_message, chat_id, reply.text, reply_markup=keyboard(reply))
+    assert query.bot is not None
+    await query.bot.send_message(int(sender.chat_id), reply.text, reply_markup=keyboard(reply))

@@ -1,27 +1,97 @@
-"""Flood control: Telegram's 429 is waited out and the call retried (bounded), so no reply is lost."""
+"""Every Bot API call goes through ``Outbox`` (a session middleware), so no call site can forget it:
+
+- pacing: messages to one chat stay under Telegram's limits (about 1 per second in a private chat,
+  20 per minute in a group, 30 per second in all), with short bursts allowed — token buckets, FIFO
+  per chat so replies keep their order;
+- flood control: a 429 (``TelegramRetryAfter``) is waited out and the call retried, bounded.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+import time
+from collections import defaultdict
+from typing import Any
 
+from aiogram.client.session.middlewares.base import BaseRequestMiddleware
 from aiogram.exceptions import TelegramRetryAfter
 
 log = logging.getLogger("voicebot.telegram")
-T = TypeVar("T")
 MAX_TRIES = 5
 MAX_WAIT_S = 60.0
+PACED = {
+    "sendMessage",
+    "sendVoice",
+    "sendAudio",
+    "sendDocument",
+    "editMessageText",
+    "editMessageReplyMarkup",
+}
 
 
-async def retrying(call: Callable[..., Awaitable[T]], *args: Any, **kwargs: Any) -> T:
-    for attempt in range(1, MAX_TRIES + 1):
-        try:
-            return await call(*args, **kwargs)
-        except TelegramRetryAfter as exc:
-            if attempt == MAX_TRIES or exc.retry_after > MAX_WAIT_S:
-                raise
-            log.info("flood control: waiting %s s before trying again", exc.retry_after)
-            await asyncio.sleep(exc.retry_after)
-    raise AssertionError("unreachable")
+class Bucket:
+    """``rate`` per second, up to ``burst`` at once; ``take`` waits its turn (FIFO)."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate, self.burst = rate, burst
+        self.tokens, self.at = burst, time.monotonic()
+        self.lock = asyncio.Lock()
+
+    def _refill(self) -> None:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
+        self.at = now
+
+    async def take(self) -> None:
+        async with self.lock:
+            self._refill()
+            while self.tokens < 1:
+                await asyncio.sleep((1 - self.tokens) / self.rate)
+                self._refill()
+            self.tokens -= 1
+
+    @property
+    def idle(self) -> bool:
+        self._refill()
+        return self.tokens >= self.burst and not self.lock.locked()
+
+
+class Outbox(BaseRequestMiddleware):
+    def __init__(
+        self,
+        chat_per_s: float = 1.0,
+        group_per_s: float = 20 / 60,
+        total_per_s: float = 30.0,
+        burst: int = 3,
+    ) -> None:
+        self._total = Bucket(total_per_s, total_per_s)
+        self._chats: dict[Any, Bucket] = {}
+        self._rates = {"private": chat_per_s, "group": group_per_s}
+        self._burst = burst
+        self.waits: defaultdict[str, int] = defaultdict(int)  # 429s waited out, by method (for logs/tests)
+
+    def _bucket(self, chat_id: Any) -> Bucket:
+        if chat_id not in self._chats:
+            if len(self._chats) > 10_000:  # forget chats that have been quiet long enough to be full
+                self._chats = {k: b for k, b in self._chats.items() if not b.idle}
+            group = isinstance(chat_id, str) or int(chat_id) < 0  # "@channel" or a group's negative id
+            self._chats[chat_id] = Bucket(self._rates["group" if group else "private"], self._burst)
+        return self._chats[chat_id]
+
+    async def __call__(self, make_request: Any, bot: Any, method: Any) -> Any:
+        name = method.__api_method__
+        chat_id = getattr(method, "chat_id", None)
+        if name in PACED and chat_id is not None:
+            await self._bucket(chat_id).take()
+            await self._total.take()
+        for attempt in range(1, MAX_TRIES + 1):
+            try:
+                return await make_request(bot, method)
+            except TelegramRetryAfter as exc:
+                if attempt == MAX_TRIES or exc.retry_after > MAX_WAIT_S:
+                    raise
+                self.waits[name] += 1
+                log.info("flood control on %s: waiting %s s before trying again", name, exc.retry_after)
+                await asyncio.sleep(exc.retry_after)
+        raise AssertionError("unreachable")

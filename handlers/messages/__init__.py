@@ -31,3 +31,12 @@ def step(locale: str | None, name: str) -> str:
 def t(locale: str | None, key: str, **fields: Any) -> str:
     text = catalog(locale_of(locale)).get(key) or catalog("en")[key]
     return text.format(**fields)
+
+
+def eta(locale: str | None, seconds: float | None) -> str:
+    """Time left in the person's words ("about 40 s", "about 3 min", "unknown")."""
+    if seconds is None:
+        return t(locale, "eta.unknown")
+    if seconds < 60:
+        return t(locale, "eta.seconds", n=max(1, round(seconds)))
+    return t(locale, "eta.minutes", n=round(seconds / 60))

@@ -11,6 +11,7 @@ from pathlib import Path
 from bot.app import open_context
 from bot.config import load_config
 from bot.telegram.app import build
+from bot.telegram.send import Outbox
 from engine.worker import Worker
 from handlers.context import Context
 from handlers.jobs import runners
@@ -19,12 +20,15 @@ from tests.fake_telegram import FakeTelegram
 
 @asynccontextmanager
 async def running(
-    data_dir: Path, *, worker: bool = False, within: float = 120
+    data_dir: Path, *, worker: bool = False, within: float = 120, outbox: Outbox | None = None
 ) -> AsyncIterator[tuple[FakeTelegram, Context]]:
+    """``outbox``: the send pacing; by default a fast one, so tests of other things need not wait."""
     fake = FakeTelegram()
     url = await fake.start()
     async with open_context(load_config(data_dir=data_dir)) as ctx:
-        bot, dp = build(ctx, fake.token, url, edit_every_s=0.2)
+        bot, dp = build(
+            ctx, fake.token, url, edit_every_s=0.2, outbox=outbox or Outbox(50.0, 50.0, 100.0, 10)
+        )
         serving = Worker(ctx.engine.queue, runners(ctx), poll_s=0.05, register=False) if worker else None
         tasks = [asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))]
         if serving is not None:

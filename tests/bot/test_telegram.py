@@ -82,12 +82,17 @@ async def test_the_command_menu_is_registered_in_every_language(tmp_path):
         assert [c["command"] for c in menu] == [
             "start",
             "newvoice",
+            "samples",
             "train",
             "voices",
+            "settings",
+            "batch",
             "status",
             "help",
             "revoke",
         ]
+        german = next(c for c in calls if c.params.get("language_code") == "de")
+        assert json.loads(german.params["commands"])[5]["description"].startswith("Sprache, Stimme")
 
 
 async def test_voicebot_run_polls_telegram_beside_the_worker(tmp_path, monkeypatch):
@@ -148,11 +153,27 @@ async def test_voices_are_listed_and_deleted_after_confirmation_by_their_owner_o
         refused = await fake.wait_for("sendMessage", after=mark, chat_id=16)
         assert refused.params["text"] == "No such voice among yours."
 
+        await ctx.storage.conn.execute(  # about to expire
+            "UPDATE voices SET expires_at = '2026-01-02T00:00:00+00:00' WHERE id = ?", (voice_id,)
+        )
+        await ctx.storage.conn.commit()
         mark = len(fake.calls)
         await fake.message(15, "/voices")
         listed = await fake.wait_for("sendMessage", after=mark, chat_id=15)
-        assert "Alice — Instant (10 s of speech), ready" in listed.params["text"]
-        assert buttons_of(listed) == [f"delete:{voice_id}"]
+        assert "Alice — Instant (10 s of speech), ready, kept until 2026-01-02" in listed.params["text"]
+        assert buttons_of(listed) == [f"renew:{voice_id}", f"delete:{voice_id}"]
+
+        mark = len(fake.calls)
+        await fake.callback(16, chat, f"renew:{voice_id}")  # Bob cannot renew it
+        assert (await fake.wait_for("sendMessage", after=mark, chat_id=16)).params["text"] == (
+            "No such voice among yours."
+        )
+        mark = len(fake.calls)
+        await fake.callback(15, chat | {"chat": {"id": 15, "type": "private"}}, f"renew:{voice_id}")
+        renewed = await fake.wait_for("sendMessage", after=mark, chat_id=15)
+        until = (await ctx.storage.voices.get(alice.id, voice_id)).expires_at
+        assert until > "2027" and renewed.params["text"] == f"“Alice” is kept until {until[:10]}."
+        assert "voice.renewed" in [e.action for e in await ctx.storage.audit.for_user(alice.id)]
         mark = len(fake.calls)
         await fake.callback(15, chat | {"chat": {"id": 15, "type": "private"}}, f"delete:{voice_id}")
         confirm = await fake.wait_for("sendMessage", after=mark, chat_id=15)
@@ -179,7 +200,7 @@ async def test_status_shows_ones_jobs_with_their_place_and_the_owner_can_cancel(
         mark = len(fake.calls)
         await fake.message(17, "/status")
         status = await fake.wait_for("sendMessage", after=mark, chat_id=17)
-        assert status.params["text"].startswith("• speech: queued, 0.0% — place in queue 0")
+        assert status.params["text"] == "• speech: queued, 0% — place in queue 0, time left not known yet"
         assert buttons_of(status) == [f"cancel:{job.id}"]
 
         chat = {"message_id": 1, "date": 0, "chat": {"id": 18, "type": "private"}, "text": "…"}

@@ -6,7 +6,15 @@ import string
 
 from handlers.messages import LANGUAGES, catalog, locale_of, step, t
 
-SAME_IN_SOME_LANGUAGES = {"tier.standard", "voices.line"}  # German "Standard"; a line of fields
+# Words some languages share with English ("Standard", "Emotion", "neutral"), and lines of fields only.
+SAME_IN_SOME_LANGUAGES = {
+    "tier.standard",
+    "voices.line",
+    "settings.emotion",
+    "emotion.neutral",
+    "job.progress",
+    "samples.line",
+}
 
 
 def fields(text: str) -> set[str]:

@@ -1,25 +1,40 @@
-"""Plain text: said with the person's newest ready voice, sent back as a voice note (OGG/Opus)."""
+"""Plain text: said with the person's voice and settings (a voice note by default); /batch: one text
+per line, the files back as one zip."""
 
 from __future__ import annotations
 
-from aiogram import Bot, F, Router
+from aiogram import F, Router
+from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bot.telegram.follow import spawn
-from bot.telegram.replies import addressed, sender_of
+from bot.telegram.follow import Deliveries
+from bot.telegram.replies import addressed, answer
 from handlers import speech
+from handlers.chat import Sender
 from handlers.context import Context
 
 
 def router() -> Router:
     r = Router(name="speech")
     r.message.filter(addressed)  # groups: only commands addressed to the bot
+    r.message.register(batch, Command("batch"))
     r.message.register(say, F.text & ~F.text.startswith("/"))
     return r
 
 
-async def say(message: Message, bot: Bot, ctx: Context, tasks: set, edit_every_s: float) -> None:
-    sender = sender_of(message)
-    key = f"tg:{message.chat.id}:{message.message_id}"
-    queued = await speech.say_in_chat(ctx, sender, message.text or "", key)
-    spawn(tasks, queued, bot, ctx, message.chat.id, 0, sender.locale, edit_every_s)
+def _key(message: Message) -> str:
+    """A retried update (same message) queues the same job once."""
+    return f"tg:{message.chat.id}:{message.message_id}"
+
+
+async def say(message: Message, ctx: Context, sender: Sender, deliveries: Deliveries) -> None:
+    deliveries.follow(await speech.say_in_chat(ctx, sender, message.text or "", _key(message)))
+
+
+async def batch(
+    message: Message, command: CommandObject, ctx: Context, sender: Sender, deliveries: Deliveries
+) -> None:
+    queued = await speech.batch_in_chat(ctx, sender, command.args or "", _key(message))
+    assert queued.reply is not None
+    shown = await answer(message, queued.reply)
+    deliveries.follow(queued, shown.message_id)

@@ -6,9 +6,9 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandStart
 from aiogram.types import CallbackQuery, Message
 
-from bot.telegram.replies import addressed, answer, answer_button, sender_of, sender_of_query
+from bot.telegram.replies import addressed, answer, answer_button
 from handlers import consent
-from handlers.chat import Reply
+from handlers.chat import Reply, Sender
 from handlers.context import Context
 from handlers.messages import t
 
@@ -24,19 +24,18 @@ def router() -> Router:
     return r
 
 
-async def start(message: Message, ctx: Context) -> None:
-    await answer(message, await consent.start(ctx, sender_of(message)))
+async def start(message: Message, ctx: Context, sender: Sender) -> None:
+    await answer(message, await consent.start(ctx, sender))
 
 
-async def help_(message: Message) -> None:
-    await answer(message, Reply(t(sender_of(message).locale, "help")))
+async def help_(message: Message, sender: Sender) -> None:
+    await answer(message, Reply(t(sender.locale, "help")))
 
 
-async def revoke(message: Message, ctx: Context) -> None:
-    await answer(message, await consent.revoke(ctx, sender_of(message)))
+async def revoke(message: Message, ctx: Context, sender: Sender) -> None:
+    await answer(message, await consent.revoke(ctx, sender))
 
 
-async def consent_button(query: CallbackQuery, ctx: Context) -> None:
-    sender = sender_of_query(query)
+async def consent_button(query: CallbackQuery, ctx: Context, sender: Sender) -> None:
     reply = await (consent.accept if query.data == "consent:accept" else consent.decline)(ctx, sender)
-    await answer_button(query, reply)
+    await answer_button(query, reply, sender)

@@ -6,11 +6,10 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.telegram.follow import spawn
-from bot.telegram.replies import addressed, answer, answer_button, sender_of, sender_of_query
-from bot.telegram.send import retrying
+from bot.telegram.follow import Deliveries
+from bot.telegram.replies import addressed, answer, answer_button
 from handlers import collect
-from handlers.chat import Reply
+from handlers.chat import Reply, Sender
 from handlers.context import Context
 from handlers.errors import Refusal
 
@@ -27,20 +26,20 @@ def router() -> Router:
     return r
 
 
-async def new_voice(message: Message, command: CommandObject, ctx: Context) -> None:
-    await answer(message, await collect.new_voice(ctx, sender_of(message), command.args or ""))
+async def new_voice(message: Message, command: CommandObject, ctx: Context, sender: Sender) -> None:
+    await answer(message, await collect.new_voice(ctx, sender, command.args or ""))
 
 
-async def choose_type(query: CallbackQuery, ctx: Context) -> None:
+async def choose_type(query: CallbackQuery, ctx: Context, sender: Sender) -> None:
     _, voice_id, voice_type = (query.data or "").split(":", 2)
     try:
-        reply = await collect.choose_type(ctx, sender_of_query(query), voice_id, voice_type)
+        reply = await collect.choose_type(ctx, sender, voice_id, voice_type)
     except Refusal as exc:
         reply = Reply(exc.message)
-    await answer_button(query, reply)
+    await answer_button(query, reply, sender)
 
 
-async def sample(message: Message, bot: Bot, ctx: Context, getfile_limit: int) -> None:
+async def sample(message: Message, bot: Bot, ctx: Context, sender: Sender, getfile_limit: int) -> None:
     media = message.voice or message.audio or message.document
     assert media is not None
 
@@ -49,12 +48,11 @@ async def sample(message: Message, bot: Bot, ctx: Context, getfile_limit: int) -
 
     mime = None if message.voice else getattr(media, "mime_type", None) or "application/octet-stream"
     incoming = collect.Incoming(fetch, media.file_size, mime)
-    await answer(message, await collect.add_sample(ctx, sender_of(message), incoming, getfile_limit))
+    await answer(message, await collect.add_sample(ctx, sender, incoming, getfile_limit))
 
 
-async def train(message: Message, bot: Bot, ctx: Context, tasks: set, edit_every_s: float) -> None:
-    sender = sender_of(message)
+async def train(message: Message, ctx: Context, sender: Sender, deliveries: Deliveries) -> None:
     queued = await collect.train(ctx, sender, f"tg:{message.chat.id}:{message.message_id}")
     assert queued.reply is not None
-    shown = await retrying(message.answer, queued.reply.text)
-    spawn(tasks, queued, bot, ctx, message.chat.id, shown.message_id, sender.locale, edit_every_s)
+    shown = await answer(message, queued.reply)
+    deliveries.follow(queued, shown.message_id)
