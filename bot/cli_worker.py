@@ -82,23 +82,12 @@ def _start_bots(ctx: Any, config: Config) -> list[asyncio.Task]:
     """The enabled chat platforms, polling beside the worker (tokens from the environment)."""
     tasks = []
     if config.telegram.enabled:
-        from bot.telegram.app import run_polling
+        from bot.telegram.app import run
 
         token = config.telegram.token()
         assert token is not None  # checked before start (config.problems)
-        telegram = config.telegram
-        tasks.append(
-            asyncio.create_task(
-                run_polling(
-                    ctx,
-                    token.get_secret_value(),
-                    telegram.api_url,
-                    telegram.download_limit_mb * 2**20,
-                    telegram.progress_edit_s,
-                )
-            )
-        )
-        log.info("telegram: polling")
+        tasks.append(asyncio.create_task(run(ctx, config.telegram, token.get_secret_value())))
+        log.info("telegram: %s", "webhook" if config.telegram.webhook_url else "polling")
     if config.discord.enabled:
         log.warning("discord: not available yet in this version")
     if not tasks:

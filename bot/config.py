@@ -7,6 +7,7 @@ Bot tokens are never read from the file: they come from the environment (names i
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Literal
@@ -83,6 +84,16 @@ class TelegramConfig(PlatformConfig):
     api_url: str | None = None  # a local Bot API server (lifts the 20 MB download limit)
     download_limit_mb: int = Field(20, ge=1, le=2000)  # raise only with a local server
     progress_edit_s: float = Field(3.0, ge=0.1, le=60)  # at most one progress edit this often
+    # Webhook mode (instead of long polling): Telegram posts updates to webhook_url, which a reverse
+    # proxy with TLS forwards to webhook_listen:webhook_port; the secret checks they come from Telegram.
+    webhook_url: str | None = Field(None, pattern=r"^https?://[^/\s]+(/\S*)?$")
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = Field(8443, ge=1, le=65535)
+    webhook_secret_env: str = "VOICEBOT_TELEGRAM_WEBHOOK_SECRET"
+
+    def webhook_secret(self) -> SecretStr | None:
+        value = os.environ.get(self.webhook_secret_env)
+        return SecretStr(value) if value else None
 
 
 class DiscordConfig(PlatformConfig):
@@ -114,6 +125,14 @@ class Config(Section):
         for name, section in (("telegram", self.telegram), ("discord", self.discord)):
             if section.enabled and section.token() is None:
                 found.append(f"[{name}] is enabled but ${section.token_env} is not set")
+        telegram = self.telegram
+        if telegram.enabled and telegram.webhook_url:
+            secret = telegram.webhook_secret()
+            if secret is None or not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret.get_secret_value()):
+                found.append(
+                    f"[telegram] webhook_url is set but ${telegram.webhook_secret_env} is not"
+                    " 1-256 characters of A-Z, a-z, 0-9, _ and -"
+                )
         return found
 
 

@@ -1,16 +1,21 @@
 """Builds the bot and its dispatcher (one router per feature, the handlers' context injected) and
-runs it by long polling or by webhook. Refusals are answered in one place; anything else is logged,
+runs it by long polling or as a webhook server. Refusals are answered in one place; anything else is logged,
 never shown raw."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
+from urllib.parse import urlsplit
 
 from aiogram import Bot, Dispatcher
 from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.types import BotCommand, ErrorEvent
+from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_application
+from aiohttp import web
 
+from bot.config import TelegramConfig
 from bot.telegram.follow import Deliveries
 from bot.telegram.replies import with_sender
 from bot.telegram.routers import manage, settings, speech, start, voices
@@ -78,17 +83,41 @@ async def _on_shutdown(deliveries: Deliveries) -> None:
     await deliveries.close()
 
 
-async def run_polling(
-    ctx: Context, token: str, api_url: str | None, download_limit: int, edit_every_s: float
-) -> None:
-    """Long polling until cancelled (``voicebot run``)."""
-    bot, dp = build(ctx, token, api_url, edit_every_s, download_limit)
+async def run(ctx: Context, settings: TelegramConfig, token: str) -> None:
+    """``voicebot run``: long polling, or a webhook server when ``webhook_url`` is set; until cancelled."""
+    bot, dp = build(
+        ctx, token, settings.api_url, settings.progress_edit_s, settings.download_limit_mb * 2**20
+    )
     try:
         await register_commands(bot)
-        await bot.delete_webhook()  # a webhook left set would make getUpdates fail
-        await dp.start_polling(bot, handle_signals=False)
+        if settings.webhook_url:
+            secret = settings.webhook_secret()
+            assert secret is not None  # checked before start (config.problems)
+            await _serve_webhook(bot, dp, settings, secret.get_secret_value())
+        else:
+            await bot.delete_webhook()  # a webhook left set would make getUpdates fail
+            await dp.start_polling(bot, handle_signals=False)
     finally:
         await bot.session.close()
+
+
+async def _serve_webhook(bot: Bot, dp: Dispatcher, settings: TelegramConfig, secret: str) -> None:
+    """Updates arrive as POSTs on the URL's path; only those carrying the secret are handled."""
+    app = web.Application()
+    path = urlsplit(settings.webhook_url).path or "/"
+    SimpleRequestHandler(dispatcher=dp, bot=bot, secret_token=secret).register(app, path=path)
+    setup_application(app, dp, bot=bot)  # the dispatcher's startup (deliveries resumed) and shutdown
+    runner = web.AppRunner(app)
+    await runner.setup()
+    try:
+        await web.TCPSite(runner, settings.webhook_listen, settings.webhook_port).start()
+        await bot.set_webhook(
+            settings.webhook_url, secret_token=secret, allowed_updates=dp.resolve_used_update_types()
+        )
+        log.info("telegram: webhook on %s:%s%s", settings.webhook_listen, settings.webhook_port, path)
+        await asyncio.Event().wait()  # until cancelled
+    finally:
+        await runner.cleanup()
 
 
 async def _on_error(event: ErrorEvent, bot: Bot, sender: Sender | None = None) -> bool:

@@ -99,6 +99,9 @@ def test_create_speak_list_delete(tmp_path):
         (voice_id, "completed", "good")
     ]
     assert _json(run("--data-dir", str(data), "voice", "status", voice_id))["status"] == "completed"
+    renewed = _json(run("--data-dir", str(data), "voice", "renew", voice_id))
+    assert renewed["voiceId"] == voice_id and renewed["expiresAt"] >= listed[0]["expiresAt"]
+    assert _json(run("--data-dir", str(data), "voice", "renew", "voice_nope"))["error"]["code"] == "not_found"
 
     assert _json(run("--data-dir", str(data), "voice", "delete", voice_id))["deleted"] is True
     assert not Path(spoken["path"]).exists()  # speech made with the voice goes with it

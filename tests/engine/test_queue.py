@@ -281,3 +281,25 @@ async def test_a_waiting_caller_serves_the_queue_only_when_no_worker_does(tmp_pa
         async with asyncio.timeout(10):
             done = await client.wait(a, job.id, drive=True)
         assert done.status == "succeeded" and order == [job.id]  # served here
+
+
+async def test_chat_jobs_await_delivery_by_platform_and_jobs_are_counted_per_day(tmp_path):
+    async with opened(tmp_path) as (q, a, b, _st):
+        telegram = {"platform": "telegram", "chat": "5", "locale": "en", "as": "voice"}
+        chat = await q.submit(JobSpec("speak", a, {"text": "hi"}, reply_to=telegram))
+        await q.submit(JobSpec("speak", a, {"text": "cli"}))  # no chat: nothing to deliver
+        await q.submit(JobSpec("train", b, {}, reply_to=telegram | {"platform": "discord"}))
+        waiting = await q.awaiting_delivery("telegram")
+        assert [j.id for j in waiting] == [chat.id] and waiting[0].reply_to == telegram  # running or not
+        await drain(q, {"speak": lambda job: _ok(), "train": lambda job: _ok()})
+        assert [j.id for j in await q.awaiting_delivery("telegram")] == [chat.id]
+        assert await q.mark_delivered(a, chat.id)
+        assert await q.awaiting_delivery("telegram") == []
+        assert [j.kind for j in await q.awaiting_delivery("discord")] == ["train"]
+        assert await q.submitted_since(a, "speak", "2000-01-01") == 2
+        assert await q.submitted_since(a, "speak", "2999-01-01") == 0
+        assert await q.submitted_since(b, "train", "2000-01-01") == 1
+
+
+async def _ok() -> dict:
+    return {"ok": True}
