@@ -6,7 +6,9 @@ the fake Bot API on 127.0.0.1, the real worker loop and the embedded engine.
 1. Speech round trip: from the text update being available to the voice note arriving at the
    server, divided by the engine's own time for that job (claim to finish). Target ≤ 1.05.
 2. /status reply latency (update available → reply at the server) while a training and 20 speech
-   jobs run. Target p99 ≤ 50 ms.
+   jobs run. Target p99 ≤ 50 ms. One request every 50 ms, from 20 people in turn (the owner of the
+   jobs among them), so each person asks once a second: the bot's real send pacing (about one
+   message per second per chat) never holds a reply back, and what is measured is the handling.
 """
 
 from __future__ import annotations
@@ -93,14 +95,18 @@ async def main() -> None:
                     "options": options,
                 }
                 await ctx.engine.submit(JobSpec("speak", alice.id, payload, voice_id))
-            latencies = []
-            while len(latencies) < 60 and await ctx.engine.queue.active(alice.id):
+            latencies, own = [], []
+            askers = [user, *range(1000, 1019)]
+            while len(latencies) < 100 and await ctx.engine.queue.active(alice.id):
+                asker = askers[len(latencies) % len(askers)]
                 mark = len(fake.calls)
                 started = time.monotonic()
-                await fake.message(user, "/status")
-                reply = await fake.wait_for("sendMessage", after=mark, within=30, chat_id=user)
+                await fake.message(asker, "/status")
+                reply = await fake.wait_for("sendMessage", after=mark, within=30, chat_id=asker)
                 latencies.append(reply.at - started)
-                await asyncio.sleep(0.05)
+                if asker == user:
+                    own.append(reply.at - started)
+                await asyncio.sleep(max(0.0, 0.05 - (time.monotonic() - started)))
             busy = len(latencies)
             await jobs.wait_result(ctx, alice.id, second["jobId"])
 
@@ -122,6 +128,7 @@ async def main() -> None:
                     latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))] * 1000, 1
                 ),
                 "status_latency_ms_max": round(latencies[-1] * 1000, 1),
+                "status_latency_ms_max_jobs_owner": round(max(own) * 1000, 1),
             },
             indent=2,
         )

@@ -37,6 +37,7 @@ class Incoming:
     fetch: Callable[[], Awaitable[bytes]]
     size: int | None  # bytes, as declared by the platform
     mime: str | None  # as declared; None for a platform's own voice-note type
+    duration: float | None = None  # seconds, as declared (voice notes and audio files say it)
 
     @property
     def audio(self) -> bool:
@@ -100,6 +101,12 @@ async def add_sample(ctx: Context, sender: Sender, incoming: Incoming, max_bytes
         raise Refusal("not_audio", t(sender.locale, "collect.not_audio"))
     if incoming.size is not None and incoming.size > max_bytes:
         raise Refusal("too_large", t(sender.locale, "collect.too_large", mb=max_bytes // 2**20))
+    longest = ctx.ingestor.limits.max_seconds
+    if incoming.duration is not None and incoming.duration > longest:  # refused before the download
+        raise Refusal(
+            "too_long",
+            t(sender.locale, "collect.too_long", seconds=round(incoming.duration), limit=round(longest)),
+        )
     samples = await ctx.storage.samples.list(user.id, voice.id)
     language = voice.languages[0]
     words, emotion = _script(language, len(samples))

@@ -46,7 +46,12 @@ def _check_text(text: str, language: str, where: str = "", locale: str | None = 
         raise Refusal(exc.code, where + exc.message) from None
 
 
-async def _submit(ctx: Context, spec: JobSpec) -> dict[str, Any]:
+async def _submit(
+    ctx: Context, spec: JobSpec, language: str, options: SpeechOptions, locale: str | None
+) -> dict[str, Any]:
+    """Queue a speech or batch job whose texts are checked: the owner's quota, then the queue."""
+    await quotas.check(ctx, spec.owner_id, spec.kind, locale)
+    spec.payload.update(voiceId=spec.voice_id, language=language, options=dataclasses.asdict(options))
     try:
         job = await ctx.engine.submit(spec)
     except QueueError as exc:
@@ -69,15 +74,9 @@ async def submit_speech(
 ) -> dict[str, Any]:
     language = await _usable(ctx, owner_id, voice_id, language)
     _check_text(text, language, locale=locale)
-    await quotas.check(ctx, owner_id, "speak", locale)
-    payload = {
-        "voiceId": voice_id,
-        "text": text,
-        "language": language,
-        "options": dataclasses.asdict(options),
-    }
+    payload = {"text": text}
     spec = JobSpec("speak", owner_id, payload, voice_id, live, idempotency_key, ctx.max_tries, reply_to)
-    return await _submit(ctx, spec)
+    return await _submit(ctx, spec, language, options, locale)
 
 
 async def submit_batch(
@@ -94,22 +93,16 @@ async def submit_batch(
 ) -> dict[str, Any]:
     """Many texts for one voice as one job: one file each (named by position) and a zip."""
     language = await _usable(ctx, owner_id, voice_id, language)
-    texts = [t for t in (t.strip() for t in texts) if t]
+    texts = [line for line in (text.strip() for text in texts) if line]
     if not texts:
         raise Refusal("invalid_request", t(locale, "batch.empty"))
     if len(texts) > MAX_BATCH:
         raise Refusal("invalid_request", t(locale, "batch.too_many", limit=MAX_BATCH, count=len(texts)))
     for index, text in enumerate(texts, 1):
         _check_text(text, language, t(locale, "batch.line", line=index), locale)
-    await quotas.check(ctx, owner_id, "batch", locale)
-    payload = {
-        "voiceId": voice_id,
-        "texts": texts,
-        "language": language,
-        "options": dataclasses.asdict(options),
-    }
+    payload = {"texts": texts}
     spec = JobSpec("batch", owner_id, payload, voice_id, False, idempotency_key, ctx.max_tries, reply_to)
-    return await _submit(ctx, spec)
+    return await _submit(ctx, spec, language, options, locale)
 
 
 def _wav(audio: np.ndarray, rate: int) -> bytes:
@@ -217,33 +210,35 @@ async def run_batch(ctx: Context, job: JobControl) -> dict[str, Any]:
     }
 
 
-async def say_in_chat(ctx: Context, sender: Sender, text: str, idempotency_key: str | None) -> Queued:
-    """Plain text in a chat: said with the person's chosen (or newest ready) voice and settings."""
+async def _chat_speaker(ctx: Context, sender: Sender) -> tuple[int, str, SpeechOptions, str]:
+    """(user id, voice, speech options, how to send) for chat speech, from the person's settings."""
     user = await require(ctx, sender)
     voice_id = await account.voice_for(ctx, user)
     if voice_id is None:
         raise Refusal("no_voice", t(sender.locale, "speak.no_voice"))
     options, send_as = account.speech_options(user)
+    return user.id, voice_id, options, send_as
+
+
+async def say_in_chat(ctx: Context, sender: Sender, text: str, idempotency_key: str | None) -> Queued:
+    """Plain text in a chat: said with the person's chosen (or newest ready) voice and settings."""
+    owner_id, voice_id, options, send_as = await _chat_speaker(ctx, sender)
+    target = reply_to(sender, send_as)
     queued = await submit_speech(
-        ctx, user.id, voice_id, text, options,
-        idempotency_key=idempotency_key, reply_to=reply_to(sender, send_as), locale=sender.locale,
+        ctx, owner_id, voice_id, text, options, idempotency_key=idempotency_key, reply_to=target,
+        locale=sender.locale,
     )  # fmt: skip
-    return Queued(None, user.id, queued["jobId"])
+    return Queued(None, owner_id, queued["jobId"])
 
 
 async def batch_in_chat(ctx: Context, sender: Sender, text: str, idempotency_key: str | None) -> Queued:
     """``/batch`` with one text per line: one job, the files come back together as a zip."""
-    user = await require(ctx, sender)
-    voice_id = await account.voice_for(ctx, user)
-    if voice_id is None:
-        raise Refusal("no_voice", t(sender.locale, "speak.no_voice"))
-    options, _ = account.speech_options(user)
+    owner_id, voice_id, options, _ = await _chat_speaker(ctx, sender)
+    lines = [line for line in text.splitlines() if line.strip()]
     queued = await submit_batch(
-        ctx, user.id, voice_id, text.splitlines(), options,
-        idempotency_key=idempotency_key, reply_to=reply_to(sender, "zip"), locale=sender.locale,
+        ctx, owner_id, voice_id, lines, options, idempotency_key=idempotency_key,
+        reply_to=reply_to(sender, "zip"), locale=sender.locale,
     )  # fmt: skip
-    count = len([line for line in text.splitlines() if line.strip()])
     position = queued["progress"]["queuePosition"] or 0
-    return Queued(
-        Reply(t(sender.locale, "batch.queued", count=count, position=position)), user.id, queued["jobId"]
-    )
+    reply = Reply(t(sender.locale, "batch.queued", count=len(lines), position=position))
+    return Queued(reply, owner_id, queued["jobId"])

@@ -136,4 +136,5 @@ MESSAGES = {
     "command.settings": "Sprache, Stimme, Tempo, Tonhöhe, Antwortformat",
     "command.samples": "Die Aufnahmen der Stimme, die du sammelst",
     "command.batch": "Viele Texte auf einmal, einer pro Zeile (ZIP zurück)",
+    "collect.too_long": "Diese Aufnahme ist {seconds} s lang; schick Aufnahmen unter {limit} s.",
 }

@@ -135,4 +135,5 @@ MESSAGES = {
     "command.settings": "Language, voice, speed, pitch, reply format",
     "command.samples": "The samples of the voice you are collecting",
     "command.batch": "Many texts at once, one per line (a zip back)",
+    "collect.too_long": "That recording is {seconds} s long; send recordings under {limit} s.",
 }

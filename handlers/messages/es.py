@@ -135,4 +135,5 @@ MESSAGES = {
     "command.settings": "Idioma, voz, velocidad, tono, formato de respuesta",
     "command.samples": "Las muestras de la voz que estás grabando",
     "command.batch": "Muchos textos a la vez, uno por línea (vuelve un zip)",
+    "collect.too_long": "Esa grabación dura {seconds} s; envía grabaciones de menos de {limit} s.",
 }

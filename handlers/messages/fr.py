@@ -136,4 +136,5 @@ MESSAGES = {
     "command.settings": "Langue, voix, vitesse, hauteur, format de réponse",
     "command.samples": "Les échantillons de la voix en cours",
     "command.batch": "Plusieurs textes d’un coup, un par ligne (un zip en retour)",
+    "collect.too_long": "Cet enregistrement dure {seconds} s ; envoie des enregistrements de moins de {limit} s.",
 }

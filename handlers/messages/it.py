@@ -135,4 +135,5 @@ MESSAGES = {
     "command.settings": "Lingua, voce, velocità, tono, formato della risposta",
     "command.samples": "I campioni della voce che stai raccogliendo",
     "command.batch": "Molti testi insieme, uno per riga (torna uno zip)",
+    "collect.too_long": "Quella registrazione dura {seconds} s; invia registrazioni sotto i {limit} s.",
 }

@@ -134,4 +134,5 @@ MESSAGES = {
     "command.settings": "言語・声・速さ・高さ・返信形式",
     "command.samples": "収集中の声の録音",
     "command.batch": "複数のテキストを一度に（1行に1つ、zip で返信）",
+    "collect.too_long": "この録音は {seconds} 秒あります。{limit} 秒未満の録音を送ってください。",
 }

@@ -134,4 +134,5 @@ MESSAGES = {
     "command.settings": "언어, 목소리, 속도, 음높이, 답장 형식",
     "command.samples": "수집 중인 목소리의 녹음",
     "command.batch": "여러 텍스트를 한 번에, 한 줄에 하나씩 (zip으로 답장)",
+    "collect.too_long": "이 녹음은 {seconds}초입니다. {limit}초 미만의 녹음을 보내 주세요.",
 }

@@ -135,4 +135,5 @@ MESSAGES = {
     "command.settings": "Idioma, voz, velocidade, tom, formato da resposta",
     "command.samples": "As amostras da voz que você está gravando",
     "command.batch": "Muitos textos de uma vez, um por linha (volta um zip)",
+    "collect.too_long": "Essa gravação tem {seconds} s; envie gravações com menos de {limit} s.",
 }

@@ -134,4 +134,5 @@ MESSAGES = {
     "command.settings": "语言、声音、语速、音高、回复格式",
     "command.samples": "正在收集的声音的录音",
     "command.batch": "一次多段文字，每行一段（回复 zip）",
+    "collect.too_long": "这段录音长 {seconds} 秒；请发送短于 {limit} 秒的录音。",
 }

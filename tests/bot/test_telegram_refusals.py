@@ -39,6 +39,8 @@ async def test_refusals_keep_nothing_and_download_nothing_they_need_not(tmp_path
         assert text.startswith("Not kept: that file is not audio")
         text = await reply_to(fake, ALICE, fake.voice(ALICE, note, duration=3, size=25 * 2**20))
         assert text == "That file is over 20 MB; send a shorter recording."
+        text = await reply_to(fake, ALICE, fake.voice(ALICE, note, duration=3600))
+        assert text == "That recording is 3600 s long; send recordings under 600 s."
         assert not any(c.method == "getFile" for c in fake.calls)
         text = await reply_to(fake, ALICE, fake.voice(ALICE, b"", duration=1))
         assert text.startswith("Not kept:") and "try again" in text
@@ -65,7 +67,7 @@ async def test_another_user_cannot_use_a_voice_and_long_text_is_refused(tmp_path
             await reply_to(fake, BOB, fake.message(BOB, "/train")) == "Start a voice first: /newvoice <name>"
         )
         text = await reply_to(fake, ALICE, fake.message(ALICE, "x" * 5001))
-        assert "5000" in text
+        assert text.startswith("That text has 5001 characters; the limit is 5000.")
         assert not any(c.method == "sendVoice" for c in fake.calls)
 
 

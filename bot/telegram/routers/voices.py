@@ -47,7 +47,7 @@ async def sample(message: Message, bot: Bot, ctx: Context, sender: Sender, getfi
         return (await bot.download(media.file_id)).read()
 
     mime = None if message.voice else getattr(media, "mime_type", None) or "application/octet-stream"
-    incoming = collect.Incoming(fetch, media.file_size, mime)
+    incoming = collect.Incoming(fetch, media.file_size, mime, getattr(media, "duration", None))
     await answer(message, await collect.add_sample(ctx, sender, incoming, getfile_limit))
 
 
