@@ -17,6 +17,8 @@ class UserRepo:
         self._conn = conn
 
     async def get_or_create(self, platform: Platform, platform_user_id: str, locale: str = "en") -> User:
+        if (known := await self.find(platform, platform_user_id)) is not None:  # the usual case: no write
+            return known
         await self._conn.execute(
             "INSERT INTO users (platform, platform_user_id, locale, created_at) VALUES (?, ?, ?, ?)"
             " ON CONFLICT (platform, platform_user_id) DO NOTHING",

@@ -177,6 +177,7 @@ class FakeTelegram:
         return params, files
 
     async def _method(self, request: web.Request) -> web.Response:
+        arrived = time.monotonic()  # a call's time is its arrival, before its body is parsed
         if request.match_info["token"] != self.token:
             return web.json_response(
                 {"ok": False, "error_code": 401, "description": "Unauthorized"}, status=401
@@ -185,7 +186,7 @@ class FakeTelegram:
         params, files = await self._params(request)
         if method != "getUpdates":
             async with self._new_call:
-                self.calls.append(Call(method, params, files))
+                self.calls.append(Call(method, params, files, arrived))
                 self._new_call.notify_all()
         if self._throttled.get(method):
             self._throttled[method] -= 1

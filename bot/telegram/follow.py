@@ -17,7 +17,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.types import FSInputFile
+from aiogram.types import BufferedInputFile, FSInputFile
 from aiogram.utils.chat_action import ChatActionSender
 
 from engine.queue import Event
@@ -112,9 +112,10 @@ class Deliveries:
             await self.bot.send_document(
                 chat_id, archive, caption=t(locale, "batch.done", count=result["count"])
             )
-        else:
-            name = f"speech.{result['format']}"
-            audio, seconds = FSInputFile(result["path"], filename=name), max(1, round(result["duration"]))
+        else:  # speech files are small: read at once (FSInputFile would read chunk by chunk in threads)
+            data = await asyncio.to_thread(Path(result["path"]).read_bytes)
+            audio = BufferedInputFile(data, filename=f"speech.{result['format']}")
+            seconds = max(1, round(result["duration"]))
             if send_as == "voice":
                 await self.bot.send_voice(chat_id, audio, duration=seconds)
             elif send_as == "audio":
