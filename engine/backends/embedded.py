@@ -44,7 +44,9 @@ EMOTION = {
 }
 # espeak's default is 165; a slower base came out closer to both test speakers (similarity at 120 /
 # 140 / 165 / 190 wpm in docs/benchmarks.md). Matching each speaker's own pace is still to do.
-WORDS_PER_MINUTE = 140
+WORDS_PER_MINUTE = 130
+SHORTLIST = 3  # variants (best raw renderings) tried through the conversion when matching a voice
+PACES = (115, WORDS_PER_MINUTE, 155)  # renderings each shortlisted variant is scored on
 MIN_EMOTION_S = 3.0  # tagged speech needed before an emotion is learnt rather than preset
 
 
@@ -102,16 +104,38 @@ class EmbeddedBackend:
         chosen = {}
         for i, language in enumerate(languages):
             progress(f"matching the voice ({language})", 20.0 + 70.0 * i / len(languages))
-            renders = {v: self._render_base(language, v) for v in VARIANTS}
-            scores = {v: float(self._encoder.embed(a, RATE) @ reference) for v, a in renders.items()}
-            best = max(scores, key=scores.get)
+            best, source = self._match(language, target, reference)
             chosen[language] = best
-            files[f"source-{language}.npz"] = Profile.from_audio([renders[best]], RATE).to_bytes()
+            files[f"source-{language}.npz"] = source.to_bytes()
         files["voice.json"] = json.dumps(
             {"engine": self.name, "voiceType": voice_type, "variants": chosen}
         ).encode()
         progress("done", 100.0)
         return files
+
+    def _match(self, language: str, target: Profile, reference: np.ndarray) -> tuple[str, Profile]:
+        """The espeak variant whose *converted* rendering sounds most like the speaker: variants
+        shortlisted by their raw rendering, then each converted at three paces and scored by the
+        mean (one rendering's score is too noisy to rank by; docs/embedded-engine-notes.md)."""
+        assert self._encoder is not None
+        raw = {v: self._render_base(language, v) for v in VARIANTS}
+        ranked = sorted(VARIANTS, key=lambda v: -float(self._encoder.embed(raw[v], RATE) @ reference))
+        scores, sources = {}, {}
+        for variant in ranked[:SHORTLIST]:
+            marks = []
+            for pace in PACES:
+                render = (
+                    raw[variant] if pace == WORDS_PER_MINUTE else self._render_base(language, variant, pace)
+                )
+                source = Profile.from_audio([render], RATE, aperiodicity=False)
+                if pace == WORDS_PER_MINUTE:
+                    sources[variant] = source
+                marks.append(
+                    float(self._encoder.embed(convert(render, RATE, source, target), RATE) @ reference)
+                )
+            scores[variant] = float(np.mean(marks))
+        best = max(scores, key=scores.__getitem__)
+        return best, sources[best]
 
     def load(self, files: Mapping[str, bytes]) -> EmbeddedVoice:
         meta = json.loads(files["voice.json"])
@@ -130,7 +154,8 @@ class EmbeddedBackend:
             # A language the samples did not cover: a variant by pitch, profiled once and kept.
             variant = "+f3" if np.exp(voice.target.f0_mean) > 165 else "+m3"
             voice.variants[language] = variant
-            voice.sources[language] = Profile.from_audio([self._render_base(language, variant)], RATE)
+            base = self._render_base(language, variant)
+            voice.sources[language] = Profile.from_audio([base], RATE, aperiodicity=False)
         return voice.variants[language], voice.sources[language]
 
     def synthesize(

@@ -54,16 +54,20 @@ class Profile:
     ap_voiced: np.ndarray  # mean coded aperiodicity of voiced frames
 
     @classmethod
-    def from_audio(cls, clips: Sequence[np.ndarray], rate: int, seed: int = 0) -> Profile:
+    def from_audio(
+        cls, clips: Sequence[np.ndarray], rate: int, seed: int = 0, aperiodicity: bool = True
+    ) -> Profile:
+        """``aperiodicity=False`` for a base voice's profile: only the target's is ever used."""
         import pyworld
 
         log_f0, coded, aps = [], [], []
         for clip in clips:
-            f0, envelope, ap = analyse(clip, rate)
+            f0, envelope, ap = analyse(clip, rate, aperiodicity)
             voiced = f0 > 0
             log_f0.append(np.log(f0[voiced]))
             coded.append(_code(envelope, rate)[voiced])
-            aps.append(pyworld.code_aperiodicity(ap, rate)[voiced])
+            if ap is not None:
+                aps.append(pyworld.code_aperiodicity(ap, rate)[voiced])
         f0s, envs = np.concatenate(log_f0), np.concatenate(coded)
         if len(envs) < 20:
             raise ValueError("too little voiced speech to learn from")
@@ -78,7 +82,7 @@ class Profile:
             envs.mean(0),
             envs.std(0) + 1e-6,
             envs_pool.astype(np.float32),
-            np.concatenate(aps).mean(0),
+            np.concatenate(aps).mean(0) if aps else np.zeros(pyworld.get_num_aperiodicities(rate)),
         )
 
     def to_bytes(self) -> bytes:
