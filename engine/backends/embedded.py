@@ -42,8 +42,8 @@ EMOTION = {
     "excited": (Prosody(semitones=3.0, range_scale=1.6, gain_db=3.0), 1.15),
     "calm": (Prosody(semitones=-1.0, range_scale=0.75, gain_db=-2.0), 0.92),
 }
-# espeak's default is 165; a slower base came out closer to both test speakers (similarity at 120 /
-# 140 / 165 / 190 wpm in docs/benchmarks.md). Matching each speaker's own pace is still to do.
+# espeak's default is 165; a slower base came out closer to both test speakers (120–190 wpm compared
+# in docs/benchmarks.md; 130 the best balance of the two). Matching each speaker's own pace is still to do.
 WORDS_PER_MINUTE = 130
 SHORTLIST = 3  # variants (best raw renderings) tried through the conversion when matching a voice
 PACES = (115, WORDS_PER_MINUTE, 155)  # renderings each shortlisted variant is scored on
