@@ -62,3 +62,11 @@ class InvalidRequestError(AudioError):
     """A speech request the user can fix: empty or too long text, an option out of range."""
 
     code = "invalid_request"
+
+
+class TextTooLongError(InvalidRequestError):
+    """Text over the limit; carries both numbers so a chat can say it in the person's language."""
+
+    def __init__(self, length: int, limit: int) -> None:
+        super().__init__(f"text is {length} characters; the limit is {limit}. Split it, or use a batch.")
+        self.length, self.limit = length, limit

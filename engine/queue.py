@@ -79,12 +79,13 @@ class JobState:
         }
 
 
+def eta_parts(seconds: float) -> tuple[int, str]:
+    """Time left as shown: whole seconds under a minute ("s"), else whole minutes ("min")."""
+    return (max(1, round(seconds)), "s") if seconds < 60 else (round(seconds / 60), "min")
+
+
 def _eta_text(seconds: float | None) -> str:
-    if seconds is None:
-        return "unknown"
-    if seconds < 60:
-        return f"{max(1, round(seconds))} s"
-    return f"{round(seconds / 60)} min"
+    return "unknown" if seconds is None else "{} {}".format(*eta_parts(seconds))
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from engine.errors import InvalidRequestError
+from engine.errors import InvalidRequestError, TextTooLongError
 from engine.language import LANGUAGES
 
 MAX_TEXT = 5000
@@ -111,9 +111,7 @@ def validate(text: str, language: str) -> str:
     if not isinstance(text, str) or not text.strip():
         raise InvalidRequestError("text is empty; give something to say")
     if len(text) > MAX_TEXT:
-        raise InvalidRequestError(
-            f"text is {len(text)} characters; the limit is {MAX_TEXT}. Split it, or use a batch."
-        )
+        raise TextTooLongError(len(text), MAX_TEXT)
     return " ".join(text.split())
 
 

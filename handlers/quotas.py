@@ -26,20 +26,25 @@ class Usage:
     speech_s: float
 
 
+async def _trainings(ctx: Context, owner_id: int) -> int:
+    return await ctx.engine.queue.submitted_since(owner_id, "train", iso(now() - DAY))
+
+
+async def _speech_s(ctx: Context, owner_id: int) -> float:
+    return await ctx.storage.generations.seconds_since(owner_id, iso(now() - DAY))
+
+
 async def usage(ctx: Context, owner_id: int) -> Usage:
-    since = iso(now() - DAY)
-    trainings = await ctx.engine.queue.submitted_since(owner_id, "train", since)
-    seconds = await ctx.storage.generations.seconds_since(owner_id, since)
-    return Usage(trainings, seconds)
+    return Usage(await _trainings(ctx, owner_id), await _speech_s(ctx, owner_id))
 
 
 async def check(ctx: Context, owner_id: int, kind: str, locale: str | None = None) -> None:
     """Refuse a training or speech job that would go over the owner's daily quota."""
     quotas: Quotas = ctx.quotas or Quotas()
     if kind == "train" and quotas.trainings_per_day:
-        if (await usage(ctx, owner_id)).trainings >= quotas.trainings_per_day:
+        if await _trainings(ctx, owner_id) >= quotas.trainings_per_day:
             raise Refusal("quota_exceeded", t(locale, "quota.trainings", limit=quotas.trainings_per_day))
     elif kind in ("speak", "batch") and quotas.speech_minutes_per_day:
-        if (await usage(ctx, owner_id)).speech_s >= quotas.speech_minutes_per_day * 60:
+        if await _speech_s(ctx, owner_id) >= quotas.speech_minutes_per_day * 60:
             limit = f"{quotas.speech_minutes_per_day:g}"
             raise Refusal("quota_exceeded", t(locale, "quota.speech", limit=limit))

@@ -14,7 +14,7 @@ import soundfile
 
 from engine import text as text_rules
 from engine.backends.base import EngineUnavailable
-from engine.errors import InvalidRequestError
+from engine.errors import InvalidRequestError, TextTooLongError
 from engine.queue import JobSpec, QueueError
 from engine.render import SpeechOptions, render
 from engine.worker import JobControl
@@ -36,22 +36,34 @@ async def _usable(ctx: Context, owner_id: int, voice_id: str, language: str | No
 
 
 def _check_text(text: str, language: str, where: str = "", locale: str | None = None) -> None:
-    if len(text) > text_rules.MAX_TEXT:  # the chat's most likely mistake, said in the person's words
-        raise Refusal(
-            "invalid_request", where + t(locale, "speak.too_long", count=len(text), limit=text_rules.MAX_TEXT)
-        )
     try:
         text_rules.validate(text, language)
+    except TextTooLongError as exc:  # the chat's most likely mistake, said in the person's words
+        raise Refusal(
+            exc.code, where + t(locale, "speak.too_long", count=exc.length, limit=exc.limit)
+        ) from None
     except InvalidRequestError as exc:
         raise Refusal(exc.code, where + exc.message) from None
 
 
 async def _submit(
-    ctx: Context, spec: JobSpec, language: str, options: SpeechOptions, locale: str | None
+    ctx: Context,
+    kind: str,
+    owner_id: int,
+    voice_id: str,
+    texts: dict[str, Any],
+    language: str,
+    options: SpeechOptions,
+    *,
+    live: bool,
+    idempotency_key: str | None,
+    reply_to: dict[str, Any] | None,
+    locale: str | None,
 ) -> dict[str, Any]:
-    """Queue a speech or batch job whose texts are checked: the owner's quota, then the queue."""
-    await quotas.check(ctx, spec.owner_id, spec.kind, locale)
-    spec.payload.update(voiceId=spec.voice_id, language=language, options=dataclasses.asdict(options))
+    """Queue a speech or batch job whose ``texts`` are checked: the owner's quota, then the queue."""
+    await quotas.check(ctx, owner_id, kind, locale)
+    payload = {"voiceId": voice_id, **texts, "language": language, "options": dataclasses.asdict(options)}
+    spec = JobSpec(kind, owner_id, payload, voice_id, live, idempotency_key, ctx.max_tries, reply_to)
     try:
         job = await ctx.engine.submit(spec)
     except QueueError as exc:
@@ -74,9 +86,10 @@ async def submit_speech(
 ) -> dict[str, Any]:
     language = await _usable(ctx, owner_id, voice_id, language)
     _check_text(text, language, locale=locale)
-    payload = {"text": text}
-    spec = JobSpec("speak", owner_id, payload, voice_id, live, idempotency_key, ctx.max_tries, reply_to)
-    return await _submit(ctx, spec, language, options, locale)
+    return await _submit(
+        ctx, "speak", owner_id, voice_id, {"text": text}, language, options,
+        live=live, idempotency_key=idempotency_key, reply_to=reply_to, locale=locale,
+    )  # fmt: skip
 
 
 async def submit_batch(
@@ -100,9 +113,10 @@ async def submit_batch(
         raise Refusal("invalid_request", t(locale, "batch.too_many", limit=MAX_BATCH, count=len(texts)))
     for index, text in enumerate(texts, 1):
         _check_text(text, language, t(locale, "batch.line", line=index), locale)
-    payload = {"texts": texts}
-    spec = JobSpec("batch", owner_id, payload, voice_id, False, idempotency_key, ctx.max_tries, reply_to)
-    return await _submit(ctx, spec, language, options, locale)
+    return await _submit(
+        ctx, "batch", owner_id, voice_id, {"texts": texts}, language, options,
+        live=False, idempotency_key=idempotency_key, reply_to=reply_to, locale=locale,
+    )  # fmt: skip
 
 
 def _wav(audio: np.ndarray, rate: int) -> bytes:

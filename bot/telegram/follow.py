@@ -17,7 +17,7 @@ from typing import Any
 
 from aiogram import Bot
 from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
-from aiogram.types import BufferedInputFile, FSInputFile
+from aiogram.types import BufferedInputFile, FSInputFile, Message
 from aiogram.utils.chat_action import ChatActionSender
 
 from engine.queue import Event
@@ -41,6 +41,12 @@ class Deliveries:
         self._tasks[queued.job_id] = task
         task.add_done_callback(lambda _: self._tasks.pop(queued.job_id, None))
 
+    async def announce(self, message: Message, queued: Queued) -> None:
+        """Answer with the queued reply, then follow the job by editing that message."""
+        assert queued.reply is not None
+        shown = await message.answer(queued.reply.text)
+        self.follow(queued, shown.message_id)
+
     async def resume(self) -> int:
         """Follow every Telegram job whose outcome has not been delivered (after a restart)."""
         pending = await self.ctx.engine.queue.awaiting_delivery("telegram")
@@ -58,10 +64,9 @@ class Deliveries:
             job = await self.ctx.engine.status(owner_id, job_id)
             target = job.reply_to or {}
             chat_id = int(target["chat"])
-            if target.get("as") in ("voice", "audio"):  # "recording a voice…" while it is made
-                async with ChatActionSender.record_voice(bot=self.bot, chat_id=chat_id):
-                    outcome = await self._watch(owner_id, job_id, chat_id, message_id, target.get("locale"))
-            else:
+            speech = target.get("as") in ("voice", "audio")  # "recording a voice…" while it is made
+            action = ChatActionSender.record_voice(bot=self.bot, chat_id=chat_id) if speech else None
+            async with action or contextlib.nullcontext():
                 outcome = await self._watch(owner_id, job_id, chat_id, message_id, target.get("locale"))
             await self._deliver(outcome, target, chat_id)
         except (TelegramForbiddenError, TelegramBadRequest) as exc:  # blocked, chat gone: undeliverable

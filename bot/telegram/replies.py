@@ -43,13 +43,9 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(inline_keyboard=rows)
 
 
-async def answer(message: Message, replies: Reply | Sequence[Reply]) -> Message:
-    """Send the replies in order; returns the last message sent."""
-    sent = None
+async def answer(message: Message, replies: Reply | Sequence[Reply]) -> None:
     for reply in [replies] if isinstance(replies, Reply) else replies:
-        sent = await message.answer(reply.text, reply_markup=keyboard(reply))
-    assert sent is not None
-    return sent
+        await message.answer(reply.text, reply_markup=keyboard(reply))
 
 
 async def answer_button(query: CallbackQuery, reply: Reply, sender: Sender) -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
+from engine.queue import eta_parts
+
 LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "ja", "ko", "zh")
 
 
@@ -37,6 +39,5 @@ def eta(locale: str | None, seconds: float | None) -> str:
     """Time left in the person's words ("about 40 s", "about 3 min", "unknown")."""
     if seconds is None:
         return t(locale, "eta.unknown")
-    if seconds < 60:
-        return t(locale, "eta.seconds", n=max(1, round(seconds)))
-    return t(locale, "eta.minutes", n=round(seconds / 60))
+    n, unit = eta_parts(seconds)
+    return t(locale, "eta.seconds" if unit == "s" else "eta.minutes", n=n)

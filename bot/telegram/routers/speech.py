@@ -8,7 +8,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
 from bot.telegram.follow import Deliveries
-from bot.telegram.replies import addressed, answer
+from bot.telegram.replies import addressed
 from handlers import speech
 from handlers.chat import Sender
 from handlers.context import Context
@@ -35,6 +35,4 @@ async def batch(
     message: Message, command: CommandObject, ctx: Context, sender: Sender, deliveries: Deliveries
 ) -> None:
     queued = await speech.batch_in_chat(ctx, sender, command.args or "", _key(message))
-    assert queued.reply is not None
-    shown = await answer(message, queued.reply)
-    deliveries.follow(queued, shown.message_id)
+    await deliveries.announce(message, queued)

@@ -53,6 +53,4 @@ async def sample(message: Message, bot: Bot, ctx: Context, sender: Sender, getfi
 
 async def train(message: Message, ctx: Context, sender: Sender, deliveries: Deliveries) -> None:
     queued = await collect.train(ctx, sender, f"tg:{message.chat.id}:{message.message_id}")
-    assert queued.reply is not None
-    shown = await answer(message, queued.reply)
-    deliveries.follow(queued, shown.message_id)
+    await deliveries.announce(message, queued)
