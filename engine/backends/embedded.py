@@ -2,11 +2,13 @@
 
 Runs anywhere with no download and no GPU. "Training" learns the speaker's profile
 (``world.Profile``) and, per language, the espeak voice variant whose rendering sounds closest to
-the speaker (by resemblyzer embedding) together with that variant's own profile.
+the speaker (by resemblyzer embedding) together with that variant's own profile and the map that aligns its
+envelopes with the speaker's.
 """
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -15,7 +17,7 @@ import numpy as np
 
 from engine import text as text_rules
 from engine.backends.base import AudioChunk, ProgressFn, TrainingSample
-from engine.backends.world import Profile, Prosody, convert
+from engine.backends.world import Profile, Prosody, align, convert
 from engine.espeak import RATE, espeak
 from engine.render import SpeechOptions
 from engine.speaker import resample
@@ -56,6 +58,7 @@ class EmbeddedVoice:
     variants: dict[str, str]  # language -> espeak variant
     sources: dict[str, Profile] = field(default_factory=dict)  # language -> that variant's profile
     emotions: dict[str, Profile] = field(default_factory=dict)  # learnt from emotion-tagged samples
+    alignments: dict[str, np.ndarray] = field(default_factory=dict)  # language -> world.align map
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -104,16 +107,19 @@ class EmbeddedBackend:
         chosen = {}
         for i, language in enumerate(languages):
             progress(f"matching the voice ({language})", 20.0 + 70.0 * i / len(languages))
-            best, source = self._match(language, target, reference)
+            best, source, alignment = self._match(language, target, reference)
             chosen[language] = best
             files[f"source-{language}.npz"] = source.to_bytes()
+            files[f"align-{language}.npy"] = _npy(alignment)
         files["voice.json"] = json.dumps(
             {"engine": self.name, "voiceType": voice_type, "variants": chosen}
         ).encode()
         progress("done", 100.0)
         return files
 
-    def _match(self, language: str, target: Profile, reference: np.ndarray) -> tuple[str, Profile]:
+    def _match(
+        self, language: str, target: Profile, reference: np.ndarray
+    ) -> tuple[str, Profile, np.ndarray]:
         """The espeak variant whose *converted* rendering sounds most like the speaker: variants
         shortlisted by their raw rendering, then each converted at three paces and scored by the
         mean (one rendering's score is too noisy to rank by; docs/embedded-engine-notes.md)."""
@@ -122,20 +128,19 @@ class EmbeddedBackend:
         ranked = sorted(VARIANTS, key=lambda v: -float(self._encoder.embed(raw[v], RATE) @ reference))
         scores, sources = {}, {}
         for variant in ranked[:SHORTLIST]:
+            source = Profile.from_audio([raw[variant]], RATE, aperiodicity=False)
+            alignment = align(source, target)
+            sources[variant] = source, alignment
             marks = []
             for pace in PACES:
                 render = (
                     raw[variant] if pace == WORDS_PER_MINUTE else self._render_base(language, variant, pace)
                 )
-                source = Profile.from_audio([render], RATE, aperiodicity=False)
-                if pace == WORDS_PER_MINUTE:
-                    sources[variant] = source
-                marks.append(
-                    float(self._encoder.embed(convert(render, RATE, source, target), RATE) @ reference)
-                )
+                converted = convert(render, RATE, source, target, alignment=alignment)
+                marks.append(float(self._encoder.embed(converted, RATE) @ reference))
             scores[variant] = float(np.mean(marks))
         best = max(scores, key=scores.__getitem__)
-        return best, sources[best]
+        return best, *sources[best]
 
     def load(self, files: Mapping[str, bytes]) -> EmbeddedVoice:
         meta = json.loads(files["voice.json"])
@@ -145,25 +150,32 @@ class EmbeddedBackend:
             for name, data in files.items()
             if name.startswith("emotion-")
         }
+        # Voices prepared before alignment existed have no map: normalisation only.
+        alignments = {
+            lang: np.load(io.BytesIO(files[f"align-{lang}.npy"]))
+            for lang in meta["variants"]
+            if f"align-{lang}.npy" in files
+        }
         return EmbeddedVoice(
-            Profile.from_bytes(files["target.npz"]), dict(meta["variants"]), sources, emotions
+            Profile.from_bytes(files["target.npz"]), dict(meta["variants"]), sources, emotions, alignments
         )
 
-    def _source(self, voice: EmbeddedVoice, language: str) -> tuple[str, Profile]:
+    def _source(self, voice: EmbeddedVoice, language: str) -> tuple[str, Profile, np.ndarray | None]:
         if language not in voice.sources:
             # A language the samples did not cover: a variant by pitch, profiled once and kept.
             variant = "+f3" if np.exp(voice.target.f0_mean) > 165 else "+m3"
             voice.variants[language] = variant
             base = self._render_base(language, variant)
             voice.sources[language] = Profile.from_audio([base], RATE, aperiodicity=False)
-        return voice.variants[language], voice.sources[language]
+            voice.alignments[language] = align(voice.sources[language], voice.target)
+        return voice.variants[language], voice.sources[language], voice.alignments.get(language)
 
     def synthesize(
         self, voice: EmbeddedVoice, text: str, language: str, options: SpeechOptions
     ) -> Iterator[AudioChunk]:
         """Lazily, one chunk per sentence; speed and pitch are left to ``render``."""
         chunks = text_rules.prepare(text, language)
-        variant, source = self._source(voice, language)
+        variant, source, alignment = self._source(voice, language)
         prosody, rate_scale = EMOTION[options.emotion]
         target = voice.target
         learnt = voice.emotions.get(options.emotion)
@@ -175,4 +187,11 @@ class EmbeddedBackend:
             base = espeak().synth(
                 chunk, language, voice_variant=variant, words_per_minute=int(WORDS_PER_MINUTE * rate_scale)
             )
-            yield AudioChunk(index, chunk, convert(base, RATE, source, target, prosody), RATE)
+            audio = convert(base, RATE, source, target, prosody, alignment)
+            yield AudioChunk(index, chunk, audio, RATE)
+
+
+def _npy(array: np.ndarray) -> bytes:
+    buffer = io.BytesIO()
+    np.save(buffer, array, allow_pickle=False)
+    return buffer.getvalue()

@@ -2,9 +2,11 @@
 
 A profile holds the speaker's log-F0 mean/std, the mean/std of the 40-dim coded spectral envelope of
 voiced frames, and a pool of those envelopes. Converting a base rendering maps its log-F0 onto the
-speaker's, then replaces each voiced frame's envelope with speaker frames near it (matched after both sides
-are normalised by their own mean/std, so the match is phonetic, not timbral): one chosen along a
-path that keeps runs of the speaker's consecutive frames, blended with the mean of the nearest few.
+speaker's, then replaces each voiced frame's envelope with speaker frames near it: both sides are
+normalised by their own mean/std, the base's frames moved by a linear map learnt at preparation
+(``align``), and matched together with two frames either side (so a frame is found in a similar
+transition, not only a similar spectrum); one chosen along a path that keeps runs of the speaker's
+consecutive frames, blended with the mean of the nearest few.
 Figures: docs/embedded-engine-notes.md.
 """
 
@@ -19,6 +21,9 @@ import numpy as np
 FRAME_MS = 10.0
 DIMS = 40
 MATCH_DIMS = 20
+CONTEXT = 2  # frames either side that take part in a match, at half weight
+ALIGN_ROUNDS = 6
+ALIGN_FRAMES = 4000  # speaker frames the alignment is fitted on (it is a 21x20 map; more only costs)
 CANDIDATES = 16  # nearest pool frames the path may choose from, per output frame
 NEIGHBOURS = 4
 MAX_POOL = 12000  # frames kept per profile (~2 min of voiced speech)
@@ -135,10 +140,56 @@ class Prosody:
     gain_db: float = 0.0
 
 
+def _normalised(coded: np.ndarray, profile: Profile) -> np.ndarray:
+    return ((coded - profile.env_mean) / profile.env_std)[:, :MATCH_DIMS].astype(np.float64)
+
+
+def _distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a**2).sum(1)[:, None] - 2 * a @ b.T + (b**2).sum(1)[None, :]
+
+
+def _with_context(frames: np.ndarray) -> np.ndarray:
+    padded = np.pad(frames, ((CONTEXT, CONTEXT), (0, 0)), mode="edge")
+    return np.hstack(
+        [padded[i : i + len(frames)] * (1.0 if i == CONTEXT else 0.5) for i in range(2 * CONTEXT + 1)]
+    )
+
+
+def _moved(frames: np.ndarray, alignment: np.ndarray | None) -> np.ndarray:
+    if alignment is None:
+        return frames
+    return np.hstack([frames, np.ones((len(frames), 1))]) @ alignment
+
+
+def align(source: Profile, target: Profile, seed: int = 0) -> np.ndarray:
+    """A linear map from the base voice's normalised envelopes to the speaker's, learnt with no
+    parallel speech (INCA, Erro et al. 2010): pair every frame with its nearest on the other side,
+    fit the map by ridge least squares, move the base frames, repeat. Per-dimension normalisation
+    alone leaves the two voices' vowels apart; the map brings them together (docs/benchmarks.md)."""
+    x = np.hstack([_normalised(source.pool, source), np.ones((len(source.pool), 1))])
+    y = _normalised(target.pool, target)
+    if len(y) > ALIGN_FRAMES:
+        y = y[np.random.default_rng(seed).choice(len(y), ALIGN_FRAMES, replace=False)]
+    alignment = np.vstack([np.eye(MATCH_DIMS), np.zeros((1, MATCH_DIMS))])
+    for _ in range(ALIGN_ROUNDS):
+        moved = x @ alignment
+        to_y = _distances(moved, y).argmin(axis=1)
+        from_y = _distances(y, moved).argmin(axis=1)
+        inputs, outputs = np.vstack([x, x[from_y]]), np.vstack([y[to_y], y])
+        alignment = np.linalg.solve(inputs.T @ inputs + np.eye(MATCH_DIMS + 1), inputs.T @ outputs)
+    return alignment.astype(np.float32)
+
+
 def convert(
-    base: np.ndarray, rate: int, source: Profile, target: Profile, prosody: Prosody = Prosody()
+    base: np.ndarray,
+    rate: int,
+    source: Profile,
+    target: Profile,
+    prosody: Prosody = Prosody(),
+    alignment: np.ndarray | None = None,
 ) -> np.ndarray:
-    """Re-synthesise ``base`` (rendered by the voice ``source`` describes) with the target speaker."""
+    """Re-synthesise ``base`` (rendered by the voice ``source`` describes) with the target speaker;
+    ``alignment`` from ``align(source, target)`` (None: normalisation only)."""
     import pyworld
 
     f0, envelope, _ = analyse(base, rate, aperiodicity=False)
@@ -152,9 +203,8 @@ def convert(
     coded = _code(envelope, rate)
     mapped = (coded - source.env_mean) / source.env_std * target.env_std + target.env_mean
     if voiced.any():
-        query = ((coded[voiced] - source.env_mean) / source.env_std)[:, :MATCH_DIMS]
-        pool = ((target.pool - target.env_mean) / target.env_std)[:, :MATCH_DIMS]
-        dist = (query**2).sum(1)[:, None] - 2 * query @ pool.T + (pool**2).sum(1)[None, :]
+        query = _with_context(_moved(_normalised(coded, source), alignment))[voiced]
+        dist = _distances(query, _with_context(_normalised(target.pool, target)))
         # Half the frame on the path (the speaker's own transitions), half the mean of the nearest
         # few (smoother): the mix measured best over both test speakers (docs/benchmarks.md).
         nearest = np.argpartition(dist, NEIGHBOURS, axis=1)[:, :NEIGHBOURS]
