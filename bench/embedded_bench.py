@@ -41,7 +41,7 @@ def main() -> None:
 
     from bench.ingest_bench import voices_dir
     from engine.backends.base import TrainingSample
-    from engine.backends.embedded import EmbeddedBackend
+    from engine.backends.embedded import EmbeddedBackend, _pace
     from engine.content_check import THRESHOLD, check
     from engine.errors import AudioError
     from engine.espeak import RATE, espeak
@@ -117,6 +117,7 @@ def main() -> None:
                 "content_score_max": round(max(content), 3),
                 "content_threshold": THRESHOLD,
                 "variant": voice.variants[language],
+                "pace_wpm": _pace(voice.target, voice.sources[language]),
             }
             print(json.dumps({f"{speaker} {label}": results[f"{speaker} {label}"]}, indent=2), flush=True)
 

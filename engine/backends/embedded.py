@@ -44,11 +44,12 @@ EMOTION = {
     "excited": (Prosody(semitones=3.0, range_scale=1.6, gain_db=3.0), 1.15),
     "calm": (Prosody(semitones=-1.0, range_scale=0.75, gain_db=-2.0), 0.92),
 }
-# espeak's default is 165; a slower base came out closer to both test speakers (120–190 wpm compared
-# in docs/benchmarks.md; 130 the best balance of the two). Matching each speaker's own pace is still to do.
+# The pace base renderings are made and profiled at (espeak's default is 165). A voice speaks at
+# the person's own pace instead: this scaled by how fast they articulate against the base (_pace).
 WORDS_PER_MINUTE = 130
+PACE_LIMITS = (90, 180)  # words per minute a voice's own pace is kept within
 SHORTLIST = 3  # variants (best raw renderings) tried through the conversion when matching a voice
-PACES = (115, WORDS_PER_MINUTE, 155)  # renderings each shortlisted variant is scored on
+JUDGED_AT = (0.9, 1.0, 1.15)  # paces, relative to the person's, each shortlisted variant is scored at
 MIN_EMOTION_S = 3.0  # tagged speech needed before an emotion is learnt rather than preset
 
 
@@ -131,11 +132,10 @@ class EmbeddedBackend:
             source = Profile.from_audio([raw[variant]], RATE, aperiodicity=False)
             alignment = align(source, target)
             sources[variant] = source, alignment
+            pace = _pace(target, source)
             marks = []
-            for pace in PACES:
-                render = (
-                    raw[variant] if pace == WORDS_PER_MINUTE else self._render_base(language, variant, pace)
-                )
+            for factor in JUDGED_AT:
+                render = self._render_base(language, variant, round(pace * factor))
                 converted = convert(render, RATE, source, target, alignment=alignment)
                 marks.append(float(self._encoder.embed(converted, RATE) @ reference))
             scores[variant] = float(np.mean(marks))
@@ -183,12 +183,20 @@ class EmbeddedBackend:
             # The speaker's own pitch for this emotion replaces the preset shift; level and pace stay.
             target = replace(target, f0_mean=learnt.f0_mean, f0_std=learnt.f0_std)
             prosody = replace(prosody, semitones=0.0, range_scale=1.0)
+        pace = int(_pace(voice.target, source) * rate_scale)
         for index, chunk in enumerate(chunks):
-            base = espeak().synth(
-                chunk, language, voice_variant=variant, words_per_minute=int(WORDS_PER_MINUTE * rate_scale)
-            )
+            base = espeak().synth(chunk, language, voice_variant=variant, words_per_minute=pace)
             audio = convert(base, RATE, source, target, prosody, alignment)
             yield AudioChunk(index, chunk, audio, RATE)
+
+
+def _pace(target: Profile, source: Profile) -> int:
+    """Words per minute for the person's own pace: the base's, scaled by how many syllables a second
+    they articulate against the base rendering (both measured the same way, world._syllables)."""
+    if not (target.syllable_rate and source.syllable_rate):  # profiles from before it was measured
+        return WORDS_PER_MINUTE
+    pace = round(WORDS_PER_MINUTE * target.syllable_rate / source.syllable_rate)
+    return int(np.clip(pace, *PACE_LIMITS))
 
 
 def _npy(array: np.ndarray) -> bytes:

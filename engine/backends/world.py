@@ -21,11 +21,14 @@ import numpy as np
 FRAME_MS = 10.0
 DIMS = 40
 MATCH_DIMS = 20
-CONTEXT = 2  # frames either side that take part in a match, at half weight
+CONTEXT = 2  # frames either side that take part in a match
+CONTEXT_WEIGHT = 0.5  # their weight against the frame itself
 ALIGN_ROUNDS = 6
 ALIGN_FRAMES = 4000  # speaker frames the alignment is fitted on (it is a 21x20 map; more only costs)
 CANDIDATES = 16  # nearest pool frames the path may choose from, per output frame
 NEIGHBOURS = 4
+MAX_STRETCH = 3.0  # most a coefficient's spread is widened by (_restore_spread)
+PATH_WEIGHT = 0.65  # share of the path's frame in each envelope; the rest is the nearest few's mean
 MAX_POOL = 12000  # frames kept per profile (~2 min of voiced speech)
 
 
@@ -43,6 +46,25 @@ def analyse(
     return f0, pyworld.cheaptrick(x, f0, t, rate), ap
 
 
+def _syllables(audio: np.ndarray, rate: int, f0: np.ndarray) -> tuple[int, float]:
+    """Syllable nuclei (voiced peaks of the smoothed level, de Jong & Wempe 2009) and seconds of
+    speech (frames within 35 dB of the loudest; pauses do not count): how fast someone articulates,
+    measured the same way on a person and on espeak, so neither needs a transcript."""
+    from scipy.ndimage import uniform_filter1d
+    from scipy.signal import find_peaks
+
+    hop = int(rate * FRAME_MS / 1000)
+    frames = min(len(audio) // hop, len(f0))
+    if frames < 10:
+        return 0, 0.0
+    power = (audio[: frames * hop].astype(np.float64).reshape(frames, hop) ** 2).mean(axis=1)
+    level = uniform_filter1d(10 * np.log10(power + 1e-10), 5)
+    speech = level > level.max() - 35
+    peaks, _ = find_peaks(level, prominence=3.0, distance=8)
+    peaks = peaks[(f0[peaks] > 0) & speech[peaks]]
+    return len(peaks), float(speech.sum() * FRAME_MS / 1000)
+
+
 def _code(envelope: np.ndarray, rate: int) -> np.ndarray:
     import pyworld
 
@@ -57,6 +79,7 @@ class Profile:
     env_std: np.ndarray
     pool: np.ndarray  # (frames, DIMS) coded envelopes of voiced frames
     ap_voiced: np.ndarray  # mean coded aperiodicity of voiced frames
+    syllable_rate: float = 0.0  # voiced syllable nuclei per second of speech (0: not measured)
 
     @classmethod
     def from_audio(
@@ -65,7 +88,7 @@ class Profile:
         """``aperiodicity=False`` for a base voice's profile: only the target's is ever used."""
         import pyworld
 
-        log_f0, coded, aps = [], [], []
+        log_f0, coded, aps, nuclei, speech_s = [], [], [], 0, 0.0
         for clip in clips:
             f0, envelope, ap = analyse(clip, rate, aperiodicity)
             voiced = f0 > 0
@@ -73,6 +96,8 @@ class Profile:
             coded.append(_code(envelope, rate)[voiced])
             if ap is not None:
                 aps.append(pyworld.code_aperiodicity(ap, rate)[voiced])
+            count, seconds = _syllables(clip, rate, f0)
+            nuclei, speech_s = nuclei + count, speech_s + seconds
         f0s, envs = np.concatenate(log_f0), np.concatenate(coded)
         if len(envs) < 20:
             raise ValueError("too little voiced speech to learn from")
@@ -88,6 +113,7 @@ class Profile:
             envs.std(0) + 1e-6,
             envs_pool.astype(np.float32),
             np.concatenate(aps).mean(0) if aps else np.zeros(pyworld.get_num_aperiodicities(rate)),
+            nuclei / speech_s if speech_s else 0.0,
         )
 
     def to_bytes(self) -> bytes:
@@ -99,14 +125,23 @@ class Profile:
             env_std=self.env_std,
             pool=self.pool,
             ap_voiced=self.ap_voiced,
+            syllable_rate=np.array(self.syllable_rate),
         )
         return buffer.getvalue()
 
     @classmethod
     def from_bytes(cls, data: bytes) -> Profile:
         with np.load(io.BytesIO(data)) as z:
+            # Profiles saved before the pace was measured have no rate: 0, the default pace.
+            rate = float(z["syllable_rate"]) if "syllable_rate" in z.files else 0.0
             return cls(
-                float(z["f0"][0]), float(z["f0"][1]), z["env_mean"], z["env_std"], z["pool"], z["ap_voiced"]
+                float(z["f0"][0]),
+                float(z["f0"][1]),
+                z["env_mean"],
+                z["env_std"],
+                z["pool"],
+                z["ap_voiced"],
+                rate,
             )
 
 
@@ -151,8 +186,21 @@ def _distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
 def _with_context(frames: np.ndarray) -> np.ndarray:
     padded = np.pad(frames, ((CONTEXT, CONTEXT), (0, 0)), mode="edge")
     return np.hstack(
-        [padded[i : i + len(frames)] * (1.0 if i == CONTEXT else 0.5) for i in range(2 * CONTEXT + 1)]
+        [
+            padded[i : i + len(frames)] * (1.0 if i == CONTEXT else CONTEXT_WEIGHT)
+            for i in range(2 * CONTEXT + 1)
+        ]
     )
+
+
+def _restore_spread(frames: np.ndarray, target: Profile) -> np.ndarray:
+    """Averaging frames flattens how the envelope moves over time (muffled speech): give each
+    coefficient back the speaker's own spread (global variance, Toda et al. 2007); the level (c0)
+    stays as chosen, and the stretch is capped so a very short sentence is not blown up."""
+    centre = frames.mean(axis=0)
+    scale = np.minimum(target.env_std / (frames.std(axis=0) + 1e-6), MAX_STRETCH)
+    scale[0] = 1.0
+    return centre + (frames - centre) * scale
 
 
 def _moved(frames: np.ndarray, alignment: np.ndarray | None) -> np.ndarray:
@@ -205,10 +253,13 @@ def convert(
     if voiced.any():
         query = _with_context(_moved(_normalised(coded, source), alignment))[voiced]
         dist = _distances(query, _with_context(_normalised(target.pool, target)))
-        # Half the frame on the path (the speaker's own transitions), half the mean of the nearest
+        # The frame on the path (the speaker's own transitions) mixed with the mean of the nearest
         # few (smoother): the mix measured best over both test speakers (docs/benchmarks.md).
         nearest = np.argpartition(dist, NEIGHBOURS, axis=1)[:, :NEIGHBOURS]
-        mapped[voiced] = (target.pool[_select(dist)] + target.pool[nearest].mean(axis=1)) / 2
+        chosen = PATH_WEIGHT * target.pool[_select(dist)] + (1 - PATH_WEIGHT) * target.pool[nearest].mean(
+            axis=1
+        )
+        mapped[voiced] = _restore_spread(chosen, target)
     size = pyworld.get_cheaptrick_fft_size(rate)
     new_envelope = pyworld.decode_spectral_envelope(
         np.ascontiguousarray(mapped, dtype=np.float64), rate, size
