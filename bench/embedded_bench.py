@@ -37,8 +37,6 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(1)
-    from resemblyzer import preprocess_wav
-
     from bench.ingest_bench import voices_dir
     from engine.backends.base import TrainingSample
     from engine.backends.embedded import EmbeddedBackend, _pace
@@ -53,9 +51,7 @@ def main() -> None:
     ingestor = Ingestor(Limits())
     encoder = ingestor.encoder
 
-    def standard(audio: np.ndarray, rate: int) -> np.ndarray:
-        return encoder._encoder.embed_utterance(preprocess_wav(audio, source_sr=rate))
-
+    standard = encoder.embed_utterance
     results = {}
     for speaker, language in (("allison_en", "en"), ("carlo_it", "it")):
         files = sorted((voices_dir() / speaker).glob("*.ogg"))

@@ -24,6 +24,8 @@ MATCH_DIMS = 20
 CONTEXT = 2  # frames either side that take part in a match
 CONTEXT_WEIGHT = 0.5  # their weight against the frame itself
 ALIGN_ROUNDS = 6
+ALIGN_SHARE = 0.5  # how far base frames are moved along the map: all the way bought similarity
+# with words (content scores +0.03..0.05), half keeps most of the gain (docs/benchmarks.md)
 ALIGN_FRAMES = 4000  # speaker frames the alignment is fitted on (it is a 21x20 map; more only costs)
 CANDIDATES = 16  # nearest pool frames the path may choose from, per output frame
 NEIGHBOURS = 4
@@ -218,14 +220,15 @@ def align(source: Profile, target: Profile, seed: int = 0) -> np.ndarray:
     y = _normalised(target.pool, target)
     if len(y) > ALIGN_FRAMES:
         y = y[np.random.default_rng(seed).choice(len(y), ALIGN_FRAMES, replace=False)]
-    alignment = np.vstack([np.eye(MATCH_DIMS), np.zeros((1, MATCH_DIMS))])
+    identity = np.vstack([np.eye(MATCH_DIMS), np.zeros((1, MATCH_DIMS))])
+    alignment = identity
     for _ in range(ALIGN_ROUNDS):
         moved = x @ alignment
         to_y = _distances(moved, y).argmin(axis=1)
         from_y = _distances(y, moved).argmin(axis=1)
         inputs, outputs = np.vstack([x, x[from_y]]), np.vstack([y[to_y], y])
         alignment = np.linalg.solve(inputs.T @ inputs + np.eye(MATCH_DIMS + 1), inputs.T @ outputs)
-    return alignment.astype(np.float32)
+    return (identity + ALIGN_SHARE * (alignment - identity)).astype(np.float32)
 
 
 def convert(
