@@ -1,9 +1,9 @@
 """The embedded engine: espeak-ng speech re-synthesised toward the speaker with WORLD.
 
 Runs anywhere with no download and no GPU. "Training" learns the speaker's profile
-(``world.Profile``) and, per language, the espeak voice variant whose rendering sounds closest to
-the speaker (by resemblyzer embedding) together with that variant's own profile and the map that aligns its
-envelopes with the speaker's.
+(``world.Profile``, with how fast they speak) and, per language, the espeak voice variant whose
+converted rendering sounds closest to the speaker (by resemblyzer embedding), together with that
+variant's own profile and the map that aligns its envelopes with the speaker's (``world.align``).
 """
 
 from __future__ import annotations
@@ -122,8 +122,9 @@ class EmbeddedBackend:
         self, language: str, target: Profile, reference: np.ndarray
     ) -> tuple[str, Profile, np.ndarray]:
         """The espeak variant whose *converted* rendering sounds most like the speaker: variants
-        shortlisted by their raw rendering, then each converted at three paces and scored by the
-        mean (one rendering's score is too noisy to rank by; docs/embedded-engine-notes.md)."""
+        shortlisted by their raw rendering, then each converted at three paces around the person's
+        and scored by the mean (one rendering's score is too noisy to rank by;
+        docs/embedded-engine-notes.md)."""
         assert self._encoder is not None
         raw = {v: self._render_base(language, v) for v in VARIANTS}
         ranked = sorted(VARIANTS, key=lambda v: -float(self._encoder.embed(raw[v], RATE) @ reference))
