@@ -50,6 +50,7 @@ WORDS_PER_MINUTE = 130
 PACE_LIMITS = (90, 180)  # words per minute a voice's own pace is kept within
 SHORTLIST = 3  # variants (best raw renderings) tried through the conversion when matching a voice
 JUDGED_AT = (0.9, 1.0, 1.15)  # paces, relative to the person's, each shortlisted variant is scored at
+HIGH_VOICE_HZ = 165.0  # a speaker's mean F0 above this: the female variants are theirs, else the male
 MIN_EMOTION_S = 3.0  # tagged speech needed before an emotion is learnt rather than preset
 
 
@@ -126,8 +127,8 @@ class EmbeddedBackend:
         and scored by the mean (one rendering's score is too noisy to rank by;
         docs/embedded-engine-notes.md)."""
         assert self._encoder is not None
-        raw = {v: self._render_base(language, v) for v in VARIANTS}
-        ranked = sorted(VARIANTS, key=lambda v: -float(self._encoder.embed(raw[v], RATE) @ reference))
+        raw = {v: self._render_base(language, v) for v in _register(target)}
+        ranked = sorted(raw, key=lambda v: -float(self._encoder.embed(raw[v], RATE) @ reference))
         scores, sources = {}, {}
         for variant in ranked[:SHORTLIST]:
             source = Profile.from_audio([raw[variant]], RATE, aperiodicity=False)
@@ -164,7 +165,7 @@ class EmbeddedBackend:
     def _source(self, voice: EmbeddedVoice, language: str) -> tuple[str, Profile, np.ndarray | None]:
         if language not in voice.sources:
             # A language the samples did not cover: a variant by pitch, profiled once and kept.
-            variant = "+f3" if np.exp(voice.target.f0_mean) > 165 else "+m3"
+            variant = "+f3" if np.exp(voice.target.f0_mean) > HIGH_VOICE_HZ else "+m3"
             voice.variants[language] = variant
             base = self._render_base(language, variant)
             voice.sources[language] = Profile.from_audio([base], RATE, aperiodicity=False)
@@ -189,6 +190,13 @@ class EmbeddedBackend:
             base = espeak().synth(chunk, language, voice_variant=variant, words_per_minute=pace)
             audio = convert(base, RATE, source, target, prosody, alignment)
             yield AudioChunk(index, chunk, audio, RATE)
+
+
+def _register(target: Profile) -> tuple[str, ...]:
+    """espeak's default voice and the variants of the speaker's register: bridging a female
+    variant's formants to a male speaker (or back) cost similarity and made the choice erratic."""
+    kind = "+f" if np.exp(target.f0_mean) > HIGH_VOICE_HZ else "+m"
+    return ("", *(v for v in VARIANTS if v.startswith(kind)))
 
 
 def _pace(target: Profile, source: Profile) -> int:

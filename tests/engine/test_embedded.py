@@ -128,6 +128,16 @@ def test_a_slower_speaker_is_rendered_slower(prepared):
     assert seconds() > usual * 1.2
 
 
+def test_variants_are_tried_in_the_speakers_register():
+    def speaker(hz: float) -> world.Profile:
+        return world.Profile(float(np.log(hz)), 0.2, np.zeros(4), np.ones(4), np.zeros((1, 4)), np.zeros(5))
+
+    low, high = embedded._register(speaker(110.0)), embedded._register(speaker(220.0))
+    assert low[0] == high[0] == ""  # espeak's default voice is always a candidate
+    assert low[1:] and all(v.startswith("+m") for v in low[1:])
+    assert high[1:] and all(v.startswith("+f") for v in high[1:])
+
+
 def test_spread_of_chosen_envelopes_is_restored():
     rng = np.random.default_rng(1)
     pool = rng.normal(size=(500, world.DIMS)).astype(np.float32) * 2.0
