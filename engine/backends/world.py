@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -117,6 +118,12 @@ class Profile:
             np.concatenate(aps).mean(0) if aps else np.zeros(pyworld.get_num_aperiodicities(rate)),
             nuclei / speech_s if speech_s else 0.0,
         )
+
+    @cached_property
+    def matchable(self) -> np.ndarray:
+        """The pool as a match sees it (normalised, with context): once per loaded voice, not per
+        sentence."""
+        return _with_context(_normalised(self.pool, self))
 
     def to_bytes(self) -> bytes:
         buffer = io.BytesIO()
@@ -255,7 +262,7 @@ def convert(
     mapped = (coded - source.env_mean) / source.env_std * target.env_std + target.env_mean
     if voiced.any():
         query = _with_context(_moved(_normalised(coded, source), alignment))[voiced]
-        dist = _distances(query, _with_context(_normalised(target.pool, target)))
+        dist = _distances(query, target.matchable)
         # The frame on the path (the speaker's own transitions) mixed with the mean of the nearest
         # few (smoother): the mix measured best over both test speakers (docs/benchmarks.md).
         nearest = np.argpartition(dist, NEIGHBOURS, axis=1)[:, :NEIGHBOURS]

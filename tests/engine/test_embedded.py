@@ -10,6 +10,8 @@ import pytest
 from engine.backends import embedded, world
 from engine.backends.base import TrainingSample
 from engine.backends.embedded import EmbeddedBackend
+from engine.espeak import RATE as BASE_RATE
+from engine.espeak import espeak
 from engine.render import SpeechOptions
 from tests.audio import RATE, joined
 
@@ -92,9 +94,6 @@ def test_alignment_undoes_a_linear_difference_between_voices(monkeypatch):
 
 
 def test_pace_follows_how_fast_the_person_speaks():
-    from engine.espeak import RATE as BASE_RATE
-    from engine.espeak import espeak
-
     text = "My brother bought a new bicycle last week. We should finish the report before Friday."
 
     def person(wpm: int) -> world.Profile:  # someone else's voice, speaking at a known pace
