@@ -6,15 +6,24 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install lock demo test test-latest lint format bench clean
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Exact versions from requirements.lock (made by `make lock`); pyproject.toml keeps the ranges.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]' 2>&1 | grep -v 'is ignored: it is neither' || true
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.lock 2>&1 | grep -v 'is ignored: it is neither' || true
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e . 2>&1 | grep -v 'is ignored: it is neither' || true
 	$(BIN)/python -c "import torch, TTS, resemblyzer, silero_vad, discord, aiogram, imageio_ffmpeg"
 	touch $(STAMP)
+
+# Re-make requirements.lock from pyproject.toml's ranges (after changing them, or to take newer
+# versions once `make test-latest` passes). uv resolves for every platform and Python ≥ 3.11.
+lock:
+	$(PYTHON) -m pip install --quiet uv
+	$(PYTHON) -m uv pip compile pyproject.toml --extra dev --python-version 3.11 --universal --upgrade \
+		-o requirements.lock
 
 demo: $(STAMP)
 	$(BIN)/python -m bot.demo
@@ -30,6 +39,15 @@ format: $(STAMP)
 test: lint
 	$(BIN)/python -m pytest -q
 
+# The suite against the newest versions pyproject.toml's ranges allow (not the lock), in its own
+# venv: drift is found here before a user meets it. Not part of CI.
+LATEST := .venv-latest
+test-latest:
+	test -x $(LATEST)/bin/python || $(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --quiet --disable-pip-version-check --upgrade --upgrade-strategy eager -e '.[dev]'
+	$(LATEST)/bin/python -m pip list --format=freeze > $(LATEST)/versions.txt
+	$(LATEST)/bin/python -m pytest -q
+
 bench: $(STAMP)
 	$(BIN)/python bench/ingest_bench.py --minutes 10
 	$(BIN)/python bench/ingest_bench.py --minutes 10 --remove-noise
@@ -41,4 +59,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/telegram_bench.py
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache
+	rm -rf $(VENV) $(LATEST) *.egg-info .pytest_cache .ruff_cache

@@ -22,7 +22,7 @@ import pyworld as pw
 
 from engine.cleaning import trim
 from engine.espeak import RATE, espeak
-from engine.ffmpeg import Limits, decode_file
+from engine.decode import Limits, decode_file
 from engine.speaker import SpeakerEncoder, to_16k
 from engine.vad import SileroVad
 

@@ -43,7 +43,7 @@ def main() -> None:
     from engine.content_check import THRESHOLD, check
     from engine.errors import AudioError
     from engine.espeak import RATE, espeak
-    from engine.ffmpeg import Limits
+    from engine.decode import Limits
     from engine.ingest import CleaningOptions, Ingestor
     from engine.render import SpeechOptions
     from tests.engine.test_embedded_quality import SENTENCES

@@ -36,7 +36,8 @@ def voices_dir() -> Path:
 def build_notes(folder: Path, minutes: float, note_seconds: float) -> list[Path]:
     import numpy as np
 
-    from engine.ffmpeg import Limits, decode_file, ffmpeg_exe
+    from engine.decode import Limits, decode_file
+    from engine.ffmpeg import ffmpeg_exe
 
     speakers = sorted(p for p in voices_dir().iterdir() if p.is_dir())
     budget = minutes * 60 / len(speakers)
@@ -88,7 +89,7 @@ def run_once(ingestor, notes, options):
     """The timed work: every upload through the pipeline, then the set analysis."""
     from engine.analysis import SampleInput, analyze
     from engine.errors import AudioError
-    from engine.ffmpeg import decode_file
+    from engine.decode import decode_file
 
     inputs, rejected, rejected_s = [], [], 0.0
     for path in notes:
@@ -116,7 +117,7 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(1)
-    from engine.ffmpeg import Limits
+    from engine.decode import Limits
     from engine.ingest import CleaningOptions, Ingestor
 
     options = CleaningOptions(enhance_quality=True, remove_noise=args.remove_noise, normalize_volume=True)

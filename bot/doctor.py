@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ class Check:
     name: str
     ok: bool
     detail: str
+    warn: bool = False  # worth knowing, not a failure (the exit code stays 0)
 
 
 def _python() -> Check:
@@ -63,6 +65,49 @@ def _torch() -> Check:
     else:
         device = "cpu (no CUDA GPU found: XTTS will be slow; the embedded engine is fine)"
     return Check("torch", True, f"{torch.__version__}, device {device}")
+
+
+# The packages whose releases have broken us before (or would): shown with the range we test.
+WATCHED = ("torch", "coqui-tts", "transformers", "discord.py", "aiogram")
+
+
+def _declared() -> dict[str, str]:
+    """Ranges from voicebot's own metadata (pyproject.toml, as installed): the one source."""
+    from packaging.requirements import Requirement
+
+    ranges = {}
+    for line in metadata.requires("voicebot") or []:
+        req = Requirement(line)
+        if req.marker is None or req.marker.evaluate({"extra": ""}):
+            ranges[_canonical(req.name)] = str(req.specifier)
+    return ranges
+
+
+def _canonical(name: str) -> str:
+    return name.lower().replace("_", "-").replace(".", "-")
+
+
+def _versions() -> list[Check]:
+    from packaging.specifiers import SpecifierSet
+
+    try:
+        declared = _declared()
+    except metadata.PackageNotFoundError:
+        declared = {}
+    checks = []
+    for name in WATCHED:
+        tested = declared.get(_canonical(name), "")
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            checks.append(Check(name, False, f"not installed (tested: {tested or 'any'}); run make install"))
+            continue
+        inside = not tested or SpecifierSet(tested).contains(version, prereleases=True)
+        detail = f"{version} (tested: {tested or 'any'})"
+        if not inside:
+            detail += "; outside the tested range: reinstall from requirements.lock (make install)"
+        checks.append(Check(name, True, detail, warn=not inside))
+    return checks
 
 
 def _models() -> Check:
@@ -126,7 +171,7 @@ def _xtts(config: Any) -> Check:
 
 
 def run_doctor(config_path: Path | None, data_dir: Path | None, as_json: bool = False) -> int:
-    checks = [_python(), _ffmpeg(), _torch(), _models()]
+    checks = [_python(), _ffmpeg(), _torch(), *_versions(), _models()]
     try:
         config = load_config(config_path, data_dir)
     except ConfigError as exc:
@@ -142,5 +187,6 @@ def run_doctor(config_path: Path | None, data_dir: Path | None, as_json: bool = 
         sys.stdout.write(json.dumps({"ok": healthy, "checks": [asdict(c) for c in checks]}, indent=2) + "\n")
     else:
         for c in checks:
-            sys.stdout.write(f"{'ok ' if c.ok else 'BAD'}  {c.name:<16} {c.detail}\n")
+            label = "BAD " if not c.ok else "WARN" if c.warn else "ok  "
+            sys.stdout.write(f"{label} {c.name:<16} {c.detail}\n")
     return 0 if healthy else 1

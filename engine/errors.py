@@ -1,4 +1,6 @@
-"""Typed audio errors: ``code`` is stable for programs, ``message`` is for the person who sent the file."""
+"""Typed audio errors: ``code`` is stable for programs; ``values`` are the figures a front end puts in
+the person's language (``handlers.messages`` has a sentence per code); ``message`` is the English
+fallback for logs and for code that has no catalog."""
 
 from __future__ import annotations
 
@@ -6,9 +8,10 @@ from __future__ import annotations
 class AudioError(Exception):
     code = "audio_error"
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, **values: object) -> None:
         super().__init__(message)
         self.message = message
+        self.values = values
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "message": self.message}
@@ -68,5 +71,9 @@ class TextTooLongError(InvalidRequestError):
     """Text over the limit; carries both numbers so a chat can say it in the person's language."""
 
     def __init__(self, length: int, limit: int) -> None:
-        super().__init__(f"text is {length} characters; the limit is {limit}. Split it, or use a batch.")
+        super().__init__(
+            f"text is {length} characters; the limit is {limit}. Split it, or use a batch.",
+            length=length,
+            limit=limit,
+        )
         self.length, self.limit = length, limit

@@ -13,7 +13,7 @@ import numpy as np
 
 from engine import cleaning
 from engine.errors import NoSpeechError, SilentAudioError, TooShortError
-from engine.ffmpeg import Limits, Probe, decode_bytes, decode_file
+from engine.decode import Limits, Probe, decode_bytes, decode_file
 from engine.measure import Metrics, grade, measure
 from engine.speaker import SpeakerEncoder, to_16k
 from engine.vad import SileroVad

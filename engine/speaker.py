@@ -26,16 +26,30 @@ def to_16k(audio: np.ndarray, rate: int) -> np.ndarray:
 
 
 class SpeakerEncoder:
-    """Loaded once per process; ``embed`` is serialised because the model is shared."""
+    """Loaded once per process, on first use (a command that embeds nothing never pays for torch);
+    ``embed`` is serialised because the model is shared."""
 
     def __init__(self, device: str = "cpu") -> None:
-        import torch
-        from resemblyzer import VoiceEncoder
-
-        self._torch = torch
         self.device = device
-        self._encoder = VoiceEncoder(device, verbose=False)
+        self._model = None
         self._lock = threading.Lock()
+        self._loading = threading.Lock()  # apart from _lock: a caller holding _lock may load
+
+    @property
+    def _encoder(self):
+        if self._model is None:
+            with self._loading:
+                if self._model is None:
+                    from resemblyzer import VoiceEncoder
+
+                    self._model = VoiceEncoder(self.device, verbose=False)
+        return self._model
+
+    @property
+    def _torch(self):
+        import torch
+
+        return torch
 
     def embed(self, audio: np.ndarray, rate: int) -> np.ndarray:
         """A unit-length 256-d embedding of already-trimmed speech.
@@ -51,8 +65,9 @@ class SpeakerEncoder:
         count = min(MAX_PARTIALS, len(mel) // PARTIAL_FRAMES)
         starts = np.linspace(0, len(mel) - PARTIAL_FRAMES, count).astype(int)
         batch = np.stack([mel[s : s + PARTIAL_FRAMES] for s in starts]).astype(np.float32)
+        encoder = self._encoder
         with self._lock, self._torch.inference_mode():
-            partials = self._encoder(self._torch.from_numpy(batch).to(self.device)).cpu().numpy()
+            partials = encoder(self._torch.from_numpy(batch).to(self.device)).cpu().numpy()
         mean = partials.mean(axis=0)
         return (mean / np.linalg.norm(mean)).astype(np.float32)
 
@@ -63,8 +78,9 @@ class SpeakerEncoder:
         from resemblyzer import preprocess_wav
 
         wav = preprocess_wav(to_16k(audio, rate))
+        encoder = self._encoder
         with self._lock, self._torch.inference_mode():
-            return self._encoder.embed_utterance(wav).astype(np.float32)
+            return encoder.embed_utterance(wav).astype(np.float32)
 
 
 def leave_one_out(embeddings: Sequence[np.ndarray], weights: Sequence[float]) -> list[float]:

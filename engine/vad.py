@@ -32,15 +32,28 @@ class Segment:
 
 
 class SileroVad:
-    """Loads the model once; ``speech_segments`` is safe to call from several threads."""
+    """Loads the model once, on first use; ``speech_segments`` is safe to call from several threads."""
 
     def __init__(self) -> None:
-        import torch
-        from silero_vad import load_silero_vad
-
-        self._torch = torch
-        self._model = load_silero_vad()
+        self._loaded = None
         self._lock = threading.Lock()
+        self._loading = threading.Lock()  # apart from _lock: a caller holding _lock may load
+
+    @property
+    def _model(self):
+        if self._loaded is None:
+            with self._loading:
+                if self._loaded is None:
+                    from silero_vad import load_silero_vad
+
+                    self._loaded = load_silero_vad()
+        return self._loaded
+
+    @property
+    def _torch(self):
+        import torch
+
+        return torch
 
     def probabilities(self, audio16k: np.ndarray) -> np.ndarray:
         """Speech probability for each 32 ms window of 16 kHz mono audio."""

@@ -19,7 +19,7 @@ from engine.analysis import SampleInput, analyze
 from engine.backends.base import EngineUnavailable, TrainingSample
 from engine.backends.xtts_finetune import StopTraining
 from engine.errors import AudioError
-from engine.ffmpeg import Probe
+from engine.decode import Probe
 from engine.ingest import CleaningOptions, ProcessedSample
 from engine.measure import Metrics
 from engine.tiers import require_tier

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.ffmpeg import Limits, decode_file, ffmpeg_exe
+from engine.decode import Limits, decode_file
+from engine.ffmpeg import ffmpeg_exe
 
 VOICES = Path(__file__).parent / "data" / "voices"
 RATE = 24000

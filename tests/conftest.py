@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.ffmpeg import Limits
+from engine.decode import Limits
 from engine.ingest import Ingestor
 from engine.speaker import SpeakerEncoder
 from engine.vad import SileroVad

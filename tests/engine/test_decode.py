@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from engine import errors
-from engine.ffmpeg import Limits, decode_bytes, decode_file, ffmpeg_exe
+from engine.decode import Limits, decode_bytes, decode_file
+from engine.ffmpeg import ffmpeg_exe
 from tests.audio import RATE, clips, encode, load
 
 FORMATS = {
@@ -130,7 +131,7 @@ def test_playlist_pointing_at_the_network_is_not_followed():
 def test_file_over_the_size_cap(speech, tmp_path):
     data = encode(speech, tmp_path / "clip.wav").read_bytes()
     err = _refused(data, errors.FileTooLargeError, Limits(max_bytes=len(data) - 1))
-    assert "MB" in err.message
+    assert "MiB" in err.message
 
 
 def test_audio_over_the_duration_cap(tmp_path):
@@ -138,7 +139,7 @@ def test_audio_over_the_duration_cap(tmp_path):
     long[::100] = 0.1
     data = encode(long, tmp_path / "long.ogg", "-c:a", "libopus").read_bytes()
     err = _refused(data, errors.TooLongError, Limits(max_seconds=10))
-    assert "limit is 10 s" in err.message
+    assert "limit of 10 s" in err.message and "12" not in err.message
 
 
 def test_header_lying_about_length_is_still_capped(tmp_path):
@@ -160,3 +161,35 @@ def test_ffmpeg_runs_may_not_write_files(tmp_path):
     result = run_ffmpeg(["-f", "lavfi", "-i", "sine=d=2", "-y", str(target)], 30)
     assert result.returncode != 0
     assert not target.exists() or target.stat().st_size == 0
+
+
+def test_a_title_tag_that_looks_like_a_duration_is_not_believed(tmp_path, speech):
+    """ffmpeg's log prints tags first; the length comes from the stream, not from text."""
+    path = encode(speech, tmp_path / "tagged.m4a", "-c:a", "aac", "-metadata", "title=Duration: 10:00:00.00")
+    decoded = decode_file(path, RATE, Limits())
+    assert abs(decoded.probe.duration - len(speech) / RATE) < 0.1
+    assert abs(decoded.duration - len(speech) / RATE) < 0.1
+
+
+def test_a_forged_audio_stream_tag_does_not_make_a_video_audio(tmp_path):
+    video = tmp_path / "v.mp4"
+    subprocess.run(
+        [ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "testsrc=size=32x32:d=1"]
+        + ["-c:v", "mpeg4", "-metadata", "title=Stream #0:1: Audio: aac, 48000 Hz", str(video)],
+        check=True,
+        timeout=60,
+    )
+    err = _refused(video.read_bytes(), errors.NotAudioError)
+    assert "no audio" in err.message
+
+
+def test_probe_reads_the_header_only(tmp_path, speech):
+    from engine.decode import probe_file
+
+    path = encode(speech, tmp_path / "clip.ogg", "-c:a", "libopus")
+    probe = probe_file(path, Limits())
+    assert (probe.container, probe.codec, probe.source_rate) == ("ogg", "opus", 48000)
+    assert abs(probe.duration - len(speech) / RATE) < 0.1
+    with pytest.raises(errors.TooLongError) as caught:
+        probe_file(path, Limits(max_seconds=1))
+    assert caught.value.values == {"limit_s": 1}

@@ -9,7 +9,7 @@ import pytest
 
 from engine.errors import InvalidRequestError
 from engine.espeak import RATE, espeak
-from engine.ffmpeg import Limits, decode_bytes
+from engine.decode import Limits, decode_bytes
 from engine.render import FORMATS, SAMPLE_RATES, SpeechOptions, adjust, render
 
 

@@ -11,7 +11,7 @@ import pytest
 from bot.app import open_context
 from bot.config import load_config
 from engine.backends.xtts import TOKENS_PER_S, XttsBackend, XttsSettings, XttsUnavailable, XttsVoice, locate
-from engine.ffmpeg import Limits, decode_file
+from engine.decode import Limits, decode_file
 from engine.render import SpeechOptions
 from handlers import jobs, speech, voices
 from handlers.errors import Refusal
