@@ -21,8 +21,8 @@ import numpy as np
 import pyworld as pw
 
 from engine.cleaning import trim
-from engine.espeak import RATE, espeak
 from engine.decode import Limits, decode_file
+from engine.espeak import RATE, espeak
 from engine.speaker import SpeakerEncoder, to_16k
 from engine.vad import SileroVad
 

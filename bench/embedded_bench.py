@@ -41,9 +41,9 @@ def main() -> None:
     from engine.backends.base import TrainingSample
     from engine.backends.embedded import EmbeddedBackend, _pace
     from engine.content_check import THRESHOLD, check
+    from engine.decode import Limits
     from engine.errors import AudioError
     from engine.espeak import RATE, espeak
-    from engine.decode import Limits
     from engine.ingest import CleaningOptions, Ingestor
     from engine.render import SpeechOptions
     from tests.engine.test_embedded_quality import SENTENCES

@@ -88,8 +88,8 @@ def build_notes(folder: Path, minutes: float, note_seconds: float) -> list[Path]
 def run_once(ingestor, notes, options):
     """The timed work: every upload through the pipeline, then the set analysis."""
     from engine.analysis import SampleInput, analyze
-    from engine.errors import AudioError
     from engine.decode import decode_file
+    from engine.errors import AudioError
 
     inputs, rejected, rejected_s = [], [], 0.0
     for path in notes:

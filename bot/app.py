@@ -10,8 +10,8 @@ from engine.asr import WhisperTranscriber
 from engine.backends.embedded import EmbeddedBackend
 from engine.backends.xtts import XttsBackend, XttsSettings
 from engine.client import EngineClient
-from engine.device import pick_device
 from engine.decode import Limits
+from engine.device import pick_device
 from engine.ingest import CleaningOptions, Ingestor
 from engine.queue_sqlite import SqliteQueue
 from engine.speaker import SpeakerEncoder

@@ -7,7 +7,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from bot.config import Config, ConfigError, load_config
 from engine.tiers import VOICE_TYPES
@@ -20,6 +20,14 @@ def emit(payload: dict[str, Any]) -> None:
 def fail(code: str, message: str, **extra: Any) -> int:
     emit({"error": {"code": code, "message": message, **extra}})
     return 2
+
+
+class Parser(argparse.ArgumentParser):
+    """Usage mistakes keep the CLI's one shape: ``{"error": {"code", "message"}}`` and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        fail("invalid_request", f"{self.prog}: {message}")
+        sys.exit(2)
 
 
 def add_sample_options(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +44,7 @@ def add_sample_options(parser: argparse.ArgumentParser) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="voicebot", description="Self-hosted voice-cloning bot.")
+    parser = Parser(prog="voicebot", description="Self-hosted voice-cloning bot.")
     parser.add_argument("--config", type=Path, help="TOML config file (default: $VOICEBOT_CONFIG)")
     parser.add_argument("--data-dir", type=Path, help="data directory (default: $VOICEBOT_DATA_DIR)")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -100,17 +108,31 @@ def _analyze(args: argparse.Namespace, config: Config) -> int:
         return fail("invalid_request", str(exc))
     from bot.app import limits
     from engine.analysis import SampleInput, analyze
+    from engine.decode import probe_file
     from engine.ingest import Ingestor
+    from handlers.voices import left_out, nothing_usable, shown
 
     ingestor = Ingestor(limits(config))
+    refused, passed = [], []
+    for item in request.samples:  # the cheap checks on every file first: no model loads for these
+        try:
+            probe_file(item.path, ingestor.limits)
+            passed.append(item)
+        except AudioError as exc:
+            refused.append(left_out(str(item.path), exc, None))
     inputs = []
-    for item in request.samples:
+    for item in passed:
         try:
             processed = ingestor.from_file(item.path, request.options)
         except AudioError as exc:
-            return fail(exc.code, exc.message, file=str(item.path))
-        inputs.append(SampleInput(str(item.path), processed, item.transcript, item.language, item.emotion))
-    emit(analyze(inputs, request.language, request.voice_type, request.threshold))
+            refused.append(left_out(str(item.path), exc, None))
+            continue
+        name = shown(str(item.path))
+        inputs.append(SampleInput(name, processed, item.transcript, item.language, item.emotion))
+    if not inputs:
+        refusal = nothing_usable(refused, None)
+        return fail(refusal.code, refusal.message, leftOut=refused)
+    emit(analyze(inputs, request.language, request.voice_type, request.threshold, refused))
     return 0
 
 

@@ -105,7 +105,8 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
         try:
             result = await _dispatch(args, ctx, user.id, request)
         except (Refusal, AudioError) as exc:
-            return fail(exc.code, exc.message)
+            details = getattr(exc, "details", None)
+            return fail(exc.code, exc.message, **({"leftOut": details} if details else {}))
     emit(result)
     return 0
 
@@ -156,9 +157,7 @@ async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: 
         return await jobs.job_status(ctx, owner_id, args.job_id)
     if args.action == "create":
         uploads = [
-            voices.Upload(
-                ref.path.name, ref.path.read_bytes(), SampleMeta(ref.transcript, ref.language, ref.emotion)
-            )
+            voices.Upload(ref.path.name, ref.path, SampleMeta(ref.transcript, ref.language, ref.emotion))
             for ref in request.samples
         ]
         queued = await voices.submit_voice(

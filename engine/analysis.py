@@ -1,6 +1,7 @@
 """The contract's ``audioAnalysis`` for a set of samples, plus feedback a person can act on.
 
-- ``totalDuration``: seconds of speech after trimming, summed.
+- ``totalDuration``: seconds of speech after trimming: exactly the sum of the samples' reported
+  ``speechDuration``.
 - ``audioQuality``: each sample's grade (see ``engine.measure``) weighted by its speech seconds.
 - ``speakerConsistency``: mean cosine between the samples' speaker embeddings, every pair; a sample
   whose similarity to all the others together falls under the threshold is named.
@@ -105,18 +106,21 @@ def analyze(
     declared_language: str = "en",
     voice_type: str | None = None,
     threshold: float = DEFAULT_CONSISTENCY_THRESHOLD,
+    left_out: Sequence[dict[str, Any]] = (),
 ) -> dict[str, Any]:
-    """``{"audioAnalysis": {...}, "languageSource": ..., "samples": [...], "tierCheck": ...}``."""
+    """``{"audioAnalysis": {...}, "languageSource": ..., "samples": [...], "leftOut": [...],
+    "tierCheck": ...}``. ``left_out``: files judged unusable (``{name, code, message}``), listed
+    after the usable samples with ``usable: false``."""
     if not inputs:
         raise ValueError("no samples to analyse")
     samples = [i.sample for i in inputs]
     similarities = leave_one_out([s.embedding for s in samples], [s.speech_duration for s in samples])
     detected = language.detect([i.transcript or "" for i in inputs])
-    total = sum(s.speech_duration for s in samples)
+    total = round(sum(round(s.speech_duration, 2) for s in samples), 2)
     quality = overall_quality(samples)
     report: dict[str, Any] = {
         "audioAnalysis": {
-            "totalDuration": round(total, 1),
+            "totalDuration": total,
             "audioQuality": quality,
             "speakerConsistency": round(consistency([s.embedding for s in samples]), 2),
             "languageDetected": detected or declared_language,
@@ -125,6 +129,7 @@ def analyze(
         "samples": [
             {
                 "name": item.name,
+                "usable": True,
                 "format": item.sample.probe.container.split(",")[0],
                 "codec": item.sample.probe.codec,
                 "duration": round(item.sample.duration, 2),
@@ -139,7 +144,12 @@ def analyze(
                 "feedback": feedback(item.sample, sim if len(samples) > 1 else None, threshold),
             }
             for item, sim in zip(inputs, similarities, strict=True)
+        ]
+        + [
+            {"name": out["name"], "usable": False, "reason": {k: out[k] for k in ("code", "message")}}
+            for out in left_out
         ],
+        "leftOut": list(left_out),
     }
     if voice_type is not None:
         report["tierCheck"] = check_tier(voice_type, total, quality).to_dict()

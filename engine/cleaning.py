@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from functools import cache
 
 import numpy as np
-from scipy import interpolate, signal
 
 from engine.vad import Segment
 
@@ -17,13 +16,21 @@ HIGHPASS_HZ = 70.0
 PEAK_CEILING_DBFS = -1.0
 
 
+# scipy is imported where used: importing scipy.signal costs ~0.5 s a process, and most commands
+# clean nothing.
+
+
 @cache
 def _highpass(rate: int) -> np.ndarray:
+    from scipy import signal
+
     return signal.butter(4, HIGHPASS_HZ, btype="highpass", fs=rate, output="sos")
 
 
 def enhance(audio: np.ndarray, rate: int) -> np.ndarray:
     """enhanceQuality: rebuild clipped peaks, then remove rumble and DC below 70 Hz."""
+    from scipy import signal
+
     return signal.sosfilt(_highpass(rate), declip(audio)).astype(np.float32)
 
 
@@ -38,6 +45,8 @@ def declip(audio: np.ndarray, threshold: float = 0.97) -> np.ndarray:
     good = np.nonzero(~clipped)[0]
     if good.size < 4:
         return audio
+    from scipy import interpolate
+
     spline = interpolate.CubicSpline(good, audio[good])
     out = audio.copy()
     bad = np.nonzero(clipped)[0]

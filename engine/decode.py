@@ -22,6 +22,7 @@ from engine.errors import (
     DecodeTimeoutError,
     EmptyFileError,
     FileTooLargeError,
+    NoAudioTrackError,
     NotAudioError,
     TooLongError,
     UnsupportedFormatError,
@@ -110,7 +111,9 @@ def _unopenable(path: Path) -> Exception:
     with path.open("rb") as handle:
         head = handle.read(12)
     if head[4:8] == b"ftyp":  # an MP4/M4A whose index (at the end) never arrived
-        return CorruptAudioError("The file looks cut off (its index is missing). Please send it again.")
+        return CorruptAudioError(
+            "The file looks cut off (its index is missing). Please send it again.", key="cut_off"
+        )
     return NotAudioError("This file isn't a recording we accept.")
 
 
@@ -120,10 +123,10 @@ def _describe(container, path: Path, limits: Limits) -> Probe:
         raise NotAudioError("This file isn't a recording we accept.")
     streams = container.streams.audio
     if not streams:
-        raise NotAudioError("This file has no audio track.")
+        raise NoAudioTrackError("This file has no audio track.")
     stream = streams[0]
-    codec = stream.codec_context.name
-    if codec not in DECODERS:
+    codec = stream.codec.canonical_name  # "mp3", not the decoder's "mp3float"
+    if codec not in DECODERS or stream.codec.name not in DECODERS:
         raise UnsupportedFormatError("This file's audio codec isn't accepted.", codec=codec)
     duration = None
     if stream.duration is not None and stream.time_base is not None:
@@ -196,9 +199,14 @@ def decode_file(path: Path, rate: int, limits: Limits) -> Decoded:
         raise CorruptAudioError(
             f"The file looks cut off: it should last {info.duration:.1f} s but only {decoded:.1f} s"
             " could be decoded. Please send it again.",
+            key="cut_off_at",
+            declared_s=round(info.duration, 1),
+            decoded_s=round(decoded, 1),
         )
     if not _framing_intact(path, info.container):
-        raise CorruptAudioError("The file looks cut off (its end is missing). Please send it again.")
+        raise CorruptAudioError(
+            "The file looks cut off (its end is missing). Please send it again.", key="cut_off"
+        )
     if bad > _MAX_BAD_PACKETS * packets:
         raise damaged
     np.clip(samples, -1.0, 1.0, out=samples)

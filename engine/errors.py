@@ -8,9 +8,10 @@ from __future__ import annotations
 class AudioError(Exception):
     code = "audio_error"
 
-    def __init__(self, message: str, **values: object) -> None:
+    def __init__(self, message: str, key: str | None = None, **values: object) -> None:
         super().__init__(message)
         self.message = message
+        self.key = key or self.code  # the catalog's sentence: ``audio.<key>``
         self.values = values
 
     def to_dict(self) -> dict[str, str]:
@@ -31,6 +32,10 @@ class TooLongError(AudioError):
 
 class NotAudioError(AudioError):
     code = "not_audio"
+
+
+class NoAudioTrackError(NotAudioError):
+    code = "no_audio_track"
 
 
 class UnsupportedFormatError(AudioError):

@@ -12,8 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from engine import cleaning
-from engine.errors import NoSpeechError, SilentAudioError, TooShortError
 from engine.decode import Limits, Probe, decode_bytes, decode_file
+from engine.errors import NoSpeechError, SilentAudioError, TooShortError
 from engine.measure import Metrics, grade, measure
 from engine.speaker import SpeakerEncoder, to_16k
 from engine.vad import SileroVad
@@ -66,7 +66,8 @@ class Ingestor:
 
     def from_file(self, path: Path, options: CleaningOptions) -> ProcessedSample:
         decoded = decode_file(path, WORK_RATE, self.limits)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        with path.open("rb") as handle:  # streamed: never the whole file in memory at once
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
         return self._process(decoded.samples, decoded.probe, digest, options)
 
     def _process(
@@ -86,7 +87,9 @@ class Ingestor:
         if spoken < MIN_SPEECH_S:
             raise TooShortError(
                 f"Only {spoken:.1f} s of speech was heard, too little to use. Please send at least"
-                " 3 s of speech (10–30 s per recording works best)."
+                f" {MIN_SPEECH_S:g} s of speech (10–30 s per recording works best).",
+                speech_s=round(spoken, 1),
+                min_s=MIN_SPEECH_S,
             )
         metrics = measure(raw, rate, speech)
         audio = raw

@@ -16,7 +16,6 @@ from dataclasses import asdict, dataclass
 from functools import cache
 
 import numpy as np
-from scipy import signal
 
 from engine.vad import Segment
 
@@ -70,6 +69,8 @@ def grade(metrics: Metrics) -> str:
 
 @cache
 def _hann(size: int) -> np.ndarray:
+    from scipy import signal  # here: importing scipy.signal costs ~0.5 s a process
+
     return signal.get_window("hann", size).astype(np.float32)
 
 

@@ -316,7 +316,16 @@ class SqliteQueue:
             {"result": result},
         )
 
-    async def fail(self, job_id: str, worker_id: str, code: str, message: str, retry: bool) -> bool:
+    async def fail(
+        self,
+        job_id: str,
+        worker_id: str,
+        code: str,
+        message: str,
+        retry: bool,
+        detail: dict[str, Any] | None = None,
+    ) -> bool:
+        """``detail`` (``key`` and ``values``) goes with the failed event, for the person's language."""
         row = await fetch_one(
             self._conn, f"SELECT attempts, max_tries FROM jobs WHERE {_GUARD}", (job_id, worker_id)
         )
@@ -338,7 +347,7 @@ class SqliteQueue:
             "status = 'failed', error = ?, error_code = ?",
             (message, code),
             "failed",
-            {"code": code, "message": message},
+            {"code": code, "message": message, **(detail or {})},
         )
 
     async def release(

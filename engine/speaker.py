@@ -6,7 +6,6 @@ import threading
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import signal
 
 EMBED_RATE = 16000
 PARTIAL_FRAMES = 160  # 1.6 s of 10 ms mel frames, resemblyzer's partial utterance
@@ -18,6 +17,8 @@ def resample(audio: np.ndarray, rate: int, to_rate: int) -> np.ndarray:
     if rate == to_rate:
         return audio.astype(np.float32)
     g = np.gcd(rate, to_rate)
+    from scipy import signal  # here: importing scipy.signal costs ~0.5 s a process
+
     return signal.resample_poly(audio, to_rate // g, rate // g).astype(np.float32)
 
 

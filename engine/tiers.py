@@ -34,6 +34,7 @@ class TierCheck:
     ok: bool
     message: str
     usable_seconds: float
+    need_seconds: float = 0.0
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -56,6 +57,7 @@ def check_tier(voice_type: str, speech_seconds: float, audio_quality: str = "goo
             False,
             f"{voice_type} needs at least {_fmt(tier.min_seconds)} of speech; you have {have} s.",
             speech_seconds,
+            tier.min_seconds,
         )
     if tier.clean_only and audio_quality == "poor":
         return TierCheck(
@@ -75,5 +77,12 @@ def check_tier(voice_type: str, speech_seconds: float, audio_quality: str = "goo
 def require_tier(voice_type: str, speech_seconds: float, audio_quality: str = "good") -> TierCheck:
     check = check_tier(voice_type, speech_seconds, audio_quality)
     if not check.ok:
-        raise TierError(check.message)
+        if check.need_seconds:  # too little speech: the figures, for the person's language
+            raise TierError(
+                check.message,
+                voice_type=voice_type,
+                need_s=check.need_seconds,
+                have_s=round(check.usable_seconds, 1),
+            )
+        raise TierError(check.message, key="audio_error")
     return check

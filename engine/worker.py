@@ -187,7 +187,8 @@ class Worker:
         except Exception as exc:
             code, message = getattr(exc, "code", None), getattr(exc, "message", None)
             if isinstance(code, str) and isinstance(message, str):
-                await q.fail(claim.id, wid, code, message, retry=False)
+                detail = {"key": getattr(exc, "key", code), "values": getattr(exc, "values", {})}
+                await q.fail(claim.id, wid, code, message, retry=False, detail=detail)
             else:
                 log.exception("job %s (%s) failed", claim.id, claim.kind)
                 await q.fail(

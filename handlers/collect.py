@@ -21,7 +21,7 @@ from handlers.chat import Button, Queued, Reply, Sender, reply_to
 from handlers.consent import require
 from handlers.context import Context
 from handlers.errors import Refusal
-from handlers.messages import locale_of, t
+from handlers.messages import describe, locale_of, t
 from handlers.samples import SampleMeta, store_sample
 from handlers.scripts import sentence
 from handlers.voices import voice_name
@@ -114,7 +114,8 @@ async def add_sample(ctx: Context, sender: Sender, incoming: Incoming, max_bytes
     try:
         processed = await asyncio.to_thread(ctx.ingestor.from_bytes, data, ctx.cleaning)
     except AudioError as exc:
-        return Reply(t(sender.locale, "collect.rejected", reason=exc.message, sentence=words))
+        reason = describe(sender.locale, exc)
+        return Reply(t(sender.locale, "collect.rejected", reason=reason, sentence=words))
     meta = SampleMeta(transcript=words, language=language, emotion=emotion)
     kept = await store_sample(ctx.storage, user.id, voice.id, processed, meta)
     have = sum(s.speech_duration for s in samples)

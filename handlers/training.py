@@ -1,8 +1,10 @@
 """The training job, run by the worker: preprocessing → analysing → training → finalising.
 
 Safe to run again after a crash: samples are keyed by content hash, the prepared files are written
-atomically, and the voice row only turns ``completed`` at the very end. A refusal (bad sample, tier
-not met), a cancel, or the last failed try removes the voice and everything kept for it.
+atomically, and the voice row only turns ``completed`` at the very end. Each upload is judged on its
+own: an unusable one is left out with its reason (``leftOut``). A refusal (nothing usable, tier not
+met), a cancel, or the last failed try removes a voice sent in one request and everything kept for
+it; a voice collected in a chat goes back to collecting with its samples and the reason.
 """
 
 from __future__ import annotations
@@ -18,16 +20,17 @@ import soundfile
 from engine.analysis import SampleInput, analyze
 from engine.backends.base import EngineUnavailable, TrainingSample
 from engine.backends.xtts_finetune import StopTraining
-from engine.errors import AudioError
 from engine.decode import Probe
+from engine.errors import AudioError
 from engine.ingest import CleaningOptions, ProcessedSample
 from engine.measure import Metrics
 from engine.tiers import require_tier
 from engine.worker import JobCancelled, JobControl
 from handlers.context import Context
 from handlers.errors import Refusal
+from handlers.messages import describe
 from handlers.samples import SampleMeta, store_sample
-from handlers.voices import voice_json
+from handlers.voices import left_out, nothing_usable, voice_json
 from storage.records import Voice
 
 FINE_TUNED = ("premium", "professional")  # tiers whose voices are trained, not only conditioned
@@ -41,13 +44,25 @@ async def train(ctx: Context, job: JobControl) -> dict[str, Any]:
         raise Refusal("not_found", "The voice was deleted before its training started.")
     try:
         return await _train(ctx, job, voice, payload)
-    except (Refusal, AudioError, JobCancelled):
-        await ctx.storage.delete_voice(owner_id, voice_id)
+    except (Refusal, AudioError, JobCancelled) as exc:
+        await _undo(ctx, owner_id, voice_id, payload, getattr(exc, "message", None))
         raise
     except Exception:
         if job.job.final_attempt:
-            await ctx.storage.delete_voice(owner_id, voice_id)
+            await _undo(ctx, owner_id, voice_id, payload, "the training failed")
         raise
+
+
+async def _undo(ctx: Context, owner_id: int, voice_id: str, payload: dict[str, Any], why: str | None) -> None:
+    """A chat's voice keeps its samples (they were judged one by one and kept); one request's voice
+    goes whole, as its request failed whole."""
+    if payload.get("fromSamples"):
+        await ctx.storage.voices.update(
+            owner_id, voice_id, status="collecting", current_step=None, progress=0.0, error=why
+        )
+        await ctx.storage.audit.log(owner_id, "voice.training_failed", voice_id, reason=why)
+    else:
+        await ctx.storage.delete_voice(owner_id, voice_id)
 
 
 async def _train(ctx: Context, job: JobControl, voice: Voice, payload: dict[str, Any]) -> dict[str, Any]:
@@ -58,35 +73,39 @@ async def _train(ctx: Context, job: JobControl, voice: Voice, payload: dict[str,
         await storage.voices.update(owner_id, voice_id, current_step=name, progress=percent)
 
     language, voice_type = payload["language"], payload["voiceType"]
+    locale = payload.get("locale")
+    refused: list[dict[str, Any]] = list(payload.get("leftOut") or [])
     await step("preprocessing", 2.0)
     if payload.get("fromSamples"):  # collected in a chat: already cleaned and kept, one by one
         names, processed, metas = await _stored(ctx, owner_id, voice_id)
     else:
         uploads = payload["uploads"]
-        names = [u["name"] for u in uploads]
         cleaning = CleaningOptions(**payload["cleaning"])
-        metas = [SampleMeta(u["transcript"], u["language"], u["emotion"]) for u in uploads]
-        processed = []
+        names, processed, metas = [], [], []
         for index, upload in enumerate(uploads):
             path = storage.files.upload_path(owner_id, voice_id, index)
-            data = await asyncio.to_thread(storage.files.read, path)
             try:
-                processed.append(await asyncio.to_thread(ctx.ingestor.from_bytes, data, cleaning))
+                processed.append(await asyncio.to_thread(ctx.ingestor.from_file, path, cleaning))
             except AudioError as exc:
-                raise Refusal(exc.code, f"{upload['name']}: {exc.message}") from None
+                refused.append(left_out(upload["name"], exc, locale))
+            else:
+                names.append(upload["name"])
+                metas.append(SampleMeta(upload["transcript"], upload["language"], upload["emotion"]))
             await step("preprocessing", 2.0 + 38.0 * (index + 1) / len(uploads))
+        if not processed:
+            raise nothing_usable(refused, locale)
 
     await step("analysing", 40.0)
     inputs = [
         SampleInput(n, p, m.transcript, m.language, m.emotion)
         for n, p, m in zip(names, processed, metas, strict=True)
     ]
-    report = await asyncio.to_thread(analyze, inputs, language, voice_type, payload["threshold"])
+    report = await asyncio.to_thread(analyze, inputs, language, voice_type, payload["threshold"], refused)
     analysis = report["audioAnalysis"]
     try:
         require_tier(voice_type, analysis["totalDuration"], analysis["audioQuality"])
     except AudioError as exc:
-        raise Refusal(exc.code, exc.message) from None
+        raise Refusal(exc.code, describe(locale, exc), exc.key, details=refused, **exc.values) from None
     await storage.voices.update(owner_id, voice_id, analysis=analysis)
     for sample, meta in zip(processed, metas, strict=True):
         await store_sample(storage, owner_id, voice_id, sample, meta)
@@ -148,7 +167,11 @@ async def _train(ctx: Context, job: JobControl, voice: Voice, payload: dict[str,
     ctx.forget_voice(voice_id)
     done = await storage.voices.get(owner_id, voice_id)
     assert done is not None
-    result = voice_json(done) | {"samples": report["samples"], "engine": backend.name}
+    result = voice_json(done) | {
+        "samples": report["samples"],
+        "leftOut": report["leftOut"],
+        "engine": backend.name,
+    }
     if tuned is not None:
         result["fineTuning"] = tuned
     return result | ({"engineNote": note} if note else {})

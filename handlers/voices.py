@@ -1,7 +1,10 @@
 """Voices: submit for training (consent, request checks, uploads kept, job queued), status, list, delete.
 
-Creation is all or nothing: if the request or the training fails, the voice and everything stored for
-it are removed; the job keeps the reason.
+Each upload is judged on its own: the cheap checks (size, emptiness, container, audio stream,
+declared length) run before a byte is copied or a model is loaded, and a file that fails them is left
+out with its reason; the training judges the rest (speech found, long enough) the same way. A request
+fails only when nothing usable is left or what is left cannot meet the tier; then the voice and
+everything stored for it are removed, and the job keeps the reason.
 """
 
 from __future__ import annotations
@@ -9,10 +12,14 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import hashlib
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from engine.decode import check_size, probe_file
+from engine.errors import AudioError
 from engine.ingest import CleaningOptions
 from engine.language import LANGUAGES
 from engine.queue import JobSpec, QueueError
@@ -20,6 +27,7 @@ from engine.tiers import VOICE_TYPES
 from handlers import quotas
 from handlers.context import Context
 from handlers.errors import Refusal
+from handlers.messages import describe, t
 from handlers.samples import SampleMeta
 from storage.records import Voice
 from storage.voices import NameTakenError
@@ -35,14 +43,51 @@ CONSENT_STATEMENT = (
 @dataclass(frozen=True, slots=True)
 class Upload:
     name: str  # shown in messages only, never used as a path
-    data: bytes
+    source: bytes | Path  # a file is streamed into the store, never read whole
     meta: SampleMeta = field(default_factory=SampleMeta)
+
+    def size(self) -> int:
+        return self.source.stat().st_size if isinstance(self.source, Path) else len(self.source)
+
+
+def shown(name: str) -> str:
+    """A name from a file or a person, safe to show: no bidi overrides, zero-width or control
+    characters (Unicode categories Cf and Cc), which could make a listing lie about what it says."""
+    return "".join(ch for ch in name if unicodedata.category(ch) not in ("Cf", "Cc"))
 
 
 def voice_name(name: str) -> str | None:
-    """The name as kept (inner runs of space collapsed), or None when it is not 1 to 64 characters."""
-    name = " ".join(name.split())
+    """The name as kept (shown safely, inner runs of space collapsed), or None when it is not 1 to 64
+    characters."""
+    name = " ".join(shown(name).split())
     return name if 1 <= len(name) <= 64 else None
+
+
+def left_out(name: str, error: AudioError, locale: str | None) -> dict[str, Any]:
+    """One unusable file, as the analysis and the create response list it."""
+    return {"name": shown(name), "code": error.code, "message": describe(locale, error)}
+
+
+def nothing_usable(refused: Sequence[dict[str, Any]], locale: str | None) -> Refusal:
+    reasons = "; ".join(f"{item['name']}: {item['message']}" for item in refused)
+    message = t(locale, "audio.nothing_usable", count=len(refused)) + (f" {reasons}" if reasons else "")
+    return Refusal("nothing_usable", message, details=list(refused), count=len(refused))
+
+
+def _keep(store: Any, upload: Upload, dest: Path, limits: Any) -> None:
+    """Cheap checks, then into the store: a file is probed where it lies and streamed in; bytes are
+    written and probed there. Raises ``AudioError``; leaves nothing behind when it does."""
+    check_size(upload.size(), limits)
+    if isinstance(upload.source, Path):
+        probe_file(upload.source, limits)
+        store.copy_in(upload.source, dest, limits.max_bytes)
+        return
+    store.write(dest, upload.source)
+    try:
+        probe_file(dest, limits)
+    except BaseException:
+        store.delete(dest)
+        raise
 
 
 def voice_json(voice: Voice) -> dict[str, Any]:
@@ -81,10 +126,12 @@ async def submit_voice(
     consistency_threshold: float | None = None,
     idempotency_key: str | None = None,
     engine: str | None = None,
+    locale: str | None = None,
 ) -> dict[str, Any]:
-    """Check the request, keep the uploads and queue the training; the worker does the rest
+    """Check the request, keep the usable uploads and queue the training; the worker does the rest
     (handlers/training.py). ``cleaning`` and ``consistency_threshold`` are the request's
-    trainingOptions (default: config). A retried request (same key) returns the same voice."""
+    trainingOptions (default: config). A retried request (same key) returns the same voice.
+    ``leftOut`` in the answer lists the files refused here, each with its reason."""
     cleaning = cleaning or ctx.cleaning
     threshold = ctx.consistency_threshold if consistency_threshold is None else consistency_threshold
     if not consent_statement or not consent_statement.strip():
@@ -122,10 +169,19 @@ async def submit_voice(
         )
     except NameTakenError as exc:
         raise Refusal("name_taken", str(exc)) from None
+    refused: list[dict[str, Any]] = []
+    kept: list[Upload] = []
     try:
-        for index, upload in enumerate(uploads):
-            path = ctx.storage.files.upload_path(owner_id, voice.id, index)
-            await asyncio.to_thread(ctx.storage.files.write, path, upload.data)
+        for upload in uploads:
+            path = ctx.storage.files.upload_path(owner_id, voice.id, len(kept))
+            try:
+                await asyncio.to_thread(_keep, ctx.storage.files, upload, path, ctx.ingestor.limits)
+            except AudioError as exc:
+                refused.append(left_out(upload.name, exc, locale))
+                continue
+            kept.append(upload)
+        if not kept:
+            raise nothing_usable(refused, locale)
         await ctx.storage.voices.update(owner_id, voice.id, status="processing", current_step="queued")
         job = await ctx.engine.submit(
             JobSpec(
@@ -138,13 +194,15 @@ async def submit_voice(
                     "voiceType": voice_type,
                     "uploads": [
                         {
-                            "name": u.name,
+                            "name": shown(u.name),
                             "transcript": u.meta.transcript,
                             "language": u.meta.language,
                             "emotion": u.meta.emotion,
                         }
-                        for u in uploads
+                        for u in kept
                     ],
+                    "leftOut": refused,
+                    "locale": locale,
                     "cleaning": dataclasses.asdict(cleaning),
                     "threshold": threshold,
                 },
@@ -156,13 +214,14 @@ async def submit_voice(
     except BaseException as exc:
         await ctx.storage.delete_voice(owner_id, voice.id)
         if isinstance(exc, QueueError):
-            raise Refusal(exc.code, exc.message) from None
+            raise Refusal.of(exc) from None
         raise
     await ctx.storage.audit.log(owner_id, "voice.submitted", voice.id, voiceType=voice_type, job=job.id)
     return voice_json(voice) | {
         "status": "processing",
         "jobId": job.id,
         "trainingProgress": job.progress_json(),
+        "leftOut": refused,
     }
 
 

@@ -65,6 +65,28 @@ class FileStore:
             raise
         return path
 
+    def copy_in(self, source: Path, path: Path, max_bytes: int, chunk: int = 2**20) -> Path:
+        """Stream ``source`` (outside the store) to ``path`` atomically, ``chunk`` bytes at a time;
+        ``ValueError`` if it grows past ``max_bytes`` meanwhile (nothing is left behind)."""
+        self._check_inside(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+        try:
+            with source.open("rb") as src, os.fdopen(fd, "wb") as handle:
+                copied = 0
+                while block := src.read(chunk):
+                    copied += len(block)
+                    if copied > max_bytes:
+                        raise ValueError(f"{source} grew past {max_bytes} bytes while it was copied")
+                    handle.write(block)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        return path
+
     def read(self, path: Path) -> bytes:
         self._check_inside(path)
         return path.read_bytes()

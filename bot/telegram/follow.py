@@ -23,7 +23,7 @@ from aiogram.utils.chat_action import ChatActionSender
 from engine.queue import Event
 from handlers.chat import Queued
 from handlers.context import Context
-from handlers.messages import eta, step, t
+from handlers.messages import eta, failure, step, t
 
 log = logging.getLogger("voicebot.telegram")
 
@@ -107,7 +107,8 @@ class Deliveries:
         if outcome.type == "cancelled":
             await self.bot.send_message(chat_id, t(locale, "job.cancelled"))
         elif outcome.type != "done":
-            await self.bot.send_message(chat_id, t(locale, "job.failed", reason=outcome.data.get("message")))
+            reason = failure(locale, outcome.data)
+            await self.bot.send_message(chat_id, t(locale, "job.failed", reason=reason))
         elif send_as == "text":
             await self.bot.send_message(chat_id, t(locale, "train.done", name=result["voiceName"]))
         elif not await asyncio.to_thread(Path(result.get("zip") or result["path"]).exists):  # purged since

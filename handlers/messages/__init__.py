@@ -35,6 +35,39 @@ def t(locale: str | None, key: str, **fields: Any) -> str:
     return text.format(**fields)
 
 
+def describe(locale: str | None, error: Any) -> str:
+    """A typed error (``AudioError``, ``Refusal``) in the person's words, from its key and values; a
+    key the catalog lacks gets the general sentence, never the engine's English."""
+    return describe_key(locale, error.key, getattr(error, "values", {}))
+
+
+def describe_key(locale: str | None, key: str, values: dict[str, Any]) -> str:
+    key = f"audio.{key}"
+    values = {k: _figure(v) for k, v in values.items()}
+    if key in catalog("en"):
+        try:
+            return t(locale, key, **values)
+        except (KeyError, IndexError):
+            pass
+    return t(locale, "audio.audio_error")
+
+
+def failure(locale: str | None, data: dict[str, Any]) -> str:
+    """Why a job failed (its failed event's data), in the person's language where the catalog has
+    the sentence; otherwise the worker's own words."""
+    key = data.get("key")
+    if key and f"audio.{key}" in catalog("en"):
+        return describe_key(locale, key, data.get("values") or {})
+    return data.get("message") or t(locale, "error.internal")
+
+
+def _figure(value: Any) -> Any:
+    """600.0 -> "600", 0.94 -> "0.9": figures as a person reads them."""
+    if isinstance(value, float):
+        return f"{value:.1f}".removesuffix(".0")
+    return value
+
+
 def eta(locale: str | None, seconds: float | None) -> str:
     """Time left in the person's words ("about 40 s", "about 3 min", "unknown")."""
     if seconds is None:

@@ -41,7 +41,7 @@ def test_contract_fields_exactly(voices):
     assert set(analysis) == {"totalDuration", "audioQuality", "speakerConsistency", "languageDetected"}
     assert analysis["audioQuality"] == "good"
     assert 20 < analysis["totalDuration"] < 55
-    assert analysis["totalDuration"] == round(sum(s["speechDuration"] for s in report["samples"]), 1)
+    assert analysis["totalDuration"] == round(sum(s["speechDuration"] for s in report["samples"]), 2)
     assert report["tierCheck"]["ok"] is True
 
 

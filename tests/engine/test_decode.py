@@ -92,7 +92,7 @@ def test_video_without_audio(tmp_path):
         check=True,
         timeout=60,
     )
-    err = _refused(video.read_bytes(), errors.NotAudioError)
+    err = _refused(video.read_bytes(), errors.NoAudioTrackError)
     assert "no audio" in err.message
 
 
@@ -174,12 +174,14 @@ def test_a_title_tag_that_looks_like_a_duration_is_not_believed(tmp_path, speech
 def test_a_forged_audio_stream_tag_does_not_make_a_video_audio(tmp_path):
     video = tmp_path / "v.mp4"
     subprocess.run(
-        [ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "testsrc=size=32x32:d=1"]
-        + ["-c:v", "mpeg4", "-metadata", "title=Stream #0:1: Audio: aac, 48000 Hz", str(video)],
+        [
+            *(ffmpeg_exe(), "-v", "error", "-f", "lavfi", "-i", "testsrc=size=32x32:d=1"),
+            *("-c:v", "mpeg4", "-metadata", "title=Stream #0:1: Audio: aac, 48000 Hz", str(video)),
+        ],
         check=True,
         timeout=60,
     )
-    err = _refused(video.read_bytes(), errors.NotAudioError)
+    err = _refused(video.read_bytes(), errors.NoAudioTrackError)
     assert "no audio" in err.message
 
 

@@ -7,9 +7,9 @@ import re
 import numpy as np
 import pytest
 
+from engine.decode import Limits, decode_bytes
 from engine.errors import InvalidRequestError
 from engine.espeak import RATE, espeak
-from engine.decode import Limits, decode_bytes
 from engine.render import FORMATS, SAMPLE_RATES, SpeechOptions, adjust, render
 
 
