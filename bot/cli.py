@@ -116,7 +116,7 @@ def _analyze(args: argparse.Namespace, config: Config) -> int:
     refused, passed = [], []
     for item in request.samples:  # the cheap checks on every file first: no model loads for these
         try:
-            probe_file(item.path, ingestor.limits)
+            probe_file(item.path, limits(config))
             passed.append(item)
         except AudioError as exc:
             refused.append(left_out(str(item.path), exc, None))

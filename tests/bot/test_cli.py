@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from tests.audio import RATE, clips, encode, joined
+from tests.audio import RATE, clips, encode, joined, load
 
 VOICEBOT = str(Path(sys.executable).parent / "voicebot")
 
@@ -82,8 +82,72 @@ def test_bad_input_exits_nonzero_with_an_error_object(tmp_path):
         result = run("analyze", path)
         assert result.returncode != 0
         error = json.loads(result.stdout)["error"]
-        assert error["code"] == code and error["message"], error
+        assert error["message"], error
+        if code == "invalid_request":
+            assert error["code"] == code
+        else:  # the one file is left out, so nothing is left to analyse
+            assert error["code"] == "nothing_usable" and [x["code"] for x in error["leftOut"]] == [code]
         assert "Traceback" not in result.stderr
+
+
+def test_analyze_judges_each_file_on_its_own(tmp_path):
+    """One unusable file among many is left out with its reason; the rest are analysed."""
+    good = [str(p) for p in clips("allison_en")[:6]]
+    speech = load(clips("allison_en")[6])
+    pause = np.zeros(RATE, np.float32)
+    short = encode(
+        np.concatenate([pause, speech[int(0.4 * RATE) : int(1.3 * RATE)], pause]), tmp_path / "s.ogg"
+    )
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    text = tmp_path / "notes.mp3"
+    text.write_text("not audio\n" * 20)
+    result = run("--data-dir", str(tmp_path), "analyze", *good, str(short), str(empty), str(text))
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = json.loads(result.stdout)
+    usable = [s for s in report["samples"] if s["usable"]]
+    assert [s["name"] for s in usable] == good
+    reasons = {x["name"]: x["code"] for x in report["leftOut"]}
+    assert reasons == {str(short): "too_short", str(empty): "empty_file", str(text): "not_audio"}
+    refused = [s for s in report["samples"] if not s["usable"]]
+    assert {s["name"]: s["reason"]["code"] for s in refused} == reasons
+    too_short = next(x for x in report["leftOut"] if x["code"] == "too_short")
+    assert "at least 1 s" in too_short["message"]  # the rule the code applies, not another
+    total = report["audioAnalysis"]["totalDuration"]
+    assert total == round(sum(s["speechDuration"] for s in usable), 2)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [("--emotion", "furious"), ("--format", "aac"), ("--sample-rate", "16000")],
+)
+def test_usage_mistakes_keep_the_error_shape(tmp_path, options):
+    result = run("--data-dir", str(tmp_path), "speak", "voice_x", "Hello.", *options)
+    assert result.returncode == 2
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "invalid_request" and options[0] in error["message"]
+    assert "usage:" not in result.stdout + result.stderr
+
+
+def test_commands_that_need_no_model_load_none(tmp_path):
+    """voice list, and refusals of files the cheap checks catch, import neither torch nor scipy."""
+    empty = tmp_path / "empty.wav"
+    empty.write_bytes(b"")
+    probe = (
+        "import sys, contextlib, io\n"
+        "from bot.cli import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    codes = [main(['--data-dir', sys.argv[1], 'voice', 'list']),"
+        " main(['--data-dir', sys.argv[1], 'analyze', sys.argv[2]])]\n"
+        "print(codes, sorted(m for m in ('torch', 'scipy.signal', 'resemblyzer') if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe, str(tmp_path / "d"), str(empty)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.stdout.strip() == "[0, 2] []", result.stdout + result.stderr
 
 
 @pytest.mark.parametrize(
@@ -128,6 +192,10 @@ def test_doctor_reports_machine_and_config(tmp_path):
     assert {"python", "ffmpeg", "torch", "disk", "data directory", "config"} <= set(checks)
     assert checks["ffmpeg"]["ok"] and "ffmpeg version" in checks["ffmpeg"]["detail"]
     assert str(tmp_path / "d") in checks["data directory"]["detail"]
+    assert (
+        checks["transformers"]["detail"].startswith("4.") and "tested: <5" in checks["transformers"]["detail"]
+    )
+    assert {"torch", "coqui-tts", "discord.py", "aiogram"} <= set(checks)
     config = tmp_path / "c.toml"
     config.write_text("[telegram]\nenabled = true\ntoken_env = 'VB_TEST_TOKEN'\n")
     result = run("--config", str(config), "doctor", env={"VB_TEST_TOKEN": ""})
@@ -144,3 +212,14 @@ def test_environment_sets_config_and_data_dir(tmp_path):
     checks = {c["name"]: c for c in json.loads(result.stdout)["checks"]}
     assert str(config) in checks["config"]["detail"]
     assert str(tmp_path / "x") in checks["data directory"]["detail"]
+
+
+def test_doctor_warns_about_a_version_outside_the_tested_range(monkeypatch):
+    from bot import doctor
+
+    real = doctor.metadata.version
+    monkeypatch.setattr(doctor.metadata, "version", lambda n: "5.1.0" if n == "transformers" else real(n))
+    checks = {c.name: c for c in doctor._versions()}
+    assert checks["transformers"].warn and "outside the tested range" in checks["transformers"].detail
+    assert checks["transformers"].ok  # a warning, not a failure
+    assert not checks["aiogram"].warn

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from bot.app import open_context
 from bot.config import load_config
 from engine.render import SpeechOptions
-from handlers import jobs, speech
+from handlers import collect, consent, jobs, speech, voices
+from handlers.chat import Sender
 from handlers.errors import Refusal
+from tests.audio import RATE, clips, encode, load
 from tests.voices import submit, uploads
 
 
@@ -61,3 +64,113 @@ async def test_the_requests_training_options_are_used(tmp_path):
             s for s in created["samples"] if any(f["code"] == "different_speaker" for f in s["feedback"])
         ]
         assert len(flagged) == 4  # nobody is 0.999 like the others: the request's threshold applied
+
+
+def _capped(tmp_path, mib: float):
+    config = load_config(data_dir=tmp_path / "data")
+    return config.model_copy(update={"audio": config.audio.model_copy(update={"max_upload_mb": mib})})
+
+
+async def test_unusable_uploads_are_left_out_with_their_reason_and_the_rest_trained(tmp_path):
+    big = tmp_path / "big.wav"
+    big.write_bytes(b"RIFF" + bytes(int(1.5 * 2**20)))  # over the 1 MiB cap: never copied
+    noise = encode(np.random.default_rng(3).normal(0, 0.1, RATE * 3).astype(np.float32), tmp_path / "n.wav")
+    sent = [voices.Upload(p.name, p) for p in clips("allison_en")[:6]]  # files: streamed in
+    sent += [
+        voices.Upload("empty.ogg", b""),
+        voices.Upload("big.wav", big),
+        voices.Upload("noise.wav", noise.read_bytes()),
+        voices.Upload("\u202eevil\u200b.ogg", b"not audio at all"),
+    ]
+    async with open_context(_capped(tmp_path, 1)) as ctx:
+        user = await ctx.storage.users.get_or_create("cli", "u")
+        queued = await submit(ctx, user.id, "v", sent)
+        at_submit = {x["name"]: x["code"] for x in queued["leftOut"]}
+        assert at_submit == {"empty.ogg": "empty_file", "big.wav": "file_too_large", "evil.ogg": "not_audio"}
+        assert "1 MiB" in next(x["message"] for x in queued["leftOut"] if x["code"] == "file_too_large")
+        kept = list((tmp_path / "data" / "files").rglob("upload_*"))
+        assert len(kept) == 7 and max(p.stat().st_size for p in kept) < 2**20
+        created = await jobs.wait_result(ctx, user.id, queued["jobId"])
+        assert created["status"] == "completed"
+        assert {x["name"]: x["code"] for x in created["leftOut"]} == at_submit | {"noise.wav": "no_speech"}
+        assert [s["name"] for s in created["samples"] if s["usable"]] == [u.name for u in sent[:6]]
+        assert len(await ctx.storage.samples.list(user.id, created["voiceId"])) == 6
+        assert not list((tmp_path / "data" / "files").rglob("upload_*"))  # nothing left behind
+
+
+async def test_nothing_usable_refuses_the_request_and_keeps_nothing(tmp_path):
+    tone = encode((0.2 * np.sin(np.arange(RATE * 3) * 0.07)).astype(np.float32), tmp_path / "t.ogg")
+    async with open_context(load_config(data_dir=tmp_path / "data")) as ctx:
+        user = await ctx.storage.users.get_or_create("cli", "u")
+        with pytest.raises(Refusal) as refused:
+            await submit(ctx, user.id, "v", [voices.Upload("a.ogg", b""), voices.Upload("b.ogg", b"x")])
+        assert refused.value.code == "nothing_usable" and len(refused.value.details) == 2
+        queued = await submit(ctx, user.id, "v", [voices.Upload("tone.ogg", tone)])
+        with pytest.raises(Refusal) as refused:
+            await jobs.wait_result(ctx, user.id, queued["jobId"])
+        assert refused.value.code == "nothing_usable" and "tone.ogg" in refused.value.message
+        assert await ctx.storage.voices.list(user.id) == []
+        assert not [p for p in (tmp_path / "data" / "files").rglob("*") if p.is_file()]
+
+
+async def test_what_is_left_must_still_meet_the_tier(tmp_path):
+    async with open_context(load_config(data_dir=tmp_path / "data")) as ctx:
+        user = await ctx.storage.users.get_or_create("cli", "u")
+        sent = [*uploads("allison_en", 3), voices.Upload("empty.ogg", b"")]
+        queued = await submit(ctx, user.id, "v", sent, voice_type="standard")
+        with pytest.raises(Refusal) as refused:
+            await jobs.wait_result(ctx, user.id, queued["jobId"])
+        assert refused.value.code == "not_enough_audio"
+        assert "at least 60 s" in refused.value.message and "usable samples hold" in refused.value.message
+
+
+async def test_a_failed_chat_training_returns_the_voice_to_collecting_with_its_samples(tmp_path, monkeypatch):
+    sender = Sender("telegram", "1", "1", "fr")
+    async with open_context(load_config(data_dir=tmp_path / "data")) as ctx:
+        await consent.accept(ctx, sender)
+        await collect.new_voice(ctx, sender, "Ma voix")
+        user = await consent.user_for(ctx, sender)
+        voice = (await ctx.storage.voices.list(user.id))[0]
+        await collect.choose_type(ctx, sender, voice.id, "instant")
+        for path in clips("allison_en")[:6]:
+
+            async def fetch(path=path) -> bytes:
+                return path.read_bytes()
+
+            await collect.add_sample(ctx, sender, collect.Incoming(fetch, None, None), 2**24)
+        kept = await ctx.storage.samples.list(user.id, voice.id)
+        assert len(kept) == 6
+
+        def broken(*args, **kwargs):
+            raise Refusal("engine_failed", "the engine could not prepare this voice")
+
+        monkeypatch.setattr(ctx.backend, "prepare", broken)
+        queued = await collect.train(ctx, sender, None)
+        with pytest.raises(Refusal):
+            await jobs.wait_result(ctx, user.id, queued.job_id)
+        again = await ctx.storage.voices.get(user.id, voice.id)
+        assert again.status == "collecting" and again.error == "the engine could not prepare this voice"
+        assert [s.id for s in await ctx.storage.samples.list(user.id, voice.id)] == [s.id for s in kept]
+        assert all(ctx.storage.files.sample_path(user.id, s.id).exists() for s in kept)
+
+
+async def test_a_chat_rejection_is_wholly_in_the_persons_language(tmp_path):
+    sender = Sender("telegram", "1", "1", "fr")
+    speech = load(clips("allison_en")[6])
+    pause = np.zeros(RATE, np.float32)
+    short = encode(
+        np.concatenate([pause, speech[int(0.4 * RATE) : int(1.3 * RATE)], pause]), tmp_path / "s.ogg"
+    )
+    async with open_context(load_config(data_dir=tmp_path / "data")) as ctx:
+        await consent.accept(ctx, sender)
+        await collect.new_voice(ctx, sender, "Ma voix")
+        user = await consent.user_for(ctx, sender)
+        voice = (await ctx.storage.voices.list(user.id))[0]
+        await collect.choose_type(ctx, sender, voice.id, "instant")
+
+        async def fetch() -> bytes:
+            return short.read_bytes()
+
+        reply = await collect.add_sample(ctx, sender, collect.Incoming(fetch, None, None), 2**24)
+        assert reply.text.startswith("Non conservé") and "au moins 1 s" in reply.text
+        assert "speech" not in reply.text and "Please" not in reply.text
