@@ -7,6 +7,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
+from engine.lazy import Lazy
+
 EMBED_RATE = 16000
 PARTIAL_FRAMES = 160  # 1.6 s of 10 ms mel frames, resemblyzer's partial utterance
 MAX_PARTIALS = 12  # ~19 s of speech is plenty for one embedding; beyond it costs time, not accuracy
@@ -32,19 +34,17 @@ class SpeakerEncoder:
 
     def __init__(self, device: str = "cpu") -> None:
         self.device = device
-        self._model = None
+        self._model = Lazy(self._load)
         self._lock = threading.Lock()
-        self._loading = threading.Lock()  # apart from _lock: a caller holding _lock may load
+
+    def _load(self):
+        from resemblyzer import VoiceEncoder
+
+        return VoiceEncoder(self.device, verbose=False)
 
     @property
     def _encoder(self):
-        if self._model is None:
-            with self._loading:
-                if self._model is None:
-                    from resemblyzer import VoiceEncoder
-
-                    self._model = VoiceEncoder(self.device, verbose=False)
-        return self._model
+        return self._model.get()
 
     @property
     def _torch(self):

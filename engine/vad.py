@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from engine.lazy import Lazy
+
 RATE = 16000
 WINDOW = 512  # samples per Silero window at 16 kHz (32 ms)
 _MAX_SEGMENT = 31  # windows per batched segment (~1 s)
@@ -31,23 +33,22 @@ class Segment:
         return self.end - self.start
 
 
+def _load():
+    from silero_vad import load_silero_vad
+
+    return load_silero_vad()
+
+
 class SileroVad:
     """Loads the model once, on first use; ``speech_segments`` is safe to call from several threads."""
 
     def __init__(self) -> None:
-        self._loaded = None
+        self._loaded = Lazy(_load)
         self._lock = threading.Lock()
-        self._loading = threading.Lock()  # apart from _lock: a caller holding _lock may load
 
     @property
     def _model(self):
-        if self._loaded is None:
-            with self._loading:
-                if self._loaded is None:
-                    from silero_vad import load_silero_vad
-
-                    self._loaded = load_silero_vad()
-        return self._loaded
+        return self._loaded.get()
 
     @property
     def _torch(self):

@@ -11,7 +11,10 @@ import os
 import re
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 _PART = re.compile(r"^[A-Za-z0-9_]{1,80}$")
 _EXT = re.compile(r"^[a-z0-9]{1,8}$")
@@ -49,42 +52,38 @@ class FileStore:
     def owner_dirs(self, owner_id: int) -> list[Path]:
         return [self.root / kind / _part(owner_id) for kind in ("samples", "voices", "outputs", "jobs")]
 
-    def write(self, path: Path, data: bytes) -> Path:
-        """Atomically write ``data`` to ``path`` (temp file + fsync + rename)."""
+    @contextmanager
+    def _atomic(self, path: Path) -> Iterator[BinaryIO]:
+        """A handle whose bytes appear at ``path`` only whole (temp file + fsync + rename)."""
         self._check_inside(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                yield handle
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+
+    def write(self, path: Path, data: bytes) -> Path:
+        """Atomically write ``data`` to ``path``."""
+        with self._atomic(path) as handle:
+            handle.write(data)
         return path
 
     def copy_in(self, source: Path, path: Path, max_bytes: int, chunk: int = 2**20) -> Path:
         """Stream ``source`` (outside the store) to ``path`` atomically, ``chunk`` bytes at a time;
         ``ValueError`` if it grows past ``max_bytes`` meanwhile (nothing is left behind)."""
-        self._check_inside(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-        try:
-            with source.open("rb") as src, os.fdopen(fd, "wb") as handle:
-                copied = 0
-                while block := src.read(chunk):
-                    copied += len(block)
-                    if copied > max_bytes:
-                        raise ValueError(f"{source} grew past {max_bytes} bytes while it was copied")
-                    handle.write(block)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with self._atomic(path) as handle, source.open("rb") as src:
+            copied = 0
+            while block := src.read(chunk):
+                copied += len(block)
+                if copied > max_bytes:
+                    raise ValueError(f"{source} grew past {max_bytes} bytes while it was copied")
+                handle.write(block)
         return path
 
     def read(self, path: Path) -> bytes:

@@ -132,7 +132,8 @@ def test_refusals_leave_nothing(tmp_path):
     )
     error = _json(too_little)["error"]
     assert (
-        error["code"] == "not_enough_audio" and "standard needs at least 60 s of speech" in error["message"]
+        error["code"] == "not_enough_audio"
+        and "standard voice needs at least 60 s of speech" in error["message"]
     )
     assert _json(run("--data-dir", str(data), "voice", "list")) == {"voices": []}
     assert not [p for p in (data / "files").rglob("*") if p.is_file()]  # uploads gone too

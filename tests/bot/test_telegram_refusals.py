@@ -38,7 +38,7 @@ async def test_refusals_keep_nothing_and_download_nothing_they_need_not(tmp_path
         text = await reply_to(fake, ALICE, fake.document(ALICE, b"hello", "notes.txt", "text/plain"))
         assert text.startswith("Not kept: that file is not audio")
         text = await reply_to(fake, ALICE, fake.voice(ALICE, note, duration=3, size=25 * 2**20))
-        assert text == "That file is over 20 MB; send a shorter recording."
+        assert text == "That file is over 20 MiB; send a shorter recording."
         text = await reply_to(fake, ALICE, fake.voice(ALICE, note, duration=3600))
         assert text == "That recording is 3600 s long; send recordings under 600 s."
         assert not any(c.method == "getFile" for c in fake.calls)

@@ -114,7 +114,7 @@ async def test_samples_without_text_are_transcribed_when_a_recogniser_is_configu
             voices.Upload(p.name, p.read_bytes()) for p in clips("allison_en") if p.name in TRANSCRIPTS
         ]
         uploads[0] = voices.Upload(
-            uploads[0].name, uploads[0].data, SampleMeta(transcript="Given by the user.")
+            uploads[0].name, uploads[0].source, SampleMeta(transcript="Given by the user.")
         )
         queued = await submit(ctx, user.id, "t", uploads, "professional")
         created = await jobs.wait_result(ctx, user.id, queued["jobId"])

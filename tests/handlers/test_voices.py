@@ -124,14 +124,20 @@ async def test_what_is_left_must_still_meet_the_tier(tmp_path):
         assert "at least 60 s" in refused.value.message and "usable samples hold" in refused.value.message
 
 
+async def _collecting(ctx, sender: Sender):
+    """Consent given and an instant voice waiting for notes, as /start and /newvoice leave it."""
+    await consent.accept(ctx, sender)
+    await collect.new_voice(ctx, sender, "Ma voix")
+    user = await consent.user_for(ctx, sender)
+    voice = (await ctx.storage.voices.list(user.id))[0]
+    await collect.choose_type(ctx, sender, voice.id, "instant")
+    return user, voice
+
+
 async def test_a_failed_chat_training_returns_the_voice_to_collecting_with_its_samples(tmp_path, monkeypatch):
     sender = Sender("telegram", "1", "1", "fr")
     async with open_context(load_config(data_dir=tmp_path / "data")) as ctx:
-        await consent.accept(ctx, sender)
-        await collect.new_voice(ctx, sender, "Ma voix")
-        user = await consent.user_for(ctx, sender)
-        voice = (await ctx.storage.voices.list(user.id))[0]
-        await collect.choose_type(ctx, sender, voice.id, "instant")
+        user, voice = await _collecting(ctx, sender)
         for path in clips("allison_en")[:6]:
 
             async def fetch(path=path) -> bytes:
@@ -162,11 +168,7 @@ async def test_a_chat_rejection_is_wholly_in_the_persons_language(tmp_path):
         np.concatenate([pause, speech[int(0.4 * RATE) : int(1.3 * RATE)], pause]), tmp_path / "s.ogg"
     )
     async with open_context(load_config(data_dir=tmp_path / "data")) as ctx:
-        await consent.accept(ctx, sender)
-        await collect.new_voice(ctx, sender, "Ma voix")
-        user = await consent.user_for(ctx, sender)
-        voice = (await ctx.storage.voices.list(user.id))[0]
-        await collect.choose_type(ctx, sender, voice.id, "instant")
+        await _collecting(ctx, sender)
 
         async def fetch() -> bytes:
             return short.read_bytes()

@@ -87,3 +87,15 @@ async def test_expired_voices_are_purged(tmp_path):
         assert await st.voices.get_usable(user.id, old.id) is None  # expired: no longer usable
         assert await st.purge_expired_voices() == [old.id]
         assert [v.id for v in await st.voices.list(user.id)] == [fresh.id]
+
+
+def test_copy_in_streams_and_stops_a_file_that_grows_past_the_cap(tmp_path):
+    store = FileStore(tmp_path / "store")
+    source = tmp_path / "in.bin"
+    source.write_bytes(b"x" * 5000)
+    target = store.upload_path(1, "voice_a", 0)
+    store.copy_in(source, target, max_bytes=5000, chunk=1024)
+    assert target.read_bytes() == source.read_bytes()
+    with pytest.raises(ValueError):
+        store.copy_in(source, store.upload_path(1, "voice_a", 1), max_bytes=4096, chunk=1024)
+    assert sorted(p.name for p in target.parent.iterdir()) == [target.name]  # no partial file left
