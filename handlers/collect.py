@@ -154,6 +154,7 @@ async def train(ctx: Context, sender: Sender, idempotency_key: str | None) -> Qu
         "voiceType": voice.voice_type,
         "fromSamples": True,
         "threshold": ctx.consistency_threshold,
+        "locale": locale_of(sender.locale),  # a refusal is kept and told in the person's words
     }
     # "processing" before the job exists: a fast worker's "completed" must not be overwritten.
     await ctx.storage.voices.update(user.id, voice.id, status="processing", current_step="queued")

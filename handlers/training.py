@@ -160,7 +160,7 @@ async def _train(ctx: Context, job: JobControl, voice: Voice, payload: dict[str,
     await asyncio.to_thread(storage.files.delete, folder / "uploads")
     await asyncio.to_thread(storage.files.delete, folder / "finetune")
     if not await storage.voices.update(
-        owner_id, voice_id, status="completed", current_step="done", progress=100.0
+        owner_id, voice_id, status="completed", current_step="done", progress=100.0, error=None
     ):
         raise Refusal("not_found", "The voice was deleted while it was being trained.")
     await storage.audit.log(owner_id, "voice.created", voice_id, voiceType=voice_type)

@@ -37,6 +37,7 @@ class Bucket:
         self.rate, self.burst = rate, burst
         self.tokens, self.at = burst, time.monotonic()
         self.lock = asyncio.Lock()
+        self.at_once = 0  # takes that did not wait (for tests: a burst is not held back)
 
     def _refill(self) -> None:
         now = time.monotonic()
@@ -46,6 +47,7 @@ class Bucket:
     async def take(self) -> None:
         async with self.lock:
             self._refill()
+            self.at_once += self.tokens >= 1
             while self.tokens < 1:
                 await asyncio.sleep((1 - self.tokens) / self.rate)
                 self._refill()

@@ -31,7 +31,8 @@ async def test_a_burst_to_one_chat_is_paced_in_order_and_a_group_more_slowly(tmp
         assert to_chat[-1].at - to_chat[0].at >= 0.9 * (8 - 2) / 10.0
         assert min(_gaps(to_group, 2)) >= 0.9 / 2.0  # a group: 2 per second here
         assert to_group[-1].at - to_group[0].at >= 0.9 * (4 - 2) / 2.0
-        assert to_chat[1].at - to_chat[0].at < 0.15  # the burst itself is not held back
+        # The burst itself is not held back (counted, not timed: a busy machine must not fail this).
+        assert outbox._bucket(7).at_once >= 2 and outbox._bucket(-100).at_once >= 2
 
 
 async def test_flood_control_is_waited_out_for_every_kind_of_call(tmp_path):

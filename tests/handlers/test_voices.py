@@ -158,6 +158,10 @@ async def test_a_failed_chat_training_returns_the_voice_to_collecting_with_its_s
         assert again.status == "collecting" and again.error == "the engine could not prepare this voice"
         assert [s.id for s in await ctx.storage.samples.list(user.id, voice.id)] == [s.id for s in kept]
         assert all(ctx.storage.files.sample_path(user.id, s.id).exists() for s in kept)
+        monkeypatch.undo()  # the engine works again: the same samples train the voice
+        queued = await collect.train(ctx, sender, None)
+        done = await jobs.wait_result(ctx, user.id, queued.job_id)
+        assert done["status"] == "completed" and "error" not in done
 
 
 async def test_a_chat_rejection_is_wholly_in_the_persons_language(tmp_path):
