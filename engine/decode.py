@@ -103,7 +103,7 @@ def _open(path: Path):
 
     try:
         return av.open(str(path), options=_OPTIONS, metadata_errors="ignore")
-    except av.error.FFmpegError:
+    except Exception:  # whatever FFmpeg or PyAV makes of a hostile header: not a file we can read
         raise _unopenable(path) from None
 
 
@@ -125,8 +125,10 @@ def _describe(container, path: Path, limits: Limits) -> Probe:
     if not streams:
         raise NoAudioTrackError("This file has no audio track.")
     stream = streams[0]
-    codec = stream.codec.canonical_name  # "mp3", not the decoder's "mp3float"
-    if codec not in DECODERS or stream.codec.name not in DECODERS:
+    context = stream.codec_context  # None when FFmpeg has no decoder for it at all
+    decoder = context.codec if context is not None else None
+    codec = decoder.canonical_name if decoder else "unknown"  # "mp3", not the decoder's "mp3float"
+    if decoder is None or codec not in DECODERS or decoder.name not in DECODERS:
         raise UnsupportedFormatError("This file's audio codec isn't accepted.", codec=codec)
     duration = None
     if stream.duration is not None and stream.time_base is not None:
@@ -138,7 +140,7 @@ def _describe(container, path: Path, limits: Limits) -> Probe:
     return Probe(
         container=names[0],
         codec=codec,
-        source_rate=stream.codec_context.sample_rate or None,
+        source_rate=context.sample_rate or None,
         duration=duration,
     )
 
@@ -163,7 +165,15 @@ def decode_file(path: Path, rate: int, limits: Limits) -> Decoded:
         info = _describe(container, path, limits)
         stream = container.streams.audio[0]
         resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
-        for packet in container.demux(stream):
+        packets_in = container.demux(stream)
+        while True:
+            try:
+                packet = next(packets_in)
+            except StopIteration:
+                break
+            except av.error.FFmpegError:  # the container breaks off: judged below by what came out
+                bad += 1
+                break
             if time.monotonic() - started > limits.timeout_s:
                 raise DecodeTimeoutError(
                     f"Decoding took longer than {limits.timeout_s:g} s and was stopped;"
@@ -172,15 +182,13 @@ def decode_file(path: Path, rate: int, limits: Limits) -> Decoded:
                 )
             packets += 1
             try:
-                frames = packet.decode()
-            except av.error.FFmpegError:
+                for frame in packet.decode():
+                    frame.pts = None  # the resampler keeps its own clock; a damaged pts must not stop it
+                    for out in resampler.resample(frame):
+                        chunks.append(out.to_ndarray().reshape(-1))
+                        have += out.samples
+            except (av.error.FFmpegError, ValueError):  # a bad packet, or a frame the resampler refuses
                 bad += 1
-                continue
-            for frame in frames:
-                frame.pts = None  # the resampler keeps its own clock; a damaged pts must not stop it
-                for out in resampler.resample(frame):
-                    chunks.append(out.to_ndarray().reshape(-1))
-                    have += out.samples
             if have > cap:
                 raise _too_long(limits)
         if have:

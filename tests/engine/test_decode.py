@@ -195,3 +195,33 @@ def test_probe_reads_the_header_only(tmp_path, speech):
     with pytest.raises(errors.TooLongError) as caught:
         probe_file(path, Limits(max_seconds=1))
     assert caught.value.values == {"limit_s": 1}
+
+
+def test_a_wav_whose_codec_field_is_garbage_is_refused_plainly(tmp_path, speech):
+    """A fmt chunk FFmpeg finds no decoder for (PyAV then gives no decoder context at all): still a
+    typed refusal, not an AttributeError."""
+    data = bytearray(encode(speech, tmp_path / "clip.wav").read_bytes())
+    data[30:38] = b"\xff" * 8  # byte rate, block align, bits per sample
+    err = _refused(bytes(data), errors.UnsupportedFormatError)
+    assert err.values == {"codec": "unknown"}
+
+
+@pytest.mark.parametrize("fmt", sorted(FORMATS))
+def test_damaged_files_get_a_typed_refusal_or_decode(tmp_path, speech, fmt):
+    """Bytes flipped, cut, overwritten in every part of the file: never a raw exception."""
+    data = encode(speech, tmp_path / f"clip.{fmt}", *FORMATS[fmt]).read_bytes()
+    rng = np.random.default_rng(7)
+    for i in range(24):
+        damaged = bytearray(data)
+        if i % 3 == 0:
+            for at in rng.integers(0, len(damaged), 12):
+                damaged[at] = int(rng.integers(0, 256))
+        elif i % 3 == 1:
+            damaged = damaged[: int(rng.integers(1, len(damaged)))]
+        else:
+            at = int(rng.integers(0, 64))
+            damaged[at : at + 8] = b"\xff" * 8
+        try:
+            decode_bytes(bytes(damaged), RATE, Limits())
+        except errors.AudioError as exc:
+            assert exc.code and exc.message
