@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from engine.decode import check_size, probe_file
-from engine.errors import AudioError
+from engine.errors import AudioError, CorruptAudioError
 from engine.ingest import CleaningOptions
 from engine.language import LANGUAGES
 from engine.queue import JobSpec, QueueError
@@ -80,7 +80,11 @@ def _keep(store: Any, upload: Upload, dest: Path, limits: Any) -> None:
     check_size(upload.size(), limits)
     if isinstance(upload.source, Path):
         probe_file(upload.source, limits)
-        store.copy_in(upload.source, dest, limits.max_bytes)
+        try:
+            store.copy_in(upload.source, dest, limits.max_bytes)
+        except ValueError:  # it grew past the cap since it was checked
+            check_size(upload.source.stat().st_size, limits)
+            raise CorruptAudioError("The file changed while it was read.") from None
         return
     store.write(dest, upload.source)
     try:
