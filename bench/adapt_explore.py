@@ -20,11 +20,11 @@ from pathlib import Path
 import numpy as np
 import pyworld as pw
 
-from engine.cleaning import trim
-from engine.decode import Limits, decode_file
-from engine.espeak import RATE, espeak
-from engine.speaker import SpeakerEncoder, to_16k
-from engine.vad import SileroVad
+from engine.audio.cleaning import trim
+from engine.audio.decode import Limits, decode_file
+from engine.audio.speaker import SpeakerEncoder, to_16k
+from engine.audio.vad import SileroVad
+from engine.speech.espeak import RATE, espeak
 
 enc = SpeakerEncoder()
 vad = SileroVad()

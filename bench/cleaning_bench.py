@@ -24,10 +24,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
 def main() -> None:
-    from engine import cleaning
-    from engine.measure import snr_db, speech_mask
-    from engine.speaker import to_16k
-    from engine.vad import SileroVad
+    from engine.audio import cleaning
+    from engine.audio.measure import snr_db, speech_mask
+    from engine.audio.speaker import to_16k
+    from engine.audio.vad import SileroVad
     from tests.audio import RATE, joined, snr_mix
 
     if hasattr(os, "sched_setaffinity"):

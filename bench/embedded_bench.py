@@ -9,7 +9,7 @@ the way resemblyzer documents it (``preprocess_wav`` then ``embed_utterance``: o
 partials over the whole sentence); "fast" is the engine's own cheaper embedding (non-overlapping
 partials, so a 2-3 s sentence is judged on its first 1.6 s only), kept for comparison with earlier
 figures. The content check compares each sentence with the base espeak-ng rendering
-(engine/content_check.py).
+(engine/audio/content_check.py).
 One core (affinity, OMP_NUM_THREADS=1, torch one thread).
 """
 
@@ -38,15 +38,15 @@ def main() -> None:
 
     torch.set_num_threads(1)
     from bench.ingest_bench import voices_dir
-    from engine.backends.base import TrainingSample
-    from engine.backends.embedded import EmbeddedBackend, _pace
-    from engine.content_check import THRESHOLD, check
-    from engine.decode import Limits
+    from engine.audio.content_check import THRESHOLD, check
+    from engine.audio.decode import Limits
+    from engine.audio.ingest import CleaningOptions, Ingestor
     from engine.errors import AudioError
-    from engine.espeak import RATE, espeak
-    from engine.ingest import CleaningOptions, Ingestor
-    from engine.render import SpeechOptions
-    from tests.engine.test_embedded_quality import SENTENCES
+    from engine.speech.backends.base import TrainingSample
+    from engine.speech.backends.embedded import EmbeddedBackend, _pace
+    from engine.speech.espeak import RATE, espeak
+    from engine.speech.render import SpeechOptions
+    from tests.engine.speech.test_embedded_quality import SENTENCES
 
     ingestor = Ingestor(Limits())
     encoder = ingestor.encoder

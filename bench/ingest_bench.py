@@ -36,8 +36,8 @@ def voices_dir() -> Path:
 def build_notes(folder: Path, minutes: float, note_seconds: float) -> list[Path]:
     import numpy as np
 
-    from engine.decode import Limits, decode_file
-    from engine.ffmpeg import ffmpeg_exe
+    from engine.audio.decode import Limits, decode_file
+    from engine.audio.ffmpeg import ffmpeg_exe
 
     speakers = sorted(p for p in voices_dir().iterdir() if p.is_dir())
     budget = minutes * 60 / len(speakers)
@@ -87,8 +87,8 @@ def build_notes(folder: Path, minutes: float, note_seconds: float) -> list[Path]
 
 def run_once(ingestor, notes, options):
     """The timed work: every upload through the pipeline, then the set analysis."""
-    from engine.analysis import SampleInput, analyze
-    from engine.decode import decode_file
+    from engine.audio.analysis import SampleInput, analyze
+    from engine.audio.decode import decode_file
     from engine.errors import AudioError
 
     inputs, rejected, rejected_s = [], [], 0.0
@@ -117,8 +117,8 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(1)
-    from engine.decode import Limits
-    from engine.ingest import CleaningOptions, Ingestor
+    from engine.audio.decode import Limits
+    from engine.audio.ingest import CleaningOptions, Ingestor
 
     options = CleaningOptions(enhance_quality=True, remove_noise=args.remove_noise, normalize_volume=True)
     with tempfile.TemporaryDirectory() as tmp:

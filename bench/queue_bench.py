@@ -21,10 +21,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from engine.client import EngineClient  # noqa: E402
-from engine.queue import JobSpec  # noqa: E402
-from engine.queue_sqlite import SqliteQueue  # noqa: E402
-from engine.worker import Worker  # noqa: E402
+from engine.jobs.client import EngineClient  # noqa: E402
+from engine.jobs.queue import JobSpec  # noqa: E402
+from engine.jobs.sqlite import SqliteQueue  # noqa: E402
+from engine.jobs.worker import Worker  # noqa: E402
 from storage import Storage  # noqa: E402
 from storage.db import fetch_one  # noqa: E402
 

@@ -42,7 +42,7 @@ async def main() -> None:
     from bot.app import open_context
     from bot.config import load_config
     from bot.telegram.app import build
-    from engine.worker import Worker
+    from engine.jobs.worker import Worker
     from handlers import jobs
     from handlers.jobs import runners
     from tests.fake_telegram import FakeTelegram
@@ -80,7 +80,7 @@ async def main() -> None:
 
             # /status while a training and 20 speech jobs run.
             second = await submit(ctx, alice.id, "Alice two", uploads(count=16))
-            from engine.queue import JobSpec
+            from engine.jobs.queue import JobSpec
 
             voice_id = (await ctx.storage.voices.list(alice.id))[0].id
             options = {

@@ -42,10 +42,10 @@ def main() -> None:
     args = parser.parse_args()
     import torch
 
-    from engine.backends.base import TrainingSample
-    from engine.backends.xtts import XttsBackend, XttsSettings
     from engine.device import pick_device
-    from engine.render import SpeechOptions
+    from engine.speech.backends.base import TrainingSample
+    from engine.speech.backends.xtts import XttsBackend, XttsSettings
+    from engine.speech.render import SpeechOptions
     from tests.audio import TRANSCRIPTS
 
     if args.save_clips:

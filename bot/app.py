@@ -6,15 +6,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from bot.config import Config
-from engine.asr import WhisperTranscriber
-from engine.backends.embedded import EmbeddedBackend
-from engine.backends.xtts import XttsBackend, XttsSettings
-from engine.client import EngineClient
-from engine.decode import Limits
+from engine.audio.asr import WhisperTranscriber
+from engine.audio.decode import Limits
+from engine.audio.ingest import CleaningOptions, Ingestor
+from engine.audio.speaker import SpeakerEncoder
 from engine.device import pick_device
-from engine.ingest import CleaningOptions, Ingestor
-from engine.queue_sqlite import SqliteQueue
-from engine.speaker import SpeakerEncoder
+from engine.jobs.client import EngineClient
+from engine.jobs.sqlite import SqliteQueue
+from engine.speech.backends.embedded import EmbeddedBackend
+from engine.speech.backends.xtts import XttsBackend, XttsSettings
 from handlers.context import Context
 from handlers.jobs import runners
 from handlers.quotas import Quotas
@@ -55,8 +55,8 @@ def engines(config: Config, device: str) -> dict[str, XttsBackend]:
 
 def engine_states(config: Config) -> list[dict]:
     """For ``voicebot models`` and ``doctor``: what each engine would do here, loading nothing."""
-    from engine.backends import xtts
-    from engine.language import LANGUAGES
+    from engine.audio.language import LANGUAGES
+    from engine.speech.backends import xtts
 
     device = pick_device(config.engine.device)
     return [

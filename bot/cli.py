@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from bot.config import Config, ConfigError, load_config
-from engine.tiers import VOICE_TYPES
+from engine.audio.tiers import VOICE_TYPES
 
 
 def emit(payload: dict[str, Any]) -> None:
@@ -107,9 +107,9 @@ def _analyze(args: argparse.Namespace, config: Config) -> int:
     except RequestError as exc:
         return fail("invalid_request", str(exc))
     from bot.app import limits
-    from engine.analysis import SampleInput, analyze
-    from engine.decode import probe_file
-    from engine.ingest import Ingestor
+    from engine.audio.analysis import SampleInput, analyze
+    from engine.audio.decode import probe_file
+    from engine.audio.ingest import Ingestor
     from handlers.voices import left_out, nothing_usable, shown
 
     ingestor = Ingestor(limits(config))

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.config import Config
-from engine.ingest import CleaningOptions
-from engine.language import LANGUAGES
-from engine.render import EMOTIONS
-from engine.tiers import VOICE_TYPES
+from engine.audio.ingest import CleaningOptions
+from engine.audio.language import LANGUAGES
+from engine.audio.tiers import VOICE_TYPES
+from engine.speech.render import EMOTIONS
 
 
 class RequestError(Exception):

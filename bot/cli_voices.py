@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Config
-from engine.render import EMOTIONS, FORMATS, SAMPLE_RATES
+from engine.speech.render import EMOTIONS, FORMATS, SAMPLE_RATES
 
 
 def add_commands(commands: Any) -> None:
@@ -118,7 +118,7 @@ def _request(args: argparse.Namespace, config: Config) -> Any:
 
         return analysis_request(args, config)
     if args.command in ("speak", "batch"):
-        from engine.render import SpeechOptions
+        from engine.speech.render import SpeechOptions
 
         return SpeechOptions(args.speed, args.pitch, args.emotion, args.output_format, args.sample_rate)
     return None

@@ -36,9 +36,9 @@ def run_worker(args: argparse.Namespace, config: Config) -> int:
 
 async def _serve(args: argparse.Namespace, config: Config) -> None:
     from bot.app import open_context
-    from engine.backends.base import EngineUnavailable
-    from engine.espeak import espeak
-    from engine.worker import Worker
+    from engine.jobs.worker import Worker
+    from engine.speech.backends.base import EngineUnavailable
+    from engine.speech.espeak import espeak
 
     async with open_context(config) as ctx:
         await asyncio.to_thread(espeak().synth, "Ready.", "en")  # warm: the first job pays nothing

@@ -44,9 +44,9 @@ def main() -> int:
 async def _demo(build: list[Path], held_out: list[Path]) -> None:
     from bot.app import open_context
     from bot.config import load_config
-    from engine.decode import Limits, decode_file
-    from engine.espeak import RATE, espeak
-    from engine.render import SpeechOptions
+    from engine.audio.decode import Limits, decode_file
+    from engine.speech.espeak import RATE, espeak
+    from engine.speech.render import SpeechOptions
     from handlers import jobs, speech, voices
 
     with tempfile.TemporaryDirectory() as data_dir:

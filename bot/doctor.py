@@ -35,7 +35,7 @@ def _python() -> Check:
 
 def _ffmpeg() -> Check:
     try:
-        from engine.ffmpeg import ffmpeg_exe
+        from engine.audio.ffmpeg import ffmpeg_exe
 
         exe = ffmpeg_exe()
         version = subprocess.run(

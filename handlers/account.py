@@ -11,7 +11,7 @@ import dataclasses
 from typing import Any
 
 from engine.errors import InvalidRequestError
-from engine.render import EMOTIONS, FORMATS, SAMPLE_RATES, SpeechOptions
+from engine.speech.render import EMOTIONS, FORMATS, SAMPLE_RATES, SpeechOptions
 from handlers import quotas
 from handlers.chat import Button, Reply, Sender
 from handlers.consent import user_for

@@ -13,9 +13,9 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from engine.audio.tiers import TIERS, VOICE_TYPES
 from engine.errors import AudioError
-from engine.queue import JobSpec, QueueError
-from engine.tiers import TIERS, VOICE_TYPES
+from engine.jobs.queue import JobSpec, QueueError
 from handlers import quotas
 from handlers.chat import Button, Queued, Reply, Sender, reply_to
 from handlers.consent import require

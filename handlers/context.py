@@ -7,10 +7,10 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.backends.base import EngineUnavailable
-from engine.backends.embedded import EmbeddedBackend
-from engine.client import EngineClient
-from engine.ingest import CleaningOptions, Ingestor
+from engine.audio.ingest import CleaningOptions, Ingestor
+from engine.jobs.client import EngineClient
+from engine.speech.backends.base import EngineUnavailable
+from engine.speech.backends.embedded import EmbeddedBackend
 from storage import Storage
 
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from engine.queue import Event, JobState, QueueError
-from engine.worker import Runner
+from engine.jobs.queue import Event, JobState, QueueError
+from engine.jobs.worker import Runner
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.speech import run_batch, run_speak

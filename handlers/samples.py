@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 import soundfile
 
+from engine.audio.ingest import CleaningOptions, Ingestor, ProcessedSample
 from engine.errors import AudioError
-from engine.ingest import CleaningOptions, Ingestor, ProcessedSample
 from storage import Storage
 from storage.ids import new_id
 from storage.records import Sample

@@ -12,12 +12,12 @@ from typing import Any
 import numpy as np
 import soundfile
 
-from engine import text as text_rules
-from engine.backends.base import EngineUnavailable
 from engine.errors import InvalidRequestError, TextTooLongError
-from engine.queue import JobSpec, QueueError
-from engine.render import SpeechOptions, render
-from engine.worker import JobControl
+from engine.jobs.queue import JobSpec, QueueError
+from engine.jobs.worker import JobControl
+from engine.speech import text as text_rules
+from engine.speech.backends.base import EngineUnavailable
+from engine.speech.render import SpeechOptions, render
 from handlers import account, quotas
 from handlers.chat import Queued, Reply, Sender, reply_to
 from handlers.consent import require

@@ -17,15 +17,15 @@ from typing import Any
 import numpy as np
 import soundfile
 
-from engine.analysis import SampleInput, analyze
-from engine.backends.base import EngineUnavailable, TrainingSample
-from engine.backends.xtts_finetune import StopTraining
-from engine.decode import Probe
+from engine.audio.analysis import SampleInput, analyze
+from engine.audio.decode import Probe
+from engine.audio.ingest import CleaningOptions, ProcessedSample
+from engine.audio.measure import Metrics
+from engine.audio.tiers import require_tier
 from engine.errors import AudioError
-from engine.ingest import CleaningOptions, ProcessedSample
-from engine.measure import Metrics
-from engine.tiers import require_tier
-from engine.worker import JobCancelled, JobControl
+from engine.jobs.worker import JobCancelled, JobControl
+from engine.speech.backends.base import EngineUnavailable, TrainingSample
+from engine.speech.backends.xtts_finetune import StopTraining
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.messages import describe

@@ -18,12 +18,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from engine.decode import check_size, probe_file
+from engine.audio.decode import check_size, probe_file
+from engine.audio.ingest import CleaningOptions
+from engine.audio.language import LANGUAGES
+from engine.audio.tiers import VOICE_TYPES
 from engine.errors import AudioError, CorruptAudioError
-from engine.ingest import CleaningOptions
-from engine.language import LANGUAGES
-from engine.queue import JobSpec, QueueError
-from engine.tiers import VOICE_TYPES
+from engine.jobs.queue import JobSpec, QueueError
 from handlers import quotas
 from handlers.context import Context
 from handlers.errors import Refusal

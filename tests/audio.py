@@ -7,8 +7,8 @@ from pathlib import Path
 
 import numpy as np
 
-from engine.decode import Limits, decode_file
-from engine.ffmpeg import ffmpeg_exe
+from engine.audio.decode import Limits, decode_file
+from engine.audio.ffmpeg import ffmpeg_exe
 
 VOICES = Path(__file__).parent / "data" / "voices"
 RATE = 24000

@@ -4,10 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.decode import Limits
-from engine.ingest import Ingestor
-from engine.speaker import SpeakerEncoder
-from engine.vad import SileroVad
+from engine.audio.decode import Limits
+from engine.audio.ingest import Ingestor
+from engine.audio.speaker import SpeakerEncoder
+from engine.audio.vad import SileroVad
 
 
 @pytest.fixture(scope="session")

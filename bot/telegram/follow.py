@@ -20,7 +20,7 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import BufferedInputFile, FSInputFile, Message
 from aiogram.utils.chat_action import ChatActionSender
 
-from engine.queue import Event
+from engine.jobs.queue import Event
 from handlers.chat import Queued
 from handlers.context import Context
 from handlers.messages import eta, failure, step, t

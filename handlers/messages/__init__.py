@@ -9,7 +9,7 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from engine.queue import eta_parts
+from engine.jobs.queue import eta_parts
 
 LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "ja", "ko", "zh")
 

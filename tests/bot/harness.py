@@ -12,7 +12,7 @@ from bot.app import open_context
 from bot.config import load_config
 from bot.telegram.app import build
 from bot.telegram.send import Outbox
-from engine.worker import Worker
+from engine.jobs.worker import Worker
 from handlers.context import Context
 from handlers.jobs import runners
 from tests.fake_telegram import FakeTelegram

@@ -159,7 +159,7 @@ def test_commands_that_need_no_model_load_none(tmp_path):
 )
 def test_unexpected_failures_become_error_objects(tmp_path, monkeypatch, capsys, failure, code):
     from bot import cli
-    from engine import ingest
+    from engine.audio import ingest
 
     note = encode(joined("allison_en", 3), tmp_path / "n.ogg", "-c:a", "libopus")
 

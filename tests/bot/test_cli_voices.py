@@ -6,7 +6,7 @@ import json
 import zipfile
 from pathlib import Path
 
-from engine.decode import Limits, decode_file
+from engine.audio.decode import Limits, decode_file
 from tests.audio import clips
 from tests.bot.test_cli import run
 

@@ -88,7 +88,7 @@ async def test_the_command_menu_is_registered_in_every_language(tmp_path):
 async def test_voicebot_run_polls_telegram_beside_the_worker(tmp_path, monkeypatch):
     import signal
 
-    from tests.engine.test_worker_process import WorkerProcess
+    from tests.engine.jobs.test_worker_process import WorkerProcess
 
     fake = FakeTelegram()
     url = await fake.start()
@@ -177,7 +177,7 @@ async def test_voices_are_listed_and_deleted_after_confirmation_by_their_owner_o
 
 
 async def test_status_shows_ones_jobs_with_their_place_and_the_owner_can_cancel(tmp_path):
-    from engine.queue import JobSpec
+    from engine.jobs.queue import JobSpec
 
     async with running(tmp_path) as (fake, ctx):  # no worker here: jobs stay queued
         alice = await ctx.storage.users.get_or_create("telegram", "17")

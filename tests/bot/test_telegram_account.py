@@ -8,7 +8,7 @@ import io
 import json
 import zipfile
 
-from engine.decode import Decoded, Limits, decode_bytes
+from engine.audio.decode import Decoded, Limits, decode_bytes
 from handlers import jobs
 from tests.bot.harness import running
 from tests.bot.test_telegram import buttons_of

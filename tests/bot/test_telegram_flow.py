@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 
-from engine.decode import Limits, decode_bytes
+from engine.audio.decode import Limits, decode_bytes
 from tests.audio import clips
 from tests.bot.harness import running
 from tests.fake_telegram import FakeTelegram

@@ -8,7 +8,7 @@ import pytest
 
 from bot.app import open_context
 from bot.config import load_config
-from engine.queue import JobSpec
+from engine.jobs.queue import JobSpec
 from handlers import jobs, voices
 from handlers.errors import Refusal
 from handlers.maintenance import housekeeping

@@ -6,7 +6,7 @@ import pytest
 
 from bot.app import open_context
 from bot.config import load_config
-from engine.render import SpeechOptions
+from engine.speech.render import SpeechOptions
 from handlers import jobs, speech
 from handlers.errors import Refusal
 from handlers.quotas import Quotas, usage

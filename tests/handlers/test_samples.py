@@ -9,7 +9,7 @@ import pytest
 import soundfile
 
 from engine import errors
-from engine.ingest import CleaningOptions
+from engine.audio.ingest import CleaningOptions
 from handlers.samples import SampleRejectedError, add_sample
 from storage import Storage
 from tests.audio import RATE, encode, joined

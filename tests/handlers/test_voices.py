@@ -7,7 +7,7 @@ import pytest
 
 from bot.app import open_context
 from bot.config import load_config
-from engine.render import SpeechOptions
+from engine.speech.render import SpeechOptions
 from handlers import collect, consent, jobs, speech, voices
 from handlers.chat import Sender
 from handlers.errors import Refusal

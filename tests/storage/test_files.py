@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from engine.queue import JobSpec
-from engine.queue_sqlite import SqliteQueue
+from engine.jobs.queue import JobSpec
+from engine.jobs.sqlite import SqliteQueue
 from storage import Storage
 from storage.files import FileStore
 from storage.ids import is_id, new_id

@@ -1,0 +1,2 @@
+"""Audio in: decoding uploads, speech detection, cleaning, measurements, speaker embeddings, the
+analysis of a set and the tiers."""

@@ -1,0 +1,100 @@
+"""What callers (CLI, bots) use to talk to the engine: submit, follow, wait, cancel.
+
+Nothing here blocks the event loop: queue calls go through aiosqlite's thread, and waiting is
+polling with a short sleep. ``wait(drive=True)`` runs an in-process worker when no long-running
+worker holds the queue, so the CLI works without ``voicebot worker``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Callable, Mapping
+
+from engine.jobs.queue import Event, JobQueue, JobSpec, JobState, QueueError
+from engine.jobs.worker import Runner, Worker
+
+LIVE_CHECK_S = 2.0
+
+
+class EngineClient:
+    def __init__(
+        self,
+        queue: JobQueue,
+        *,
+        poll_s: float = 0.1,
+        local_runners: Mapping[str, Runner] | None = None,
+        local_concurrency: int = 1,
+    ) -> None:
+        self.queue = queue
+        self.poll_s = poll_s
+        self.local_runners = local_runners
+        self._local_concurrency = local_concurrency
+
+    async def submit(self, spec: JobSpec) -> JobState:
+        return await self.queue.submit(spec)
+
+    async def status(self, owner_id: int, job_id: str) -> JobState:
+        state = await self.queue.get(owner_id, job_id)
+        if state is None:
+            raise QueueError("not_found", "No such job among yours.")
+        return state
+
+    async def cancel(self, owner_id: int, job_id: str) -> JobState:
+        return await self.queue.cancel(owner_id, job_id)
+
+    async def watch(self, owner_id: int, job_id: str, after: int = 0) -> AsyncIterator[Event]:
+        """The job's events in order, from ``after``, until its terminal event."""
+        await self.status(owner_id, job_id)  # owner check
+        while True:
+            events = await self.queue.events(job_id, after)
+            for event in events:
+                after = event.seq
+                yield event
+                if event.terminal:
+                    return
+            await self.queue.changed(self.poll_s)
+
+    async def wait(
+        self,
+        owner_id: int,
+        job_id: str,
+        *,
+        drive: bool = False,
+        on_event: Callable[[Event], None] | None = None,
+    ) -> JobState:
+        """Until the job ends (bound it with ``asyncio.timeout``). ``drive``: serve the queue
+        in-process while no worker is alive."""
+        local: asyncio.Task | None = None
+        finished = False
+        next_check = 0.0
+
+        async def follow() -> None:
+            async for event in self.watch(owner_id, job_id):
+                if on_event is not None:
+                    on_event(event)
+
+        watcher = asyncio.create_task(follow())
+        try:
+            while not watcher.done():
+                if drive and local is None and self.local_runners and time.monotonic() >= next_check:
+                    next_check = time.monotonic() + LIVE_CHECK_S
+                    if await self.queue.live_workers() == 0:
+                        worker = Worker(
+                            self.queue,
+                            self.local_runners,
+                            concurrency=self._local_concurrency,
+                            register=False,
+                        )
+                        local = asyncio.create_task(worker.run(until=lambda: finished))
+                await asyncio.wait([watcher], timeout=self.poll_s * 5)
+            await watcher
+        finally:
+            finished = True
+            watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watcher
+            if local is not None:
+                await local  # it stops claiming now; a job it holds finishes first
+        return await self.status(owner_id, job_id)

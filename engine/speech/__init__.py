@@ -1,0 +1,1 @@
+"""Speech out: text rules, the engines (embedded, XTTS) and rendering to files."""
