@@ -14,6 +14,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
+from engine.audio.language import LANGUAGES
+from engine.audio.tiers import VOICE_TYPES
+from engine.speech.backends import ENGINES
+
 CONFIG_ENV = "VOICEBOT_CONFIG"
 DATA_DIR_ENV = "VOICEBOT_DATA_DIR"
 DEFAULT_DATA_DIR = Path("~/.local/share/voicebot")
@@ -45,12 +49,12 @@ class AnalysisConfig(Section):
 
 class VoicesConfig(Section):
     retention_days: int = Field(90, ge=1, le=3650)
-    default_language: Literal["en", "es", "fr", "de", "it", "pt", "ja", "ko", "zh"] = "en"
-    default_voice_type: Literal["instant", "standard", "premium", "professional"] = "standard"
+    default_language: Literal[LANGUAGES] = "en"
+    default_voice_type: Literal[VOICE_TYPES] = "standard"
 
 
 class EngineConfig(Section):
-    backend: Literal["embedded", "xtts"] = "embedded"  # engine for new voices
+    backend: Literal[ENGINES] = "embedded"  # engine for new voices
     xtts_model_dir: Path | None = None  # a local XTTS-v2 folder (config.json, model.pth, vocab.json)
     xtts_model_name: str = "tts_models/multilingual/multi-dataset/xtts_v2"  # else fetched by coqui
     xtts_accept_licence: bool = False  # the operator accepts the CPML (or COQUI_TOS_AGREED=1)

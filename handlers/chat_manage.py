@@ -62,8 +62,7 @@ async def delete(ctx: Context, sender: Sender, voice_id: str, confirmed: bool) -
         yes = Button(t(sender.locale, "voices.delete_yes"), f"delete:{voice_id}:yes")
         keep = Button(t(sender.locale, "voices.keep"), "delete:keep")
         return Reply(t(sender.locale, "voices.confirm", name=voice.name), ((yes, keep),))
-    await ctx.storage.delete_voice(user.id, voice_id)
-    ctx.forget_voice(voice_id)
+    await ctx.delete_voice(user.id, voice_id)
     return Reply(t(sender.locale, "voices.deleted", name=voice.name))
 
 

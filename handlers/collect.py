@@ -172,7 +172,7 @@ async def train(ctx: Context, sender: Sender, idempotency_key: str | None) -> Qu
         )
     except QueueError as exc:
         await ctx.storage.voices.update(user.id, voice.id, status="collecting", current_step=None)
-        raise Refusal(exc.code, exc.message) from None
+        raise Refusal.of(exc) from None
     return Queued(
         Reply(t(sender.locale, "train.queued", name=voice.name, position=job.position or 0)), user.id, job.id
     )

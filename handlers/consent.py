@@ -11,8 +11,7 @@ import hashlib
 from handlers.chat import Button, Reply, Sender
 from handlers.context import Context
 from handlers.errors import Refusal
-from handlers.messages import locale_of, t
-from handlers.voices import CONSENT_VERSION
+from handlers.messages import CONSENT_VERSION, locale_of, t
 from storage.records import User
 
 
@@ -66,8 +65,7 @@ async def revoke(ctx: Context, sender: Sender) -> Reply:
     await ctx.storage.consents.revoke(user.id)
     voices = await ctx.storage.voices.list(user.id)
     for voice in voices:
-        await ctx.storage.delete_voice(user.id, voice.id)
-        ctx.forget_voice(voice.id)
+        await ctx.delete_voice(user.id, voice.id)
     await ctx.storage.audit.log(user.id, "consent.revoked", None, voices=len(voices))
     return Reply(t(sender.locale, "consent.revoked", count=len(voices)))
 

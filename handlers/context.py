@@ -5,13 +5,17 @@ from __future__ import annotations
 import asyncio
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
 
+from engine.audio.asr import Transcriber
 from engine.audio.ingest import CleaningOptions, Ingestor
 from engine.jobs.client import EngineClient
-from engine.speech.backends.base import EngineUnavailable
+from engine.speech.backends.base import EngineUnavailable, PreparedVoice, VoiceBackend
 from engine.speech.backends.embedded import EmbeddedBackend
 from storage import Storage
+
+if TYPE_CHECKING:  # handlers.quotas uses the context: imported here for the type only
+    from handlers.quotas import Quotas
 
 
 @dataclass
@@ -26,25 +30,25 @@ class Context:
     max_tries: int = 3
     audit_retention_days: int = 365
     job_retention_days: int = 7
-    engines: dict[str, Any] = field(default_factory=dict)  # other engines by name (xtts)
+    engines: dict[str, VoiceBackend] = field(default_factory=dict)  # other engines by name (xtts)
     default_engine: str = "embedded"  # for new voices
-    quotas: Any = None  # handlers.quotas.Quotas; None: no limits
-    transcriber: Any = None  # engine.asr.Transcriber, when a speech recogniser is configured
-    _voices: dict[str, Any] = field(default_factory=dict)  # loaded voices, by id
+    quotas: Quotas | None = None  # None: no limits
+    transcriber: Transcriber | None = None  # when a speech recogniser is configured
+    _voices: dict[str, PreparedVoice] = field(default_factory=dict)  # loaded voices, by id
 
-    async def load_voice(self, owner_id: int, voice_id: str) -> Any:
+    async def load_voice(self, owner_id: int, voice_id: str) -> PreparedVoice:
         """The prepared voice, read from storage once per process."""
         if voice_id not in self._voices:
             folder = self.storage.files.voice_dir(owner_id, voice_id)
 
-            def read() -> Any:
+            def read() -> PreparedVoice:
                 files = {p.name: self.storage.files.read(p) for p in folder.iterdir() if p.is_file()}
                 return self.backend_for(json.loads(files["voice.json"])["engine"]).load(files)
 
             self._voices[voice_id] = await asyncio.to_thread(read)
         return self._voices[voice_id]
 
-    def backend_for(self, name: str) -> Any:
+    def backend_for(self, name: str) -> VoiceBackend:
         """The backend called ``name``; ``EngineUnavailable`` when this process has no such engine."""
         if name == self.backend.name:
             return self.backend
@@ -54,3 +58,9 @@ class Context:
 
     def forget_voice(self, voice_id: str) -> None:
         self._voices.pop(voice_id, None)
+
+    async def delete_voice(self, owner_id: int, voice_id: str) -> bool:
+        """The voice with everything kept for it, and this process's loaded copy; the one way."""
+        deleted = await self.storage.delete_voice(owner_id, voice_id)
+        self.forget_voice(voice_id)
+        return deleted

@@ -39,7 +39,7 @@ async def job_status(ctx: Context, owner_id: int, job_id: str) -> dict[str, Any]
     try:
         return job_json(await ctx.engine.status(owner_id, job_id))
     except QueueError as exc:
-        raise Refusal(exc.code, exc.message) from None
+        raise Refusal.of(exc) from None
 
 
 async def cancel_job(ctx: Context, owner_id: int, job_id: str) -> dict[str, Any]:
@@ -47,10 +47,9 @@ async def cancel_job(ctx: Context, owner_id: int, job_id: str) -> dict[str, Any]
     try:
         job = await ctx.engine.cancel(owner_id, job_id)
     except QueueError as exc:
-        raise Refusal(exc.code, exc.message) from None
+        raise Refusal.of(exc) from None
     if job.kind == "train" and job.status == "cancelled" and job.voice_id:
-        await ctx.storage.delete_voice(owner_id, job.voice_id)  # never started: nothing to keep
-        ctx.forget_voice(job.voice_id)
+        await ctx.delete_voice(owner_id, job.voice_id)  # never started: nothing to keep
     await ctx.storage.audit.log(owner_id, "job.cancelled", job_id)
     return job_json(job)
 

@@ -20,8 +20,7 @@ async def housekeeping(ctx: Context) -> dict[str, Any]:
     for voice in await storage.voices.processing():
         job = await queue.latest_for_voice(voice.owner_id, voice.id, "train")
         if (job is None and voice.created_at < settled) or (job and job.status in ("failed", "cancelled")):
-            await storage.delete_voice(voice.owner_id, voice.id)
-            ctx.forget_voice(voice.id)
+            await ctx.delete_voice(voice.owner_id, voice.id)
             abandoned.append(voice.id)
     jobs = await queue.purge_finished(time.time() - ctx.job_retention_days * 86400)
     for owner_id, job_id in jobs:

@@ -14,7 +14,7 @@ import soundfile
 
 from engine.errors import InvalidRequestError, TextTooLongError
 from engine.jobs.queue import JobSpec, QueueError
-from engine.jobs.worker import JobControl
+from engine.jobs.queue import JobContext
 from engine.speech import text as text_rules
 from engine.speech.backends.base import EngineUnavailable
 from engine.speech.render import SpeechOptions, render
@@ -43,7 +43,7 @@ def _check_text(text: str, language: str, where: str = "", locale: str | None = 
             exc.code, where + t(locale, "speak.too_long", count=exc.length, limit=exc.limit)
         ) from None
     except InvalidRequestError as exc:
-        raise Refusal(exc.code, where + exc.message) from None
+        raise Refusal.of(exc, where) from None
 
 
 async def _submit(
@@ -67,7 +67,7 @@ async def _submit(
     try:
         job = await ctx.engine.submit(spec)
     except QueueError as exc:
-        raise Refusal(exc.code, exc.message) from None
+        raise Refusal.of(exc) from None
     return {"jobId": job.id, "status": job.status, "progress": job.progress_json()}
 
 
@@ -126,7 +126,7 @@ def _wav(audio: np.ndarray, rate: int) -> bytes:
 
 
 async def _say(
-    ctx: Context, job: JobControl, text: str, language: str, options: SpeechOptions, chunks: bool
+    ctx: Context, job: JobContext, text: str, language: str, options: SpeechOptions, chunks: bool
 ) -> dict[str, Any]:
     """One text: with ``chunks``, each sentence published (and progress reported) as it comes; then
     the rendered file and a receipt."""
@@ -138,7 +138,7 @@ async def _say(
         backend = ctx.backend_for(voice.engine)
         await asyncio.to_thread(backend.ready)
     except EngineUnavailable as exc:
-        raise Refusal(exc.code, f"This voice needs the {voice.engine} engine: {exc.message}") from None
+        raise Refusal.of(exc, f"This voice needs the {voice.engine} engine: ") from None
     prepared = await ctx.load_voice(owner_id, voice_id)
     stream = backend.synthesize(prepared, text, language, options)
     total = max(1, len(text_rules.prepare(text, language)))
@@ -184,13 +184,13 @@ def _options(payload: dict[str, Any]) -> SpeechOptions:
     return SpeechOptions(**payload["options"])
 
 
-async def run_speak(ctx: Context, job: JobControl) -> dict[str, Any]:
+async def run_speak(ctx: Context, job: JobContext) -> dict[str, Any]:
     payload = job.job.payload
     await job.step("speaking", 0.0)
     return await _say(ctx, job, payload["text"], payload["language"], _options(payload), True)
 
 
-async def run_batch(ctx: Context, job: JobControl) -> dict[str, Any]:
+async def run_batch(ctx: Context, job: JobContext) -> dict[str, Any]:
     """Item by item; finished items are kept in the checkpoint, so a requeued batch resumes."""
     payload, owner_id = job.job.payload, job.job.owner_id
     options, texts = _options(payload), payload["texts"]

@@ -23,7 +23,8 @@ from engine.audio.ingest import CleaningOptions, ProcessedSample
 from engine.audio.measure import Metrics
 from engine.audio.tiers import require_tier
 from engine.errors import AudioError
-from engine.jobs.worker import JobCancelled, JobControl
+from engine.jobs.queue import JobContext
+from engine.jobs.worker import JobCancelled
 from engine.speech.backends.base import EngineUnavailable, TrainingSample
 from engine.speech.backends.xtts_finetune import StopTraining
 from handlers.context import Context
@@ -36,7 +37,7 @@ from storage.records import Voice
 FINE_TUNED = ("premium", "professional")  # tiers whose voices are trained, not only conditioned
 
 
-async def train(ctx: Context, job: JobControl) -> dict[str, Any]:
+async def train(ctx: Context, job: JobContext) -> dict[str, Any]:
     payload, owner_id = job.job.payload, job.job.owner_id
     voice_id = payload["voiceId"]
     voice = await ctx.storage.voices.get(owner_id, voice_id)
@@ -62,10 +63,10 @@ async def _undo(ctx: Context, owner_id: int, voice_id: str, payload: dict[str, A
         )
         await ctx.storage.audit.log(owner_id, "voice.training_failed", voice_id, reason=why)
     else:
-        await ctx.storage.delete_voice(owner_id, voice_id)
+        await ctx.delete_voice(owner_id, voice_id)
 
 
-async def _train(ctx: Context, job: JobControl, voice: Voice, payload: dict[str, Any]) -> dict[str, Any]:
+async def _train(ctx: Context, job: JobContext, voice: Voice, payload: dict[str, Any]) -> dict[str, Any]:
     storage, owner_id, voice_id = ctx.storage, voice.owner_id, voice.id
 
     async def step(name: str, percent: float) -> None:

@@ -24,20 +24,14 @@ from engine.audio.language import LANGUAGES
 from engine.audio.tiers import VOICE_TYPES
 from engine.errors import AudioError, CorruptAudioError
 from engine.jobs.queue import JobSpec, QueueError
+from engine.speech.backends import ENGINES
 from handlers import quotas
 from handlers.context import Context
 from handlers.errors import Refusal
-from handlers.messages import describe, t
+from handlers.messages import CONSENT_VERSION, describe, t
 from handlers.samples import SampleMeta
 from storage.records import Voice
 from storage.voices import NameTakenError
-
-ENGINES = ("embedded", "xtts")  # per voice; an engine that cannot run falls back to embedded, with a note
-CONSENT_VERSION = "2026-11"
-CONSENT_STATEMENT = (
-    "I am the person whose voice is in these recordings, or I have their explicit permission. "
-    "I will not use the cloned voice to impersonate anyone or to deceive."
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +135,7 @@ async def submit_voice(
     if not consent_statement or not consent_statement.strip():
         raise Refusal(
             "consent_required",
-            "Cloning a voice needs the speaker's consent. Accept the statement: " + CONSENT_STATEMENT,
+            t(locale, "consent.needed", statement=t(locale, "consent.statement")),
         )
     name = voice_name(name)
     if not name:
@@ -216,7 +210,7 @@ async def submit_voice(
             )
         )
     except BaseException as exc:
-        await ctx.storage.delete_voice(owner_id, voice.id)
+        await ctx.delete_voice(owner_id, voice.id)
         if isinstance(exc, QueueError):
             raise Refusal.of(exc) from None
         raise
@@ -269,9 +263,8 @@ async def list_voices(ctx: Context, owner_id: int) -> dict[str, Any]:
 
 
 async def delete_voice(ctx: Context, owner_id: int, voice_id: str) -> dict[str, Any]:
-    if not await ctx.storage.delete_voice(owner_id, voice_id):
+    if not await ctx.delete_voice(owner_id, voice_id):
         raise Refusal("not_found", "No such voice among yours.")
-    ctx.forget_voice(voice_id)
     return {"voiceId": voice_id, "deleted": True}
 
 

@@ -1,6 +1,6 @@
 """The worker loop: claim a job, run it under a lease, report, finish; requeue what it cannot finish.
 
-Runners (``kind -> async fn(JobControl) -> result dict``) come from the composition root, so the
+Runners (``kind -> async fn(JobContext) -> result dict``) come from the composition root, so the
 engine knows nothing of voices or chats. Heavy work inside a runner goes to a thread; the loop only
 renews leases, polls and writes state. An exception with ``code`` and ``message`` (a refusal) fails
 the job at once; any other is treated as transient and retried with backoff until ``max_tries``.
@@ -16,7 +16,7 @@ import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from engine.jobs.queue import Claim, JobQueue
+from engine.jobs.queue import Claim, JobContext, WorkerQueue
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_S = 0.5  # progress events at most this often (a step change is always written)
@@ -44,7 +44,7 @@ class JobControl:
     """What a runner sees: the job, progress reporting, chunk events and step boundaries."""
 
     def __init__(
-        self, queue: JobQueue, claim: Claim, worker_id: str, lease_s: float, stopping: asyncio.Event
+        self, queue: WorkerQueue, claim: Claim, worker_id: str, lease_s: float, stopping: asyncio.Event
     ):
         self.job = claim
         self.checkpoint: dict[str, Any] | None = claim.checkpoint
@@ -97,13 +97,13 @@ class JobControl:
                 return
 
 
-Runner = Callable[[JobControl], Awaitable[dict[str, Any]]]
+Runner = Callable[[JobContext], Awaitable[dict[str, Any]]]
 
 
 class Worker:
     def __init__(
         self,
-        queue: JobQueue,
+        queue: WorkerQueue,
         runners: Mapping[str, Runner],
         *,
         concurrency: int = 1,

@@ -9,9 +9,11 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
+from engine.audio.language import LANGUAGES
 from engine.jobs.queue import eta_parts
 
-LANGUAGES = ("en", "es", "fr", "de", "it", "pt", "ja", "ko", "zh")
+# The version of "consent.statement", the same in every catalog: change them together.
+CONSENT_VERSION = "2026-11"
 
 
 def catalog(language: str) -> dict[str, str]:

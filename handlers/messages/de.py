@@ -153,4 +153,5 @@ MESSAGES = {
     "audio.not_enough_audio": "Eine Stimme der Stufe {voice_type} braucht mindestens {need_s} s Sprache; die brauchbaren Aufnahmen haben {have_s} s.",
     "audio.nothing_usable": "Keine der {count} Dateien ist brauchbar.",
     "audio.audio_error": "Diese Aufnahme ist nicht brauchbar.",
+    "consent.needed": "Eine Stimme zu klonen braucht die Einwilligung der sprechenden Person. Akzeptiere diese Erklärung: {statement}",
 }

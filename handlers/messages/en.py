@@ -152,4 +152,5 @@ MESSAGES = {
     "audio.not_enough_audio": "A {voice_type} voice needs at least {need_s} s of speech; the usable samples hold {have_s} s.",
     "audio.nothing_usable": "None of the {count} files could be used.",
     "audio.audio_error": "This recording could not be used.",
+    "consent.needed": "Cloning a voice needs the speaker's consent. Accept this statement: {statement}",
 }

@@ -152,4 +152,5 @@ MESSAGES = {
     "audio.not_enough_audio": "Una voz {voice_type} necesita al menos {need_s} s de voz; las muestras utilizables tienen {have_s} s.",
     "audio.nothing_usable": "No se pudo usar ninguno de los {count} archivos.",
     "audio.audio_error": "Esta grabación no se pudo usar.",
+    "consent.needed": "Clonar una voz requiere el consentimiento de quien habla. Acepta esta declaración: {statement}",
 }

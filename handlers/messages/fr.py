@@ -153,4 +153,5 @@ MESSAGES = {
     "audio.not_enough_audio": "Une voix {voice_type} demande au moins {need_s} s de parole ; les échantillons utilisables en contiennent {have_s} s.",
     "audio.nothing_usable": "Aucun des {count} fichiers n'est utilisable.",
     "audio.audio_error": "Cet enregistrement n'est pas utilisable.",
+    "consent.needed": "Cloner une voix demande le consentement de la personne qui parle. Acceptez cette déclaration : {statement}",
 }

@@ -152,4 +152,5 @@ MESSAGES = {
     "audio.not_enough_audio": "Una voce {voice_type} richiede almeno {need_s} s di parlato; i campioni utilizzabili ne hanno {have_s} s.",
     "audio.nothing_usable": "Nessuno dei {count} file è utilizzabile.",
     "audio.audio_error": "Questa registrazione non è utilizzabile.",
+    "consent.needed": "Clonare una voce richiede il consenso di chi parla. Accetta questa dichiarazione: {statement}",
 }

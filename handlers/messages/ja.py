@@ -151,4 +151,5 @@ MESSAGES = {
     "audio.not_enough_audio": "{voice_type} の声には少なくとも {need_s} 秒の発話が必要です。使えるサンプルは {have_s} 秒です。",
     "audio.nothing_usable": "{count} 個のファイルのどれも使えませんでした。",
     "audio.audio_error": "この録音は使えませんでした。",
+    "consent.needed": "声の複製には話者本人の同意が必要です。次の宣言に同意してください：{statement}",
 }

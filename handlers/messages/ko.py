@@ -151,4 +151,5 @@ MESSAGES = {
     "audio.not_enough_audio": "{voice_type} 목소리에는 최소 {need_s}초의 말소리가 필요합니다. 사용할 수 있는 샘플은 {have_s}초입니다.",
     "audio.nothing_usable": "{count}개 파일 중 사용할 수 있는 것이 없습니다.",
     "audio.audio_error": "이 녹음은 사용할 수 없습니다.",
+    "consent.needed": "목소리를 복제하려면 화자의 동의가 필요합니다. 다음 진술에 동의해 주세요: {statement}",
 }

@@ -152,4 +152,5 @@ MESSAGES = {
     "audio.not_enough_audio": "Uma voz {voice_type} precisa de pelo menos {need_s} s de fala; as amostras utilizáveis têm {have_s} s.",
     "audio.nothing_usable": "Nenhum dos {count} ficheiros pôde ser usado.",
     "audio.audio_error": "Esta gravação não pôde ser usada.",
+    "consent.needed": "Clonar uma voz exige o consentimento de quem fala. Aceite esta declaração: {statement}",
 }

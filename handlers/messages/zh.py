@@ -151,4 +151,5 @@ MESSAGES = {
     "audio.not_enough_audio": "{voice_type} 声音至少需要 {need_s} 秒语音；可用样本共有 {have_s} 秒。",
     "audio.nothing_usable": "{count} 个文件都无法使用。",
     "audio.audio_error": "此录音无法使用。",
+    "consent.needed": "克隆声音需要说话者本人的同意。请接受以下声明：{statement}",
 }

@@ -37,6 +37,20 @@ class TrainingSample:
     transcript: str | None = None
 
 
+MIN_EMOTION_S = 3.0  # tagged speech needed before an emotion is learnt rather than preset
+
+
+def by_emotion(clips: Sequence[np.ndarray], samples: Sequence[TrainingSample], rate: int) -> dict:
+    """The clips of each emotion (neutral and untagged aside) with enough speech to learn it from,
+    in a stable order; every engine learns emotions from the same grouping."""
+    groups = {}
+    for emotion in sorted({s.emotion for s in samples if s.emotion and s.emotion != "neutral"}):
+        tagged = [c for c, s in zip(clips, samples, strict=True) if s.emotion == emotion]
+        if sum(len(c) for c in tagged) >= MIN_EMOTION_S * rate:
+            groups[emotion] = tagged
+    return groups
+
+
 @dataclass(frozen=True, slots=True)
 class AudioChunk:
     index: int  # 0, 1, 2 … in speaking order; a consumer drops repeats by number

@@ -17,7 +17,7 @@ import numpy as np
 
 from engine.audio.speaker import resample
 from engine.speech import text as text_rules
-from engine.speech.backends.base import AudioChunk, ProgressFn, TrainingSample
+from engine.speech.backends.base import MIN_EMOTION_S, AudioChunk, ProgressFn, TrainingSample, by_emotion
 from engine.speech.backends.world import Profile, Prosody, align, convert
 from engine.speech.espeak import RATE, espeak
 from engine.speech.render import SpeechOptions
@@ -51,7 +51,6 @@ PACE_LIMITS = (90, 180)  # words per minute a voice's own pace is kept within
 SHORTLIST = 3  # variants (best raw renderings) tried through the conversion when matching a voice
 JUDGED_AT = (0.9, 1.0, 1.15)  # paces, relative to the person's, each shortlisted variant is scored at
 HIGH_VOICE_HZ = 165.0  # a speaker's mean F0 above this: the female variants are theirs, else the male
-MIN_EMOTION_S = 3.0  # tagged speech needed before an emotion is learnt rather than preset
 
 
 @dataclass
@@ -96,10 +95,8 @@ class EmbeddedBackend:
         target = Profile.from_audio(clips, RATE)
         reference = self._encoder.embed(np.concatenate(clips), RATE)
         files = {}
-        for emotion in sorted({s.emotion for s in samples if s.emotion and s.emotion != "neutral"}):
-            tagged = [c for c, s in zip(clips, samples, strict=True) if s.emotion == emotion]
-            if sum(len(c) for c in tagged) >= MIN_EMOTION_S * RATE:
-                files[f"emotion-{emotion}.npz"] = Profile.from_audio(tagged, RATE).to_bytes()
+        for emotion, tagged in by_emotion(clips, samples, RATE).items():
+            files[f"emotion-{emotion}.npz"] = Profile.from_audio(tagged, RATE).to_bytes()
         plain = [c for c, s in zip(clips, samples, strict=True) if s.emotion in (None, "neutral")]
         if files and sum(len(c) for c in plain) >= MIN_EMOTION_S * RATE:
             # The everyday pitch comes from the untagged samples; the timbre from all of them.

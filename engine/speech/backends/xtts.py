@@ -23,7 +23,7 @@ import numpy as np
 
 from engine.audio.speaker import resample
 from engine.speech import text as text_rules
-from engine.speech.backends.base import AudioChunk, EngineUnavailable, ProgressFn, TrainingSample
+from engine.speech.backends.base import AudioChunk, EngineUnavailable, ProgressFn, TrainingSample, by_emotion
 from engine.speech.render import SpeechOptions
 
 MODEL_FILES = ("config.json", "model.pth", "vocab.json")
@@ -31,7 +31,6 @@ DEFAULT_MODEL = "tts_models/multilingual/multi-dataset/xtts_v2"
 RATE = 22050  # what the conditioning encoders take
 OUTPUT_RATE = 24000
 TOKENS_PER_S = 22050 / 1024  # GPT audio tokens per second of speech
-MIN_EMOTION_S = 3.0
 FINETUNE_EPOCHS = {"premium": 3, "professional": 8}
 LANGUAGE_CODES = {"zh": "zh-cn"}
 
@@ -221,10 +220,8 @@ class XttsBackend:
         clips = [resample(s.audio, s.rate, RATE) for s in samples]
         gpt, speaker = self.model.latents(clips)
         tensors: dict[str, Any] = {"gpt": gpt, "speaker": speaker}
-        for emotion in sorted({s.emotion for s in samples if s.emotion and s.emotion != "neutral"}):
-            tagged = [c for c, s in zip(clips, samples, strict=True) if s.emotion == emotion]
-            if sum(len(c) for c in tagged) >= MIN_EMOTION_S * RATE:
-                tensors[f"gpt:{emotion}"], tensors[f"speaker:{emotion}"] = self.model.latents(tagged)
+        for emotion, tagged in by_emotion(clips, samples, RATE).items():
+            tensors[f"gpt:{emotion}"], tensors[f"speaker:{emotion}"] = self.model.latents(tagged)
         buffer = io.BytesIO()
         torch.save(tensors, buffer)
         progress("done", 100.0)

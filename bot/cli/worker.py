@@ -10,6 +10,7 @@ import signal
 import sys
 from typing import Any
 
+from bot.cli.output import fail
 from bot.config import Config
 
 log = logging.getLogger("voicebot.worker")
@@ -25,8 +26,6 @@ def add_commands(commands: Any) -> None:
 
 
 def run_worker(args: argparse.Namespace, config: Config) -> int:
-    from bot.cli import fail
-
     problems = config.problems() if args.command == "run" else []
     if problems:
         return fail("config_error", "; ".join(problems))

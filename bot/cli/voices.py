@@ -11,22 +11,22 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from bot.cli.options import add_sample_options
+from bot.cli.output import emit, fail
+from bot.cli.requests import RequestError
 from bot.config import Config
+from engine.speech.backends import ENGINES
 from engine.speech.render import EMOTIONS, FORMATS, SAMPLE_RATES
 
 
 def add_commands(commands: Any) -> None:
-    from bot.cli import add_sample_options
-
     voice = commands.add_parser("voice", help="create, inspect and delete voices")
     actions = voice.add_subparsers(dest="action", required=True, metavar="ACTION")
     create = actions.add_parser("create", help="build a voice from samples (needs --consent)")
     create.add_argument("--name", required=True, help="voiceName, unique among your voices")
     create.add_argument("--consent", help="the consent statement the speaker accepted, word for word")
     add_sample_options(create)
-    create.add_argument(
-        "--engine", choices=("embedded", "xtts"), help="default: engine.backend in the config"
-    )
+    create.add_argument("--engine", choices=ENGINES, help="default: engine.backend in the config")
     create.add_argument(
         "--wait", action="store_true", help="wait for the training (runs it here when no worker is running)"
     )
@@ -88,8 +88,6 @@ def run_command(args: argparse.Namespace, config: Config) -> int:
 
 async def _run(args: argparse.Namespace, config: Config) -> int:
     from bot.app import open_context
-    from bot.cli import emit, fail
-    from bot.cli_requests import RequestError
     from engine.errors import AudioError
     from handlers.errors import Refusal
 
@@ -114,7 +112,7 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
 def _request(args: argparse.Namespace, config: Config) -> Any:
     """Validate the arguments before any model is loaded."""
     if args.command == "voice" and args.action == "create":
-        from bot.cli_requests import analysis_request
+        from bot.cli.requests import analysis_request
 
         return analysis_request(args, config)
     if args.command in ("speak", "batch"):

@@ -1,46 +1,19 @@
-"""``voicebot [--config FILE] [--data-dir DIR] COMMAND …`` — JSON in the contract's field names."""
+"""``voicebot [--config FILE] [--data-dir DIR] COMMAND …`` — JSON in the contract's field names.
+
+The package's modules import downward only: this one (parser, ``main``, ``analyze``) → ``voices``,
+``worker`` → ``requests``, ``options``, ``output``."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
 
+from bot.cli import voices, worker
+from bot.cli.options import add_sample_options
+from bot.cli.output import Parser, emit, fail
 from bot.config import Config, ConfigError, load_config
-from engine.audio.tiers import VOICE_TYPES
-
-
-def emit(payload: dict[str, Any]) -> None:
-    sys.stdout.write(json.dumps(payload, indent=2, ensure_ascii=False) + "\n")
-
-
-def fail(code: str, message: str, **extra: Any) -> int:
-    emit({"error": {"code": code, "message": message, **extra}})
-    return 2
-
-
-class Parser(argparse.ArgumentParser):
-    """Usage mistakes keep the CLI's one shape: ``{"error": {"code", "message"}}`` and exit 2."""
-
-    def error(self, message: str) -> NoReturn:
-        fail("invalid_request", f"{self.prog}: {message}")
-        sys.exit(2)
-
-
-def add_sample_options(parser: argparse.ArgumentParser) -> None:
-    """Samples and trainingOptions, shared by ``analyze`` and ``voice create``."""
-    parser.add_argument("files", nargs="*", type=Path, metavar="FILE")
-    parser.add_argument(
-        "--manifest", type=Path, help="JSON shaped like the contract's request (audioSamples, language, …)"
-    )
-    parser.add_argument("--language", help="declared language (en es fr de it pt ja ko zh)")
-    parser.add_argument("--voice-type", "--type", dest="voice_type", choices=VOICE_TYPES)
-    for flag in ("enhance-quality", "remove-noise", "normalize-volume"):
-        parser.add_argument(f"--{flag}", action=argparse.BooleanOptionalAction, default=None)
-    parser.add_argument("--speaker-consistency", type=float, metavar="0..1", help="similarity threshold")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -52,12 +25,8 @@ def build_parser() -> argparse.ArgumentParser:
     analyze = commands.add_parser("analyze", help="analyse voice samples and print audioAnalysis JSON")
     add_sample_options(analyze)
 
-    from bot.cli_voices import add_commands
-
-    add_commands(commands)
-    from bot.cli_worker import add_commands as add_worker_commands
-
-    add_worker_commands(commands)
+    voices.add_commands(commands)
+    worker.add_commands(commands)
 
     commands.add_parser("models", help="engine state: weights found, device, VRAM, licence")
     doctor = commands.add_parser("doctor", help="check this machine and the configuration")
@@ -85,12 +54,8 @@ def main(argv: list[str] | None = None) -> int:
             emit({"engines": engine_states(config)})
             return 0
         if args.command in ("worker", "run"):
-            from bot.cli_worker import run_worker
-
-            return run_worker(args, config)
-        from bot.cli_voices import run_command
-
-        return run_command(args, config)
+            return worker.run_worker(args, config)
+        return voices.run_command(args, config)
     except OSError as exc:  # unreadable file, full disk …: say what, not how
         return fail("io_error", f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))
     except Exception:
@@ -99,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _analyze(args: argparse.Namespace, config: Config) -> int:
-    from bot.cli_requests import RequestError, analysis_request
+    from bot.cli.requests import RequestError, analysis_request
     from engine.errors import AudioError
 
     try:
