@@ -12,6 +12,7 @@ from engine.audio.ingest import CleaningOptions, Ingestor
 from engine.audio.speaker import SpeakerEncoder
 from engine.device import pick_device
 from engine.jobs.client import EngineClient
+from engine.jobs.queue import JobQueue
 from engine.jobs.sqlite import SqliteQueue
 from engine.speech.backends.embedded import EmbeddedBackend
 from engine.speech.backends.xtts import XttsBackend, XttsSettings
@@ -72,12 +73,19 @@ def engine_states(config: Config) -> list[dict]:
     ]
 
 
+def job_queue(config: Config, storage: Storage) -> JobQueue:
+    """The queue implementation the config names (one entry per ``engine.jobs.QUEUES``)."""
+    if config.engine.queue == "sqlite":
+        return SqliteQueue(storage.conn, max_queued_per_owner=config.engine.max_queued_per_user)
+    raise ValueError(f"unknown job queue {config.engine.queue!r}")  # the config's Literal stops it first
+
+
 @asynccontextmanager
 async def open_context(config: Config) -> AsyncIterator[Context]:
     async with Storage.open(config.data_dir) as storage:
         device = pick_device(config.engine.device)
         ingestor = Ingestor(limits(config), encoder=SpeakerEncoder(device))
-        queue = SqliteQueue(storage.conn, max_queued_per_owner=config.engine.max_queued_per_user)
+        queue = job_queue(config, storage)
         ctx = Context(
             storage=storage,
             ingestor=ingestor,

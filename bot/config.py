@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
 
 from engine.audio.language import LANGUAGES
 from engine.audio.tiers import VOICE_TYPES
+from engine.jobs import QUEUES
 from engine.speech.backends import ENGINES
 
 CONFIG_ENV = "VOICEBOT_CONFIG"
@@ -65,6 +66,7 @@ class EngineConfig(Section):
     lease_s: float = Field(30.0, ge=2, le=600)
     max_tries: int = Field(3, ge=1, le=10)
     max_queued_per_user: int = Field(20, ge=1, le=1000)
+    queue: Literal[QUEUES] = "sqlite"  # the job queue's implementation (bot/app.py builds it)
 
 
 class QuotasConfig(Section):

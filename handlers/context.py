@@ -60,7 +60,14 @@ class Context:
         self._voices.pop(voice_id, None)
 
     async def delete_voice(self, owner_id: int, voice_id: str) -> bool:
-        """The voice with everything kept for it, and this process's loaded copy; the one way."""
+        """The voice with everything kept for it (the files of the jobs that used it too: streamed
+        chunks, batch zips) and this process's loaded copy; the one way a voice goes."""
+        jobs = await self.engine.queue.voice_jobs(owner_id, voice_id)  # before the voice is unlinked
         deleted = await self.storage.delete_voice(owner_id, voice_id)
+        if deleted:
+            for job_id in jobs:
+                await asyncio.to_thread(
+                    self.storage.files.delete, self.storage.files.job_dir(owner_id, job_id)
+                )
         self.forget_voice(voice_id)
         return deleted

@@ -13,8 +13,7 @@ import numpy as np
 import soundfile
 
 from engine.errors import InvalidRequestError, TextTooLongError
-from engine.jobs.queue import JobSpec, QueueError
-from engine.jobs.queue import JobContext
+from engine.jobs.queue import JobContext, JobSpec, QueueError
 from engine.speech import text as text_rules
 from engine.speech.backends.base import EngineUnavailable
 from engine.speech.render import SpeechOptions, render

@@ -13,9 +13,8 @@ from pathlib import Path
 import aiosqlite
 
 from storage.activity import AuditRepo, GenerationRepo
-from storage.db import connect, fetch_all
+from storage.db import connect
 from storage.files import FileStore
-from storage.ids import iso, now
 from storage.users import ConsentRepo, UserRepo
 from storage.voices import SampleRepo, VoiceRepo
 
@@ -57,21 +56,20 @@ class Storage:
         return True
 
     async def delete_voice(self, owner_id: int, voice_id: str) -> bool:
-        """Delete a voice, its samples and model files. False if it is not the owner's."""
+        """Delete a voice, its samples, model files and the speech made with it. False if it is not
+        the owner's. The files of jobs that used it belong to the jobs: ``Context.delete_voice``
+        removes them too."""
         voice = await self.voices.get(owner_id, voice_id)
         if voice is None:
             return False
         samples = await self.samples.list(owner_id, voice_id)
         outputs = await self.generations.for_voice(owner_id, voice_id)
-        rows = await fetch_all(self.conn, "SELECT id FROM jobs WHERE voice_id = ?", (voice_id,))
         await self.voices.delete(owner_id, voice_id)  # sample rows cascade; receipts and jobs lose the voice
         for sample in samples:
             self.files.delete(self.files.sample_path(owner_id, sample.id))
         for generation in outputs:  # speech made with the voice is derived from it: it goes too
             self.files.delete(self.files.output_path(owner_id, generation.id, generation.format))
         self.files.delete(self.files.voice_dir(owner_id, voice_id))
-        for row in rows:  # streamed chunks and batch zips made with it
-            self.files.delete(self.files.job_dir(owner_id, row["id"]))
         await self.audit.log(owner_id, "voice.deleted", voice_id)
         return True
 
@@ -81,10 +79,3 @@ class Storage:
         for folder in self.files.owner_dirs(user_id):
             self.files.delete(folder)
         return deleted
-
-    async def purge_expired_voices(self) -> list[str]:
-        gone = []
-        for voice in await self.voices.expired(iso(now())):
-            if await self.delete_voice(voice.owner_id, voice.id):
-                gone.append(voice.id)
-        return gone

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
-import signal
 import sys
 from typing import Any
 
@@ -14,7 +13,6 @@ from bot.cli.output import fail
 from bot.config import Config
 
 log = logging.getLogger("voicebot.worker")
-HOUSEKEEPING_S = 3600
 
 
 def add_commands(commands: Any) -> None:
@@ -29,12 +27,14 @@ def run_worker(args: argparse.Namespace, config: Config) -> int:
     problems = config.problems() if args.command == "run" else []
     if problems:
         return fail("config_error", "; ".join(problems))
-    asyncio.run(_serve(args, config))
-    return 0
+    failed = asyncio.run(_serve(args, config))
+    return 1 if failed else 0
 
 
-async def _serve(args: argparse.Namespace, config: Config) -> None:
+async def _serve(args: argparse.Namespace, config: Config) -> list[str]:
     from bot.app import open_context
+    from bot.runtime import run_services
+    from bot.scheduler import chores
     from engine.jobs.worker import Worker
     from engine.speech.backends.base import EngineUnavailable
     from engine.speech.espeak import espeak
@@ -57,51 +57,39 @@ async def _serve(args: argparse.Namespace, config: Config) -> None:
             concurrency=concurrency,
             lease_s=args.lease or config.engine.lease_s,
         )
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            loop.add_signal_handler(sig, worker.stop)
-        bots = []
+
+        async def serve_queue(stop: asyncio.Event) -> None:
+            sys.stderr.write(f"worker ready: {worker.id}\n")
+            sys.stderr.flush()
+            running, stopping = asyncio.create_task(worker.run()), asyncio.create_task(stop.wait())
+            await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            stopping.cancel()
+            worker.stop()  # running jobs go back to the queue with their checkpoints
+            await running
+            log.info("worker %s stopped", worker.id)
+
+        services = {"worker": serve_queue, "chores": chores(ctx)}
         if args.command == "run":
-            bots = _start_bots(ctx, config)
-        log.info("worker %s ready on %s, serving %s", worker.id, ctx.ingestor.encoder.device, worker.kinds)
-        chores = asyncio.create_task(_housekeeping(ctx))
-        sys.stderr.write(f"worker ready: {worker.id}\n")
-        sys.stderr.flush()
-        try:
-            await worker.run()
-        finally:
-            chores.cancel()
-            for task in bots:
-                task.cancel()
-            await asyncio.gather(*bots, return_exceptions=True)
-        log.info("worker %s stopped", worker.id)
+            services |= _bots(ctx, config)
+        log.info("worker %s on %s, serving %s", worker.id, ctx.ingestor.encoder.device, worker.kinds)
+        return await run_services(services)
 
 
-def _start_bots(ctx: Any, config: Config) -> list[asyncio.Task]:
-    """The enabled chat platforms, polling beside the worker (tokens from the environment)."""
-    tasks = []
+def _bots(ctx: Any, config: Config) -> dict[str, Any]:
+    """The enabled chat platforms, beside the worker (tokens from the environment)."""
+    from bot.runtime import until_stopped
+
+    services = {}
     if config.telegram.enabled:
         from bot.telegram.app import run
 
         token = config.telegram.token()
         assert token is not None  # checked before start (config.problems)
-        tasks.append(asyncio.create_task(run(ctx, config.telegram, token.get_secret_value())))
+        secret = token.get_secret_value()
+        services["telegram"] = until_stopped(lambda: run(ctx, config.telegram, secret))
         log.info("telegram: %s", "webhook" if config.telegram.webhook_url else "polling")
     if config.discord.enabled:
         log.warning("discord: not available yet in this version")
-    if not tasks:
+    if not services:
         log.info("no chat platform is enabled in the config; serving the queue only")
-    return tasks
-
-
-async def _housekeeping(ctx: Any) -> None:
-    """Time-based deletions (expired voices, old jobs and audit entries), hourly."""
-    from handlers.maintenance import housekeeping
-
-    while True:
-        try:
-            done = await housekeeping(ctx)
-            log.info("housekeeping: %s", done)
-        except Exception:
-            log.exception("housekeeping failed; trying again in an hour")
-        await asyncio.sleep(HOUSEKEEPING_S)
+    return services

@@ -16,12 +16,13 @@ from aiogram.webhook.aiohttp_server import SimpleRequestHandler, setup_applicati
 from aiohttp import web
 
 from bot.config import TelegramConfig
-from bot.telegram.follow import Deliveries
+from bot.telegram.follow import TelegramOutlet
 from bot.telegram.replies import with_sender
 from bot.telegram.routers import manage, settings, speech, start, voices
 from bot.telegram.send import Outbox
 from handlers.chat import Sender
 from handlers.context import Context
+from handlers.delivery import Deliveries
 from handlers.errors import Refusal
 from handlers.messages import LANGUAGES, t
 
@@ -40,7 +41,7 @@ def build(
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else AiohttpSession()
     session.middleware(outbox or Outbox())
     bot = Bot(token, session=session)
-    deliveries = Deliveries(bot, ctx, edit_every_s)
+    deliveries = Deliveries(TelegramOutlet(bot), ctx, edit_every_s)
     # Injected by name into the handlers.
     dp = Dispatcher(ctx=ctx, deliveries=deliveries, getfile_limit=download_limit)
     dp.update.outer_middleware(with_sender)

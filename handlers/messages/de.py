@@ -154,4 +154,5 @@ MESSAGES = {
     "audio.nothing_usable": "Keine der {count} Dateien ist brauchbar.",
     "audio.audio_error": "Diese Aufnahme ist nicht brauchbar.",
     "consent.needed": "Eine Stimme zu klonen braucht die Einwilligung der sprechenden Person. Akzeptiere diese Erklärung: {statement}",
+    "button.unknown": "Diese Schaltfläche funktioniert nicht mehr. Schick den Befehl noch einmal.",
 }

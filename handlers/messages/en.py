@@ -153,4 +153,5 @@ MESSAGES = {
     "audio.nothing_usable": "None of the {count} files could be used.",
     "audio.audio_error": "This recording could not be used.",
     "consent.needed": "Cloning a voice needs the speaker's consent. Accept this statement: {statement}",
+    "button.unknown": "That button no longer works. Send the command again.",
 }

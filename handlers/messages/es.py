@@ -153,4 +153,5 @@ MESSAGES = {
     "audio.nothing_usable": "No se pudo usar ninguno de los {count} archivos.",
     "audio.audio_error": "Esta grabación no se pudo usar.",
     "consent.needed": "Clonar una voz requiere el consentimiento de quien habla. Acepta esta declaración: {statement}",
+    "button.unknown": "Ese botón ya no funciona. Envía el comando de nuevo.",
 }

@@ -154,4 +154,5 @@ MESSAGES = {
     "audio.nothing_usable": "Aucun des {count} fichiers n'est utilisable.",
     "audio.audio_error": "Cet enregistrement n'est pas utilisable.",
     "consent.needed": "Cloner une voix demande le consentement de la personne qui parle. Acceptez cette déclaration : {statement}",
+    "button.unknown": "Ce bouton ne fonctionne plus. Renvoyez la commande.",
 }

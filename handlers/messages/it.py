@@ -153,4 +153,5 @@ MESSAGES = {
     "audio.nothing_usable": "Nessuno dei {count} file è utilizzabile.",
     "audio.audio_error": "Questa registrazione non è utilizzabile.",
     "consent.needed": "Clonare una voce richiede il consenso di chi parla. Accetta questa dichiarazione: {statement}",
+    "button.unknown": "Quel pulsante non funziona più. Invia di nuovo il comando.",
 }

@@ -152,4 +152,5 @@ MESSAGES = {
     "audio.nothing_usable": "{count} 個のファイルのどれも使えませんでした。",
     "audio.audio_error": "この録音は使えませんでした。",
     "consent.needed": "声の複製には話者本人の同意が必要です。次の宣言に同意してください：{statement}",
+    "button.unknown": "そのボタンはもう使えません。もう一度コマンドを送ってください。",
 }

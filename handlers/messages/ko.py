@@ -152,4 +152,5 @@ MESSAGES = {
     "audio.nothing_usable": "{count}개 파일 중 사용할 수 있는 것이 없습니다.",
     "audio.audio_error": "이 녹음은 사용할 수 없습니다.",
     "consent.needed": "목소리를 복제하려면 화자의 동의가 필요합니다. 다음 진술에 동의해 주세요: {statement}",
+    "button.unknown": "그 버튼은 더 이상 작동하지 않습니다. 명령을 다시 보내 주세요.",
 }

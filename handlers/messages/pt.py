@@ -153,4 +153,5 @@ MESSAGES = {
     "audio.nothing_usable": "Nenhum dos {count} ficheiros pôde ser usado.",
     "audio.audio_error": "Esta gravação não pôde ser usada.",
     "consent.needed": "Clonar uma voz exige o consentimento de quem fala. Aceite esta declaração: {statement}",
+    "button.unknown": "Esse botão já não funciona. Envie o comando de novo.",
 }

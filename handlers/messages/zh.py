@@ -152,4 +152,5 @@ MESSAGES = {
     "audio.nothing_usable": "{count} 个文件都无法使用。",
     "audio.audio_error": "此录音无法使用。",
     "consent.needed": "克隆声音需要说话者本人的同意。请接受以下声明：{statement}",
+    "button.unknown": "该按钮已失效。请重新发送命令。",
 }

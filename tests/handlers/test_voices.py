@@ -7,6 +7,7 @@ import pytest
 
 from bot.app import open_context
 from bot.config import load_config
+from engine.jobs.queue import JobSpec
 from engine.speech.render import SpeechOptions
 from handlers import collect, consent, jobs, speech, voices
 from handlers.chat import Sender
@@ -180,3 +181,15 @@ async def test_a_chat_rejection_is_wholly_in_the_persons_language(tmp_path):
         reply = await collect.add_sample(ctx, sender, collect.Incoming(fetch, None, None), 2**24)
         assert reply.text.startswith("Non conservé") and "au moins 1 s" in reply.text
         assert "speech" not in reply.text and "Please" not in reply.text
+
+
+async def test_deleting_a_voice_removes_the_files_of_its_jobs_and_keeps_their_outcome(tmp_path):
+    async with open_context(load_config(data_dir=tmp_path / "data")) as ctx:
+        user = await ctx.storage.users.get_or_create("cli", "u")
+        voice = await ctx.storage.voices.create(user.id, "v", ["en"], "instant", "embedded", 90)
+        job = await ctx.engine.submit(JobSpec("speak", user.id, {"text": "hi"}, voice_id=voice.id))
+        chunk = ctx.storage.files.write(ctx.storage.files.job_dir(user.id, job.id) / "chunk_000.wav", b"x")
+        assert await ctx.delete_voice(user.id, voice.id)
+        assert not chunk.exists()
+        assert (await ctx.engine.status(user.id, job.id)).voice_id is None  # the outcome stays readable
+        assert not await ctx.delete_voice(user.id, voice.id)

@@ -4,11 +4,9 @@ import os
 
 import pytest
 
-from engine.jobs.queue import JobSpec
-from engine.jobs.sqlite import SqliteQueue
 from storage import Storage
 from storage.files import FileStore
-from storage.ids import is_id, new_id
+from storage.ids import is_id, iso, new_id, now
 
 
 def test_ids_are_unguessable_and_well_formed():
@@ -50,15 +48,10 @@ async def test_deleting_a_voice_removes_rows_and_files(tmp_path):
         )
         sample_file = st.files.write(st.files.sample_path(user.id, sample.id), b"audio")
         model_file = st.files.write(st.files.voice_dir(user.id, voice.id) / "model.bin", b"model")
-        job = await SqliteQueue(st.conn).submit(JobSpec("train", user.id, {}, voice_id=voice.id))
-        job_file = st.files.write(st.files.job_dir(user.id, job.id) / "chunk_000.wav", b"chunk")
         assert await st.delete_voice(user.id, voice.id)
         assert not sample_file.exists() and not model_file.exists()
         assert not st.files.voice_dir(user.id, voice.id).exists()
         assert await st.samples.get(user.id, sample.id) is None
-        assert not job_file.exists()
-        # The job outlives the voice, so its outcome can still be read.
-        assert (await SqliteQueue(st.conn).get(user.id, job.id)).voice_id is None
 
 
 async def test_deleting_a_user_removes_everything_they_own(tmp_path):
@@ -85,7 +78,8 @@ async def test_expired_voices_are_purged(tmp_path):
         old = await st.voices.create(user.id, "old", ["en"], "instant", "embedded", retention_days=0)
         fresh = await st.voices.create(user.id, "fresh", ["en"], "instant", "embedded", retention_days=90)
         assert await st.voices.get_usable(user.id, old.id) is None  # expired: no longer usable
-        assert await st.purge_expired_voices() == [old.id]
+        assert [v.id for v in await st.voices.expired(iso(now()))] == [old.id]
+        assert await st.delete_voice(user.id, old.id)
         assert [v.id for v in await st.voices.list(user.id)] == [fresh.id]
 
 

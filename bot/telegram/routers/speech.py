@@ -7,11 +7,11 @@ from aiogram import F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
-from bot.telegram.follow import Deliveries
 from bot.telegram.replies import addressed
 from handlers import speech
 from handlers.chat import Sender
 from handlers.context import Context
+from handlers.delivery import Deliveries
 
 
 def router() -> Router:
@@ -35,4 +35,4 @@ async def batch(
     message: Message, command: CommandObject, ctx: Context, sender: Sender, deliveries: Deliveries
 ) -> None:
     queued = await speech.batch_in_chat(ctx, sender, command.args or "", _key(message))
-    await deliveries.announce(message, queued)
+    await deliveries.announce(str(message.chat.id), queued)

@@ -6,11 +6,11 @@ from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
 from aiogram.types import CallbackQuery, Message
 
-from bot.telegram.follow import Deliveries
 from bot.telegram.replies import addressed, answer, answer_button
 from handlers import collect
 from handlers.chat import Reply, Sender
 from handlers.context import Context
+from handlers.delivery import Deliveries
 from handlers.errors import Refusal
 
 GETFILE_LIMIT = 20 * 1024 * 1024  # the cloud Bot API's getFile limit; a local server lifts it
@@ -53,4 +53,4 @@ async def sample(message: Message, bot: Bot, ctx: Context, sender: Sender, getfi
 
 async def train(message: Message, ctx: Context, sender: Sender, deliveries: Deliveries) -> None:
     queued = await collect.train(ctx, sender, f"tg:{message.chat.id}:{message.message_id}")
-    await deliveries.announce(message, queued)
+    await deliveries.announce(str(message.chat.id), queued)

@@ -1,5 +1,7 @@
-"""The SQLite job queue and the worker loop, with stand-in runners: order, fairness, retries, cancel,
-limits, leases, graceful stop, delivery. Real SQLite files; every wait bounded."""
+"""The job queue suite: what any implementation of ``engine.jobs.queue.JobQueue`` must do, through
+the protocol only, with the worker loop and stand-in runners: order, fairness, retries, cancel,
+limits, leases, graceful stop, delivery. Each implementation is one entry of ``IMPLEMENTATIONS``
+(SQLite today, on real files); every wait bounded."""
 
 from __future__ import annotations
 
@@ -17,11 +19,36 @@ from storage.db import fetch_one
 
 
 @asynccontextmanager
-async def opened(tmp_path, **options):
+async def _sqlite(tmp_path, **options):
+    """A queue, two owners, and how the implementation keeps a job's payload (to check that no text
+    outlives the job)."""
     async with Storage.open(tmp_path) as st:
         a = await st.users.get_or_create("cli", "a")
         b = await st.users.get_or_create("cli", "b")
-        yield SqliteQueue(st.conn, backoff_s=0.01, **options), a.id, b.id, st
+
+        async def stored_payload(job_id: str) -> str:
+            row = await fetch_one(st.conn, "SELECT payload FROM jobs WHERE id = ?", (job_id,))
+            return row[0]
+
+        yield SqliteQueue(st.conn, backoff_s=0.01, **options), a.id, b.id, stored_payload
+
+
+IMPLEMENTATIONS = {"sqlite": _sqlite}
+_OWNERS: dict[int, tuple[int, ...]] = {}  # queue -> its test owners, for drain's idle check
+
+
+@pytest.fixture(params=sorted(IMPLEMENTATIONS))
+def opened(request):
+    @asynccontextmanager
+    async def open_one(tmp_path, **options):
+        async with IMPLEMENTATIONS[request.param](tmp_path, **options) as (q, a, b, payload):
+            _OWNERS[id(q)] = (a, b)
+            try:
+                yield q, a, b, payload
+            finally:
+                _OWNERS.pop(id(q), None)
+
+    return open_one
 
 
 class Refused(Exception):
@@ -44,10 +71,8 @@ async def drain(queue, runners, **options) -> Worker:
 
     async def idle() -> None:
         while True:
-            row = await fetch_one(
-                queue._conn, "SELECT COUNT(*) FROM jobs WHERE status IN ('queued','running')"
-            )
-            if row[0] == 0:
+            pending = [await queue.active(owner) for owner in _OWNERS[id(queue)]]
+            if not any(pending):
                 worker.stop()
                 return
             await asyncio.sleep(0.02)
@@ -57,7 +82,7 @@ async def drain(queue, runners, **options) -> Worker:
     return worker
 
 
-async def test_a_retried_request_is_one_job(tmp_path):
+async def test_a_retried_request_is_one_job(tmp_path, opened):
     async with opened(tmp_path) as (q, a, _, _st):
         first = await q.submit(JobSpec("speak", a, {"text": "hi"}, idempotency_key="msg-1"))
         again = await q.submit(JobSpec("speak", a, {"text": "hi"}, idempotency_key="msg-1"))
@@ -66,7 +91,7 @@ async def test_a_retried_request_is_one_job(tmp_path):
         assert [e.type for e in await q.events(first.id)] == ["queued"]
 
 
-async def test_live_speech_then_speech_then_batch_then_training(tmp_path):
+async def test_live_speech_then_speech_then_batch_then_training(tmp_path, opened):
     async with opened(tmp_path) as (q, a, _, _st):
         train = await q.submit(JobSpec("train", a, {}))
         batch = await q.submit(JobSpec("batch", a, {}))
@@ -77,7 +102,7 @@ async def test_live_speech_then_speech_then_batch_then_training(tmp_path):
         assert order == [live.id, speak.id, batch.id, train.id]
 
 
-async def test_one_users_fifty_jobs_do_not_starve_another(tmp_path):
+async def test_one_users_fifty_jobs_do_not_starve_another(tmp_path, opened):
     async with opened(tmp_path, max_queued_per_owner=100) as (q, a, b, _st):
         many = [await q.submit(JobSpec("speak", a, {"n": i})) for i in range(50)]
         single = await q.submit(JobSpec("speak", b, {}))
@@ -87,7 +112,7 @@ async def test_one_users_fifty_jobs_do_not_starve_another(tmp_path):
         assert sorted(order) == sorted([j.id for j in many] + [single.id])  # each ran, once
 
 
-async def test_a_transient_failure_is_retried(tmp_path):
+async def test_a_transient_failure_is_retried(tmp_path, opened):
     async with opened(tmp_path) as (q, a, _, _st):
         calls = []
 
@@ -110,7 +135,7 @@ async def test_a_transient_failure_is_retried(tmp_path):
         ]
 
 
-async def test_a_poison_job_ends_failed_with_a_readable_error(tmp_path):
+async def test_a_poison_job_ends_failed_with_a_readable_error(tmp_path, opened):
     async with opened(tmp_path) as (q, a, _, _st):
 
         async def poison(job):
@@ -129,7 +154,7 @@ async def test_a_poison_job_ends_failed_with_a_readable_error(tmp_path):
         assert (refusal.status, refusal.attempts, refusal.error) == ("failed", 1, "That sample is not audio.")
 
 
-async def test_owner_cancels_queued_and_running_jobs_but_not_anothers(tmp_path):
+async def test_owner_cancels_queued_and_running_jobs_but_not_anothers(tmp_path, opened):
     async with opened(tmp_path) as (q, a, b, _st):
         started = asyncio.Event()
         steps = []
@@ -160,7 +185,7 @@ async def test_owner_cancels_queued_and_running_jobs_but_not_anothers(tmp_path):
         assert (await q.get(a, waiting.id)).started_at is None  # never ran
 
 
-async def test_per_owner_limit(tmp_path):
+async def test_per_owner_limit(tmp_path, opened):
     async with opened(tmp_path, max_queued_per_owner=3) as (q, a, b, _st):
         first = await q.submit(JobSpec("speak", a, {}, idempotency_key="k1"))
         for i in range(2):
@@ -172,7 +197,7 @@ async def test_per_owner_limit(tmp_path):
         await q.submit(JobSpec("speak", b, {}))  # others are not affected
 
 
-async def test_a_job_whose_worker_vanished_is_requeued_and_the_old_worker_cannot_finish_it(tmp_path):
+async def test_a_job_whose_worker_vanished_is_requeued_and_the_old_worker_cannot_finish_it(tmp_path, opened):
     async with opened(tmp_path) as (q, a, _, _st):
         job = await q.submit(JobSpec("train", a, {}))
         claim = await q.claim("dead-worker", ("train",), lease_s=0.2)
@@ -187,7 +212,7 @@ async def test_a_job_whose_worker_vanished_is_requeued_and_the_old_worker_cannot
         assert done.status == "succeeded" and done.result == {"ok": job.id} and done.attempts == 2
 
 
-async def test_graceful_stop_requeues_with_the_checkpoint_and_no_try_used(tmp_path):
+async def test_graceful_stop_requeues_with_the_checkpoint_and_no_try_used(tmp_path, opened):
     async with opened(tmp_path) as (q, a, _, _st):
         seen = []
 
@@ -211,8 +236,8 @@ async def test_graceful_stop_requeues_with_the_checkpoint_and_no_try_used(tmp_pa
         assert seen == [0, 3] and done.result == {"from": 3} and done.attempts == 1
 
 
-async def test_position_eta_delivery_and_no_text_kept(tmp_path):
-    async with opened(tmp_path) as (q, a, b, st):
+async def test_position_eta_delivery_and_no_text_kept(tmp_path, opened):
+    async with opened(tmp_path) as (q, a, b, stored_payload):
         client = EngineClient(q, poll_s=0.02)
         jobs = [await q.submit(JobSpec("speak", a, {"text": f"secret {i}"})) for i in range(3)]
         assert [j.position for j in jobs] == [0, 1, 2] and jobs[0].eta_s is None  # nothing measured yet
@@ -226,8 +251,7 @@ async def test_position_eta_delivery_and_no_text_kept(tmp_path):
         state = await client.status(b, later[1].id)
         assert state.position == 1 and 0.05 <= state.eta_s < 5  # two measured jobs' worth
         assert state.progress_json()["queuePosition"] == 1
-        row = await fetch_one(st.conn, "SELECT payload FROM jobs WHERE id = ?", (jobs[0].id,))
-        assert "secret" not in row[0]
+        assert "secret" not in await stored_payload(jobs[0].id)
         assert [j.id for j in await q.undelivered()] == [j.id for j in jobs]
         assert await q.mark_delivered(a, jobs[0].id) and not await q.mark_delivered(a, jobs[0].id)
         assert not await q.mark_delivered(b, jobs[1].id)  # not b's
@@ -236,7 +260,7 @@ async def test_position_eta_delivery_and_no_text_kept(tmp_path):
         assert events == ["queued", "started", "done"]
 
 
-async def test_a_long_batch_gives_way_to_another_users_job_between_items(tmp_path):
+async def test_a_long_batch_gives_way_to_another_users_job_between_items(tmp_path, opened):
     async with opened(tmp_path) as (q, a, b, _st):
         order: list[str] = []
         other: list = []
@@ -267,7 +291,7 @@ async def test_a_long_batch_gives_way_to_another_users_job_between_items(tmp_pat
         assert done.result == {"count": 50} and done.attempts == 1
 
 
-async def test_a_waiting_caller_serves_the_queue_only_when_no_worker_does(tmp_path):
+async def test_a_waiting_caller_serves_the_queue_only_when_no_worker_does(tmp_path, opened):
     async with opened(tmp_path) as (q, a, _, _st):
         order: list[str] = []
         client = EngineClient(q, poll_s=0.02, local_runners=recorder(order))
@@ -283,7 +307,7 @@ async def test_a_waiting_caller_serves_the_queue_only_when_no_worker_does(tmp_pa
         assert done.status == "succeeded" and order == [job.id]  # served here
 
 
-async def test_chat_jobs_await_delivery_by_platform_and_jobs_are_counted_per_day(tmp_path):
+async def test_chat_jobs_await_delivery_by_platform_and_jobs_are_counted_per_day(tmp_path, opened):
     async with opened(tmp_path) as (q, a, b, _st):
         telegram = {"platform": "telegram", "chat": "5", "locale": "en", "as": "voice"}
         chat = await q.submit(JobSpec("speak", a, {"text": "hi"}, reply_to=telegram))
