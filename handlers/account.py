@@ -13,7 +13,7 @@ from typing import Any
 from engine.errors import InvalidRequestError
 from engine.speech.render import EMOTIONS, FORMATS, SAMPLE_RATES, SpeechOptions
 from handlers import quotas
-from handlers.chat import Button, Reply, Sender
+from handlers.chat import Action, Button, Reply, Sender
 from handlers.consent import user_for
 from handlers.context import Context
 from handlers.errors import Refusal
@@ -100,7 +100,7 @@ async def show(ctx: Context, sender: Sender, saved: bool = False) -> Reply:
         shown = _shown(sender.locale, name, user.settings.get(key), voices)
         label = t(sender.locale, f"settings.{name}")
         lines.append(f"• {label}: {shown}")
-        buttons.append((Button(f"{label}: {shown}", f"set:{name}"),))
+        buttons.append((Button(f"{label}: {shown}", Action.of("set", name)),))
     use = await quotas.usage(ctx, user.id)
     minutes = f"{use.speech_s / 60:.1f}"
     lines.append(t(sender.locale, "settings.usage", trainings=use.trainings, minutes=minutes))
@@ -120,7 +120,7 @@ async def choices(ctx: Context, sender: Sender, name: str) -> Reply:
         options = [(v.name, v.id) for v in ready] + [(t(sender.locale, "settings.newest"), "newest")]
     else:
         options = [(_shown(sender.locale, name, _parse(name, c), {}), c) for c in CHOICES[name]]
-    rows = [tuple(Button(label, f"set:{name}:{value}") for label, value in options[i : i + 3])
+    rows = [tuple(Button(label, Action.of("set", name, value)) for label, value in options[i : i + 3])
             for i in range(0, len(options), 3)]  # fmt: skip
     return Reply(
         t(sender.locale, "settings.choose", setting=t(sender.locale, f"settings.{name}")), tuple(rows)

@@ -1,40 +1,15 @@
-"""Buttons: a typed action (packed into the platform's button data, parsed back) and the one table
-from action to use case. An adapter has one button handler: parse, ``press``, send the reply."""
+"""Buttons: the one table from a button's typed action (``handlers.chat.Action``) to its use case. An
+adapter has one button handler: ``Action.parse`` the platform's data, ``press``, send the reply."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 
 from handlers import account, chat_manage, collect, consent
-from handlers.chat import Reply, Sender
+from handlers.chat import Action, Reply, Sender
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.messages import t
-
-MAX_PACKED = 64  # bytes: Telegram's callback_data limit (Discord's custom_id allows 100)
-
-
-@dataclass(frozen=True, slots=True)
-class Action:
-    name: str
-    args: tuple[str, ...] = ()
-
-    @classmethod
-    def of(cls, name: str, *args: str) -> Action:
-        return cls(name, tuple(args))
-
-    def pack(self) -> str:
-        packed = ":".join((self.name, *self.args))
-        if len(packed.encode()) > MAX_PACKED or any(":" in a for a in self.args):
-            raise ValueError(f"a button's action must pack into {MAX_PACKED} bytes: {packed!r}")
-        return packed
-
-    @classmethod
-    def parse(cls, data: str | None) -> Action | None:
-        name, *args = (data or "").split(":")
-        return cls(name, tuple(args)) if name in TABLE else None
-
 
 Use = Callable[[Context, Sender, tuple[str, ...]], Awaitable[Reply]]
 
@@ -69,7 +44,7 @@ TABLE: dict[str, tuple[int, Use]] = {  # name -> (least arguments, use case)
 
 async def press(ctx: Context, sender: Sender, action: Action | None) -> Reply:
     """The reply to a pressed button; a refusal, or a button this version no longer knows, is said."""
-    if action is None or len(action.args) < TABLE[action.name][0]:
+    if action is None or action.name not in TABLE or len(action.args) < TABLE[action.name][0]:
         return Reply(t(sender.locale, "button.unknown"))
     try:
         return await TABLE[action.name][1](ctx, sender, action.args)

@@ -14,10 +14,34 @@ class Sender:
     locale: str | None = None  # the platform's language code, e.g. "pt-BR"
 
 
+MAX_PACKED = 64  # bytes: Telegram's callback_data limit (Discord's custom_id allows 100)
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    name: str
+    args: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, name: str, *args: str) -> Action:
+        return cls(name, tuple(args))
+
+    def pack(self) -> str:
+        packed = ":".join((self.name, *self.args))
+        if len(packed.encode()) > MAX_PACKED or any(":" in a for a in self.args):
+            raise ValueError(f"a button's action must pack into {MAX_PACKED} bytes: {packed!r}")
+        return packed
+
+    @classmethod
+    def parse(cls, data: str | None) -> Action | None:
+        name, *args = (data or "").split(":")
+        return cls(name, tuple(args)) if name else None
+
+
 @dataclass(frozen=True, slots=True)
 class Button:
     label: str
-    action: str  # opaque to the platform: "consent:accept", "voice:delete:<id>" …
+    action: Action  # what pressing it does (handlers.buttons.TABLE); the platform carries it packed
 
 
 @dataclass(frozen=True, slots=True)

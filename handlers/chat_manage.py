@@ -3,7 +3,7 @@ samples of the voice being collected, see one's jobs and cancel one."""
 
 from __future__ import annotations
 
-from handlers.chat import Button, Reply, Sender
+from handlers.chat import Action, Button, Reply, Sender
 from handlers.collect import collecting
 from handlers.consent import user_for
 from handlers.context import Context
@@ -34,8 +34,8 @@ async def voices(ctx: Context, sender: Sender) -> Reply:
     ]
     buttons = tuple(
         (
-            Button(t(sender.locale, "voices.renew", name=v.name), f"renew:{v.id}"),
-            Button(t(sender.locale, "voices.delete", name=v.name), f"delete:{v.id}"),
+            Button(t(sender.locale, "voices.renew", name=v.name), Action.of("renew", v.id)),
+            Button(t(sender.locale, "voices.delete", name=v.name), Action.of("delete", v.id)),
         )
         for v in mine
     )
@@ -59,8 +59,8 @@ async def delete(ctx: Context, sender: Sender, voice_id: str, confirmed: bool) -
     if voice is None:  # gone already, or somebody else's
         raise Refusal("not_found", t(sender.locale, "voices.not_found"))
     if not confirmed:
-        yes = Button(t(sender.locale, "voices.delete_yes"), f"delete:{voice_id}:yes")
-        keep = Button(t(sender.locale, "voices.keep"), "delete:keep")
+        yes = Button(t(sender.locale, "voices.delete_yes"), Action.of("delete", voice_id, "yes"))
+        keep = Button(t(sender.locale, "voices.keep"), Action.of("delete", "keep"))
         return Reply(t(sender.locale, "voices.confirm", name=voice.name), ((yes, keep),))
     await ctx.delete_voice(user.id, voice_id)
     return Reply(t(sender.locale, "voices.deleted", name=voice.name))
@@ -96,7 +96,9 @@ async def samples(ctx: Context, sender: Sender) -> Reply:
                 words=words,
             )
         )
-        buttons.append(Button(t(sender.locale, "samples.remove", number=number), f"sample:{sample.id}"))
+        buttons.append(
+            Button(t(sender.locale, "samples.remove", number=number), Action.of("sample", sample.id))
+        )
     rows = tuple(tuple(buttons[i : i + 4]) for i in range(0, len(buttons), 4))
     return Reply("\n".join(lines), rows)
 
@@ -132,7 +134,7 @@ async def jobs(ctx: Context, sender: Sender) -> Reply:
                 eta=eta(sender.locale, job.eta_s),
             )
         )
-        buttons.append((Button(t(sender.locale, "jobs.cancel", kind=kind), f"cancel:{job.id}"),))
+        buttons.append((Button(t(sender.locale, "jobs.cancel", kind=kind), Action.of("cancel", job.id)),))
     return Reply("\n".join(lines), tuple(buttons))
 
 

@@ -17,7 +17,7 @@ from engine.audio.tiers import TIERS, VOICE_TYPES
 from engine.errors import AudioError
 from engine.jobs.queue import JobSpec, QueueError
 from handlers import quotas
-from handlers.chat import Button, Queued, Reply, Sender, reply_to
+from handlers.chat import Action, Button, Queued, Reply, Sender, reply_to
 from handlers.consent import require
 from handlers.context import Context
 from handlers.errors import Refusal
@@ -77,7 +77,9 @@ async def new_voice(ctx: Context, sender: Sender, name: str) -> Reply:
     voice = await ctx.storage.voices.create(
         user.id, name, [language], "instant", ctx.default_engine, ctx.retention_days
     )
-    buttons = tuple((Button(t(sender.locale, f"tier.{v}"), f"tier:{voice.id}:{v}"),) for v in VOICE_TYPES)
+    buttons = tuple(
+        (Button(t(sender.locale, f"tier.{v}"), Action.of("tier", voice.id, v)),) for v in VOICE_TYPES
+    )
     return Reply(t(sender.locale, "voice.choose_type", name=name), buttons)
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from handlers.chat import Button, Reply, Sender
+from handlers.chat import Action, Button, Reply, Sender
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.messages import CONSENT_VERSION, locale_of, t
@@ -38,8 +38,8 @@ async def start(ctx: Context, sender: Sender) -> list[Reply]:
     ask = t(sender.locale, "consent.ask", version=CONSENT_VERSION)
     buttons = (
         (
-            Button(t(sender.locale, "consent.accept"), "consent:accept"),
-            Button(t(sender.locale, "consent.decline"), "consent:decline"),
+            Button(t(sender.locale, "consent.accept"), Action.of("consent", "accept")),
+            Button(t(sender.locale, "consent.decline"), Action.of("consent", "decline")),
         ),
     )
     return [Reply(t(sender.locale, "welcome")), Reply(f"{statement(sender.locale)}\n\n{ask}", buttons)]

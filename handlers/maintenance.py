@@ -60,5 +60,5 @@ CHORES: dict[str, tuple[Chore, float]] = {
 
 
 async def housekeeping(ctx: Context) -> dict[str, Any]:
-    """Every chore once, now (``voicebot`` tests and operators)."""
+    """Every chore once, now (``voicebot chores``)."""
     return {name: await chore(ctx) for name, (chore, _) in CHORES.items()}

@@ -16,7 +16,7 @@ from engine.errors import InvalidRequestError, TextTooLongError
 from engine.jobs.queue import JobContext, JobSpec, QueueError
 from engine.speech import text as text_rules
 from engine.speech.backends.base import EngineUnavailable
-from engine.speech.render import SpeechOptions, render
+from engine.speech.render import SpeechOptions, adjust, render
 from handlers import account, quotas
 from handlers.chat import Queued, Reply, Sender, reply_to
 from handlers.consent import require
@@ -145,12 +145,14 @@ async def _say(
     while (chunk := await asyncio.to_thread(next, stream, None)) is not None:
         parts.append(chunk.audio)
         rate = chunk.rate
-        if chunks:
+        if chunks:  # as the person asked it: their speed (unless the engine applied it) and pitch
+            speed = 1.0 if backend.handles_speed else options.speed
+            heard = await asyncio.to_thread(adjust, chunk.audio, rate, speed, options.pitch)
             path = ctx.storage.files.job_dir(owner_id, job.job.id) / f"chunk_{chunk.index:03d}.wav"
-            await asyncio.to_thread(ctx.storage.files.write, path, _wav(chunk.audio, chunk.rate))
+            await asyncio.to_thread(ctx.storage.files.write, path, _wav(heard, rate))
             await job.emit(
                 "chunk",
-                {"index": chunk.index, "path": str(path), "duration": round(len(chunk.audio) / rate, 3)},
+                {"index": chunk.index, "path": str(path), "duration": round(len(heard) / rate, 3)},
             )
             await job.step("speaking", 90.0 * (chunk.index + 1) / total)
     audio = np.concatenate(parts)

@@ -53,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
 
             emit({"engines": engine_states(config)})
             return 0
+        if args.command == "chores":
+            return worker.run_chores(config)
         if args.command in ("worker", "run"):
             return worker.run_worker(args, config)
         return voices.run_command(args, config)

@@ -18,9 +18,26 @@ log = logging.getLogger("voicebot.worker")
 def add_commands(commands: Any) -> None:
     worker = commands.add_parser("worker", help="serve the job queue: training and speech")
     run = commands.add_parser("run", help="the worker and the enabled chat bots, in one process")
+    commands.add_parser(
+        "chores", help="run every periodic chore once now (expired voices, old jobs …) and print what went"
+    )
     for parser in (worker, run):
         parser.add_argument("--concurrency", type=int, help="jobs at once (default: engine.concurrency)")
         parser.add_argument("--lease", type=float, help="seconds before a silent worker's job is requeued")
+
+
+def run_chores(config: Config) -> int:
+    """The chores a worker schedules, once, for a deployment that runs none (or from cron)."""
+    from bot.app import open_context
+    from bot.cli.output import emit
+    from handlers.maintenance import housekeeping
+
+    async def once() -> dict[str, Any]:
+        async with open_context(config) as ctx:
+            return await housekeeping(ctx)
+
+    emit(asyncio.run(once()))
+    return 0
 
 
 def run_worker(args: argparse.Namespace, config: Config) -> int:

@@ -18,7 +18,7 @@ from aiohttp import web
 from bot.config import TelegramConfig
 from bot.telegram.follow import TelegramOutlet
 from bot.telegram.replies import with_sender
-from bot.telegram.routers import manage, settings, speech, start, voices
+from bot.telegram.routers import buttons, manage, settings, speech, start, voices
 from bot.telegram.send import Outbox
 from handlers.chat import Sender
 from handlers.context import Context
@@ -45,7 +45,7 @@ def build(
     # Injected by name into the handlers.
     dp = Dispatcher(ctx=ctx, deliveries=deliveries, getfile_limit=download_limit)
     dp.update.outer_middleware(with_sender)
-    for feature in (start, settings, voices, manage, speech):
+    for feature in (start, settings, voices, manage, buttons, speech):
         dp.include_router(feature.router())
     dp.errors.register(_on_error)
     dp.startup.register(_on_startup)

@@ -38,7 +38,8 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
     rows = [
-        [InlineKeyboardButton(text=b.label, callback_data=b.action) for b in row] for row in reply.buttons
+        [InlineKeyboardButton(text=b.label, callback_data=b.action.pack()) for b in row]
+        for row in reply.buttons
     ]
     return InlineKeyboardMarkup(inline_keyboard=rows)
 

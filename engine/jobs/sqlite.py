@@ -154,14 +154,6 @@ class SqliteQueue:
         await self._conn.commit()
         return cur.rowcount == 1
 
-    async def undelivered(self) -> list[JobState]:
-        rows = await fetch_all(
-            self._conn,
-            f"SELECT {_STATE_COLUMNS} FROM jobs WHERE delivered_at IS NULL"
-            " AND status IN ('succeeded', 'failed', 'cancelled') ORDER BY finished_at",
-        )
-        return [await self._state(r) for r in rows]
-
     async def submitted_since(self, owner_id: int, kind: str, since: str) -> int:
         """How many ``kind`` jobs the owner submitted since an ISO time (for quotas)."""
         row = await fetch_one(

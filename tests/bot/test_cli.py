@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import shutil
@@ -12,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from storage import Storage
 from tests.audio import RATE, clips, encode, joined, load
 
 VOICEBOT = str(Path(sys.executable).parent / "voicebot")
@@ -223,3 +225,15 @@ def test_doctor_warns_about_a_version_outside_the_tested_range(monkeypatch):
     assert checks["transformers"].warn and "outside the tested range" in checks["transformers"].detail
     assert checks["transformers"].ok  # a warning, not a failure
     assert not checks["aiogram"].warn
+
+
+def test_the_chores_run_once_from_the_command_line(tmp_path):
+    async def expired_voice() -> str:
+        async with Storage.open(tmp_path / "d") as st:
+            user = await st.users.get_or_create("cli", "someone")
+            return (await st.voices.create(user.id, "old", ["en"], "instant", "embedded", 0)).id
+
+    voice_id = asyncio.run(expired_voice())
+    result = run("--data-dir", str(tmp_path / "d"), "chores")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout)["expiredVoices"] == [voice_id]

@@ -193,3 +193,16 @@ async def test_deleting_a_voice_removes_the_files_of_its_jobs_and_keeps_their_ou
         assert not chunk.exists()
         assert (await ctx.engine.status(user.id, job.id)).voice_id is None  # the outcome stays readable
         assert not await ctx.delete_voice(user.id, voice.id)
+
+
+async def test_streamed_sentences_carry_the_asked_speed_like_the_file(tmp_path):
+    async with open_context(load_config(data_dir=tmp_path / "data")) as ctx:
+        user = await ctx.storage.users.get_or_create("cli", "u")
+        created = await jobs.wait_result(ctx, user.id, (await submit(ctx, user.id, "v", uploads()))["jobId"])
+        text = "The first sentence is here. And this is the second one, a little longer."
+        options = SpeechOptions(speed=2.0, output_format="wav")
+        queued = await speech.submit_speech(ctx, user.id, created["voiceId"], text, options)
+        result = await jobs.wait_result(ctx, user.id, queued["jobId"])
+        chunks = [e for e in await ctx.engine.queue.events(queued["jobId"]) if e.type == "chunk"]
+        streamed = sum(e.data["duration"] for e in chunks)
+        assert len(chunks) == 2 and abs(streamed - result["duration"]) < 0.15 * result["duration"]

@@ -1,12 +1,12 @@
-"""/start, /help, /revoke and the consent buttons."""
+"""/start, /help and /revoke (the consent buttons: ``routers/buttons.py``)."""
 
 from __future__ import annotations
 
-from aiogram import F, Router
+from aiogram import Router
 from aiogram.filters import Command, CommandStart
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import Message
 
-from bot.telegram.replies import addressed, answer, answer_button
+from bot.telegram.replies import addressed, answer
 from handlers import consent
 from handlers.chat import Reply, Sender
 from handlers.context import Context
@@ -20,7 +20,6 @@ def router() -> Router:
     r.message.register(start, CommandStart())
     r.message.register(help_, Command("help"))
     r.message.register(revoke, Command("revoke"))
-    r.callback_query.register(consent_button, F.data.in_({"consent:accept", "consent:decline"}))
     return r
 
 
@@ -34,8 +33,3 @@ async def help_(message: Message, sender: Sender) -> None:
 
 async def revoke(message: Message, ctx: Context, sender: Sender) -> None:
     await answer(message, await consent.revoke(ctx, sender))
-
-
-async def consent_button(query: CallbackQuery, ctx: Context, sender: Sender) -> None:
-    reply = await (consent.accept if query.data == "consent:accept" else consent.decline)(ctx, sender)
-    await answer_button(query, reply, sender)

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from aiogram import Bot, F, Router
 from aiogram.filters import Command, CommandObject
-from aiogram.types import CallbackQuery, Message
+from aiogram.types import Message
 
-from bot.telegram.replies import addressed, answer, answer_button
+from bot.telegram.replies import addressed, answer
 from handlers import collect
-from handlers.chat import Reply, Sender
+from handlers.chat import Sender
 from handlers.context import Context
 from handlers.delivery import Deliveries
-from handlers.errors import Refusal
 
 GETFILE_LIMIT = 20 * 1024 * 1024  # the cloud Bot API's getFile limit; a local server lifts it
 
@@ -20,7 +19,6 @@ def router() -> Router:
     r = Router(name="voices")
     r.message.filter(addressed)  # groups: only commands addressed to the bot
     r.message.register(new_voice, Command("newvoice"))
-    r.callback_query.register(choose_type, F.data.startswith("tier:"))
     r.message.register(train, Command("train"))
     r.message.register(sample, F.voice | F.audio | F.document)
     return r
@@ -28,15 +26,6 @@ def router() -> Router:
 
 async def new_voice(message: Message, command: CommandObject, ctx: Context, sender: Sender) -> None:
     await answer(message, await collect.new_voice(ctx, sender, command.args or ""))
-
-
-async def choose_type(query: CallbackQuery, ctx: Context, sender: Sender) -> None:
-    _, voice_id, voice_type = (query.data or "").split(":", 2)
-    try:
-        reply = await collect.choose_type(ctx, sender, voice_id, voice_type)
-    except Refusal as exc:
-        reply = Reply(exc.message)
-    await answer_button(query, reply, sender)
 
 
 async def sample(message: Message, bot: Bot, ctx: Context, sender: Sender, getfile_limit: int) -> None:

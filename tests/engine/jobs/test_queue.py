@@ -239,7 +239,8 @@ async def test_graceful_stop_requeues_with_the_checkpoint_and_no_try_used(tmp_pa
 async def test_position_eta_delivery_and_no_text_kept(tmp_path, opened):
     async with opened(tmp_path) as (q, a, b, stored_payload):
         client = EngineClient(q, poll_s=0.02)
-        jobs = [await q.submit(JobSpec("speak", a, {"text": f"secret {i}"})) for i in range(3)]
+        chat = {"platform": "telegram", "chat": "5", "locale": "en", "as": "voice"}
+        jobs = [await q.submit(JobSpec("speak", a, {"text": f"secret {i}"}, reply_to=chat)) for i in range(3)]
         assert [j.position for j in jobs] == [0, 1, 2] and jobs[0].eta_s is None  # nothing measured yet
 
         async def slow(job):
@@ -252,10 +253,10 @@ async def test_position_eta_delivery_and_no_text_kept(tmp_path, opened):
         assert state.position == 1 and 0.05 <= state.eta_s < 5  # two measured jobs' worth
         assert state.progress_json()["queuePosition"] == 1
         assert "secret" not in await stored_payload(jobs[0].id)
-        assert [j.id for j in await q.undelivered()] == [j.id for j in jobs]
+        assert [j.id for j in await q.awaiting_delivery("telegram")] == [j.id for j in jobs]
         assert await q.mark_delivered(a, jobs[0].id) and not await q.mark_delivered(a, jobs[0].id)
         assert not await q.mark_delivered(b, jobs[1].id)  # not b's
-        assert jobs[0].id not in [j.id for j in await q.undelivered()]
+        assert jobs[0].id not in [j.id for j in await q.awaiting_delivery("telegram")]
         events = [e.type async for e in client.watch(a, jobs[1].id)]
         assert events == ["queued", "started", "done"]
 
