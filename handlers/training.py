@@ -29,7 +29,7 @@ from engine.speech.backends.base import EngineUnavailable, TrainingSample
 from engine.speech.backends.xtts_finetune import StopTraining
 from handlers.context import Context
 from handlers.errors import Refusal
-from handlers.messages import describe
+from handlers.messages import describe, t
 from handlers.samples import SampleMeta, store_sample
 from handlers.voices import left_out, nothing_usable, voice_json
 from storage.records import Voice
@@ -50,7 +50,7 @@ async def train(ctx: Context, job: JobContext) -> dict[str, Any]:
         raise
     except Exception:
         if job.job.final_attempt:
-            await _undo(ctx, owner_id, voice_id, payload, "the training failed")
+            await _undo(ctx, owner_id, voice_id, payload, t(payload.get("locale"), "error.internal"))
         raise
 
 
