@@ -62,14 +62,6 @@ class GenerationRepo:
         )
         return [Generation(**dict(r)) for r in rows]
 
-    async def for_job(self, owner_id: int, job_id: str) -> list[Generation]:
-        rows = await fetch_all(
-            self._conn,
-            "SELECT * FROM generations WHERE owner_id = ? AND job_id = ? ORDER BY rowid",
-            (owner_id, job_id),
-        )
-        return [Generation(**dict(r)) for r in rows]
-
     async def seconds_since(self, owner_id: int, since: str) -> float:
         """Generated audio seconds for the owner since an ISO time (for quotas)."""
         row = await fetch_one(

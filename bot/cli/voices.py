@@ -46,6 +46,12 @@ def add_commands(commands: Any) -> None:
     batch.add_argument("-o", "--output", type=Path, required=True, help="folder for the files and batch.zip")
     _speech_options(batch)
 
+    commands.add_parser("history", help="what was done with your data (your audit log)")
+    forget = commands.add_parser(
+        "forget", help="delete everything kept for you: voices, samples, speech, jobs"
+    )
+    forget.add_argument("--yes", action="store_true", help="confirm: this cannot be undone")
+
     job = commands.add_parser("job", help="status or cancel of one of your jobs")
     job_actions = job.add_subparsers(dest="action", required=True, metavar="ACTION")
     for action in ("status", "cancel"):
@@ -92,6 +98,10 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
     from handlers.errors import Refusal
 
     args.default_voice_type = config.voices.default_voice_type
+    if args.command == "forget" and not args.yes:
+        return fail(
+            "invalid_request", "This deletes every voice, sample and speech file kept for you; add --yes."
+        )
     try:
         request = _request(args, config)
     except RequestError as exc:
@@ -132,7 +142,7 @@ def _save_batch(result: dict[str, Any], folder: Path) -> None:
 
 
 async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: Any) -> dict[str, Any]:
-    from handlers import jobs, speech, voices
+    from handlers import jobs, privacy, speech, voices
     from handlers.samples import SampleMeta
 
     if args.command == "speak":
@@ -149,6 +159,10 @@ async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: 
         result = await jobs.wait_result(ctx, owner_id, queued["jobId"], _Bar().event)
         await asyncio.to_thread(_save_batch, result, args.output)
         return result
+    if args.command == "history":
+        return await privacy.history(ctx, owner_id)
+    if args.command == "forget":
+        return await privacy.forget(ctx, owner_id)
     if args.command == "job":
         if args.action == "cancel":
             return await jobs.cancel_job(ctx, owner_id, args.job_id)

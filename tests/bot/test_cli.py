@@ -237,3 +237,11 @@ def test_the_chores_run_once_from_the_command_line(tmp_path):
     result = run("--data-dir", str(tmp_path / "d"), "chores")
     assert result.returncode == 0, result.stdout + result.stderr
     assert json.loads(result.stdout)["expiredVoices"] == [voice_id]
+
+
+def test_forget_asks_for_confirmation_and_history_is_json(tmp_path):
+    refused = run("--data-dir", str(tmp_path), "forget")
+    assert refused.returncode == 2 and "--yes" in json.loads(refused.stdout)["error"]["message"]
+    assert json.loads(run("--data-dir", str(tmp_path), "history").stdout) == {"entries": []}
+    done = run("--data-dir", str(tmp_path), "forget", "--yes")
+    assert done.returncode == 0 and json.loads(done.stdout) == {"forgotten": True, "voices": 0}
