@@ -117,7 +117,7 @@ def _unopenable(path: Path) -> Exception:
     return NotAudioError("This file isn't a recording we accept.")
 
 
-def _describe(container, path: Path, limits: Limits) -> Probe:
+def _describe(container, limits: Limits) -> Probe:
     names = container.format.name.split(",")
     if not set(names) & set(DEMUXERS):  # FFmpeg refused it already; kept as a second lock
         raise NotAudioError("This file isn't a recording we accept.")
@@ -149,7 +149,7 @@ def probe_file(path: Path, limits: Limits) -> Probe:
     """The cheap checks, in order of cost; raises a typed ``AudioError``. Reads only the header."""
     check_size(path.stat().st_size, limits)
     with _open(path) as container:
-        return _describe(container, path, limits)
+        return _describe(container, limits)
 
 
 def decode_file(path: Path, rate: int, limits: Limits) -> Decoded:
@@ -162,7 +162,7 @@ def decode_file(path: Path, rate: int, limits: Limits) -> Decoded:
     chunks: list[np.ndarray] = []
     have = packets = bad = 0
     with _open(path) as container:
-        info = _describe(container, path, limits)
+        info = _describe(container, limits)
         stream = container.streams.audio[0]
         resampler = av.AudioResampler(format="flt", layout="mono", rate=rate)
         packets_in = container.demux(stream)
