@@ -132,7 +132,7 @@ async def _say(
     owner_id, voice_id = job.job.owner_id, job.job.payload["voiceId"]
     voice = await ctx.storage.voices.get_usable(owner_id, voice_id)
     if voice is None:
-        raise Refusal("not_found", "The voice is gone or no longer usable.")
+        raise Refusal("not_found", "The voice is gone or no longer usable.", "voice_gone")
     try:
         backend = ctx.backend_for(voice.engine)
         await asyncio.to_thread(backend.ready)

@@ -42,7 +42,7 @@ async def train(ctx: Context, job: JobContext) -> dict[str, Any]:
     voice_id = payload["voiceId"]
     voice = await ctx.storage.voices.get(owner_id, voice_id)
     if voice is None:
-        raise Refusal("not_found", "The voice was deleted before its training started.")
+        raise Refusal("not_found", "The voice was deleted before its training started.", "voice_gone")
     try:
         return await _train(ctx, job, voice, payload)
     except (Refusal, AudioError, JobCancelled) as exc:
@@ -163,7 +163,7 @@ async def _train(ctx: Context, job: JobContext, voice: Voice, payload: dict[str,
     if not await storage.voices.update(
         owner_id, voice_id, status="completed", current_step="done", progress=100.0, error=None
     ):
-        raise Refusal("not_found", "The voice was deleted while it was being trained.")
+        raise Refusal("not_found", "The voice was deleted while it was being trained.", "voice_gone")
     await storage.audit.log(owner_id, "voice.created", voice_id, voiceType=voice_type)
     ctx.forget_voice(voice_id)
     done = await storage.voices.get(owner_id, voice_id)
@@ -200,7 +200,7 @@ async def _stored(ctx: Context, owner_id: int, voice_id: str) -> tuple[list[str]
         names.append(f"note {index}")
         metas.append(SampleMeta(sample.transcript, sample.language, sample.emotion))
     if not processed:
-        raise Refusal("invalid_request", "the voice has no samples yet")
+        raise Refusal("invalid_request", "the voice has no samples yet", "no_samples")
     return names, processed, metas
 
 

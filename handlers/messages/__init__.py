@@ -57,9 +57,11 @@ def describe_key(locale: str | None, key: str, values: dict[str, Any]) -> str:
 def failure(locale: str | None, data: dict[str, Any]) -> str:
     """Why a job failed (its failed event's data), in the person's language where the catalog has
     the sentence; otherwise the worker's own words."""
-    key = data.get("key")
+    key = data.get("key") or data.get("code")
     if key and f"audio.{key}" in catalog("en"):
         return describe_key(locale, key, data.get("values") or {})
+    if key == "internal_error":  # the details are in the operator's log
+        return t(locale, "error.internal")
     return data.get("message") or t(locale, "error.internal")
 
 

@@ -155,4 +155,6 @@ MESSAGES = {
     "audio.audio_error": "Diese Aufnahme ist nicht brauchbar.",
     "consent.needed": "Eine Stimme zu klonen braucht die Einwilligung der sprechenden Person. Akzeptiere diese Erklärung: {statement}",
     "button.unknown": "Diese Schaltfläche funktioniert nicht mehr. Schick den Befehl noch einmal.",
+    "audio.voice_gone": "Diese Stimme ist gelöscht oder nicht mehr nutzbar.",
+    "audio.no_samples": "Die Stimme hat noch keine Aufnahmen: Schick zuerst Sprachnachrichten.",
 }

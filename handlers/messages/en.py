@@ -154,4 +154,6 @@ MESSAGES = {
     "audio.audio_error": "This recording could not be used.",
     "consent.needed": "Cloning a voice needs the speaker's consent. Accept this statement: {statement}",
     "button.unknown": "That button no longer works. Send the command again.",
+    "audio.voice_gone": "That voice is gone or can no longer be used.",
+    "audio.no_samples": "The voice has no samples yet: send voice notes first.",
 }

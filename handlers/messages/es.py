@@ -154,4 +154,6 @@ MESSAGES = {
     "audio.audio_error": "Esta grabación no se pudo usar.",
     "consent.needed": "Clonar una voz requiere el consentimiento de quien habla. Acepta esta declaración: {statement}",
     "button.unknown": "Ese botón ya no funciona. Envía el comando de nuevo.",
+    "audio.voice_gone": "Esa voz se ha borrado o ya no se puede usar.",
+    "audio.no_samples": "La voz aún no tiene muestras: envía primero notas de voz.",
 }

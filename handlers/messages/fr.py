@@ -155,4 +155,6 @@ MESSAGES = {
     "audio.audio_error": "Cet enregistrement n'est pas utilisable.",
     "consent.needed": "Cloner une voix demande le consentement de la personne qui parle. Acceptez cette déclaration : {statement}",
     "button.unknown": "Ce bouton ne fonctionne plus. Renvoyez la commande.",
+    "audio.voice_gone": "Cette voix a été supprimée ou n'est plus utilisable.",
+    "audio.no_samples": "La voix n'a encore aucun échantillon : envoyez d'abord des messages vocaux.",
 }

@@ -154,4 +154,6 @@ MESSAGES = {
     "audio.audio_error": "Questa registrazione non è utilizzabile.",
     "consent.needed": "Clonare una voce richiede il consenso di chi parla. Accetta questa dichiarazione: {statement}",
     "button.unknown": "Quel pulsante non funziona più. Invia di nuovo il comando.",
+    "audio.voice_gone": "Quella voce è stata eliminata o non è più utilizzabile.",
+    "audio.no_samples": "La voce non ha ancora campioni: invia prima dei messaggi vocali.",
 }

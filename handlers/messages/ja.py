@@ -153,4 +153,6 @@ MESSAGES = {
     "audio.audio_error": "この録音は使えませんでした。",
     "consent.needed": "声の複製には話者本人の同意が必要です。次の宣言に同意してください：{statement}",
     "button.unknown": "そのボタンはもう使えません。もう一度コマンドを送ってください。",
+    "audio.voice_gone": "その声は削除されたか、もう使えません。",
+    "audio.no_samples": "この声にはまだサンプルがありません。先にボイスメッセージを送ってください。",
 }

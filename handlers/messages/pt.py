@@ -154,4 +154,6 @@ MESSAGES = {
     "audio.audio_error": "Esta gravação não pôde ser usada.",
     "consent.needed": "Clonar uma voz exige o consentimento de quem fala. Aceite esta declaração: {statement}",
     "button.unknown": "Esse botão já não funciona. Envie o comando de novo.",
+    "audio.voice_gone": "Essa voz foi apagada ou já não pode ser usada.",
+    "audio.no_samples": "A voz ainda não tem amostras: envie primeiro mensagens de voz.",
 }

@@ -153,4 +153,6 @@ MESSAGES = {
     "audio.audio_error": "此录音无法使用。",
     "consent.needed": "克隆声音需要说话者本人的同意。请接受以下声明：{statement}",
     "button.unknown": "该按钮已失效。请重新发送命令。",
+    "audio.voice_gone": "该声音已被删除或无法再使用。",
+    "audio.no_samples": "该声音还没有样本：请先发送语音消息。",
 }

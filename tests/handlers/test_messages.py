@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 
-from handlers.messages import LANGUAGES, catalog, locale_of, step, t
+from handlers.messages import LANGUAGES, catalog, failure, locale_of, step, t
 
 # Words some languages share with English ("Standard", "Emotion", "neutral"), and lines of fields only.
 SAME_IN_SOME_LANGUAGES = {
@@ -37,3 +37,13 @@ def test_platform_codes_map_to_a_catalog_and_unknown_ones_to_english():
     assert locale_of(None) == "en"
     assert t("it", "job.cancelled") == "Annullato." and t("xx", "job.cancelled") == "Cancelled."
     assert step("de", "fine-tuning") == "Feinabstimmung" and step("de", "new-step") == "new-step"
+
+
+def test_a_job_failure_is_told_in_the_persons_language_when_the_catalog_knows_it():
+    gone = {"code": "not_found", "message": "The voice is gone or no longer usable.", "key": "voice_gone"}
+    assert failure("it", gone) == "Quella voce è stata eliminata o non è più utilizzabile."
+    crash = {"code": "internal_error", "message": "The engine hit an internal error (KeyError)."}
+    assert failure("de", crash) == t("de", "error.internal")
+    short = {"code": "too_short", "key": "too_short", "values": {"speech_s": 0.94, "min_s": 1.0}}
+    assert "0.9" in failure("fr", short) and "au moins 1 s" in failure("fr", short)
+    assert failure("ja", {"code": "odd", "message": "as the worker said"}) == "as the worker said"
