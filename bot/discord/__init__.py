@@ -1,0 +1,1 @@
+"""The Discord adapter: app commands and buttons translated to the handlers' use cases."""

@@ -1,0 +1,265 @@
+"""A fake Discord REST API + gateway on 127.0.0.1 for the real discord.py client.
+
+Patch points (tests only): ``discord.http.Route.BASE`` and
+``discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY`` point here. The gateway says HELLO, answers
+heartbeats, sends READY after IDENTIFY, and lets a test dispatch INTERACTION_CREATE; REST calls are
+recorded (``calls``) and answered with complete payloads (discord.py parses them strictly).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import WSMsgType, web
+
+APP_ID = "900000000000000001"
+BOT_ID = "900000000000000002"
+_ids = itertools.count(910_000_000_000_000_000)
+
+
+def snowflake() -> str:
+    return str(next(_ids))
+
+
+def user(user_id: str, name: str = "someone", bot: bool = False) -> dict[str, Any]:
+    return {
+        "id": user_id,
+        "username": name,
+        "discriminator": "0",
+        "global_name": name,
+        "avatar": None,
+        "bot": bot,
+        "public_flags": 0,
+    }
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    body: Any
+    arrived: float = 0.0
+
+
+@dataclass
+class FakeDiscord:
+    calls: list[Call] = field(default_factory=list)
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    changed: asyncio.Event = field(default_factory=asyncio.Event)
+    commands: list[dict[str, Any]] = field(default_factory=list)
+    _ws: web.WebSocketResponse | None = None
+    _seq: int = 0
+    _runner: web.AppRunner | None = None
+    port: int = 0
+
+    @property
+    def api(self) -> str:
+        return f"http://127.0.0.1:{self.port}/api/v10"
+
+    @property
+    def gateway(self) -> str:
+        return f"ws://127.0.0.1:{self.port}/gateway"
+
+    async def start(self) -> FakeDiscord:
+        app = web.Application(client_max_size=64 * 2**20)
+        app.router.add_get("/gateway", self._gateway)
+        app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]
+        return self
+
+    async def close(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    # The gateway.
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        await ws.send_str(json.dumps({"op": 10, "d": {"heartbeat_interval": 41250}}))
+        async for msg in ws:
+            if msg.type != WSMsgType.TEXT:
+                continue
+            payload = json.loads(msg.data)
+            if payload["op"] == 1:
+                await ws.send_str(json.dumps({"op": 11}))
+            elif payload["op"] == 2:
+                await self.dispatch("READY", self._ready())
+                self.ready.set()
+        return ws
+
+    def _ready(self) -> dict[str, Any]:
+        return {
+            "v": 10,
+            "user": user(BOT_ID, "voicebot", bot=True) | {"verified": True, "mfa_enabled": False},
+            "guilds": [],
+            "session_id": "session-1",
+            "resume_gateway_url": self.gateway,
+            "shard": [0, 1],
+            "application": {"id": APP_ID, "flags": 0},
+        }
+
+    async def dispatch(self, event: str, data: dict[str, Any]) -> None:
+        assert self._ws is not None
+        self._seq += 1
+        await self._ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
+
+    async def interact(
+        self,
+        data: dict[str, Any],
+        kind: int,
+        user_id: str = "42",
+        locale: str = "en-US",
+        channel_id: str = "777",
+    ) -> dict[str, Any]:
+        """An interaction in a DM with ``user_id``: ``kind`` 2 = slash command, 3 = a component."""
+        interaction = {
+            "id": snowflake(),
+            "application_id": APP_ID,
+            "type": kind,
+            "data": data,
+            "channel_id": channel_id,
+            "channel": {"id": channel_id, "type": 1, "recipients": [user(user_id)]},
+            "user": user(user_id),
+            "token": f"token-{snowflake()}",
+            "version": 1,
+            "locale": locale,
+            "app_permissions": "0",
+            "entitlements": [],
+            "authorizing_integration_owners": {"1": user_id},
+            "context": 1,
+            "attachment_size_limit": 10 * 2**20,
+        }
+        if kind == 3:
+            interaction["message"] = self._message("777", {"content": "", "components": []})
+        await self.dispatch("INTERACTION_CREATE", interaction)
+        return interaction
+
+    async def command(self, name: str, options: list | None = None, **kw: Any) -> dict[str, Any]:
+        known = next(c for c in self.commands if c["name"] == name)
+        data = {"id": known["id"], "name": name, "type": 1, "options": options or []}
+        return await self.interact(data, 2, **kw)
+
+    async def press(self, custom_id: str, **kw: Any) -> dict[str, Any]:
+        return await self.interact({"custom_id": custom_id, "component_type": 2}, 3, **kw)
+
+    async def reply_to(self, interaction: dict[str, Any], limit_s: float = 60) -> dict[str, Any]:
+        """The callback the bot sent for ``interaction`` (its JSON body)."""
+        path = f"/interactions/{interaction['id']}/{interaction['token']}/callback"
+        async with asyncio.timeout(limit_s):
+            while True:
+                for call in self.calls:
+                    if call.path == path:
+                        return call.body
+                self.changed.clear()
+                await self.changed.wait()
+
+    async def sent(self, where: str, test, limit_s: float = 60) -> Call:
+        """The first REST call under ``where`` (e.g. "/webhooks/": followups) whose body passes ``test``."""
+        async with asyncio.timeout(limit_s):
+            while True:
+                for call in self.calls:
+                    if call.path.startswith(where) and test(call.body or {}):
+                        return call
+                self.changed.clear()
+                await self.changed.wait()
+
+    # REST.
+    async def _rest(self, request: web.Request) -> web.Response:
+        path = "/" + request.match_info["tail"]
+        body: Any = None
+        if request.content_type == "application/json":
+            body = await request.json()
+        elif request.content_type.startswith("multipart/"):
+            body = await self._multipart(request)
+        self.calls.append(Call(request.method, path, body))
+        self.changed.set()
+        answer = self._answer(request.method, path, body)
+        if answer is None:
+            return web.Response(status=204)
+        # Exactly "application/json" (no charset), or discord.py reads the body as text.
+        return web.Response(body=json.dumps(answer).encode(), headers={"Content-Type": "application/json"})
+
+    async def _multipart(self, request: web.Request) -> dict[str, Any]:
+        out: dict[str, Any] = {"files": {}}
+        reader = await request.multipart()
+        while (part := await reader.next()) is not None:
+            if part.name == "payload_json":
+                out |= json.loads(await part.text())
+            else:
+                out["files"][part.filename or part.name] = await part.read()
+        return out
+
+    def _answer(self, method: str, path: str, body: Any) -> Any:
+        if path == "/users/@me":
+            return user(BOT_ID, "voicebot", bot=True) | {"verified": True, "mfa_enabled": False}
+        if path == "/oauth2/applications/@me":
+            return {
+                "id": APP_ID,
+                "name": "voicebot",
+                "description": "",
+                "icon": None,
+                "bot_public": True,
+                "bot_require_code_grant": False,
+                "owner": user("1", "owner"),
+                "verify_key": "0" * 64,
+                "flags": 0,
+            }
+        if method == "PUT" and path == f"/applications/{APP_ID}/commands":
+            self.commands = [
+                command | {"id": snowflake(), "application_id": APP_ID, "version": snowflake()}
+                for command in body
+            ]
+            return self.commands
+        if path.startswith("/interactions/"):  # asked ``with_response``: the message it made
+            message = self._message("777", (body or {}).get("data") or {})
+            interaction = {"id": path.split("/")[2], "type": 2, "response_message_id": message["id"]}
+            return {
+                "interaction": interaction,
+                "resource": {"type": (body or {}).get("type", 4), "message": message},
+            }
+        if path.startswith("/webhooks/"):
+            return self._message("777", body or {})
+        if method == "POST" and path.startswith("/channels/"):
+            return self._message(path.split("/")[2], body or {})
+        return {}
+
+    def _message(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "id": snowflake(),
+            "channel_id": channel_id,
+            "author": user(BOT_ID, "voicebot", bot=True),
+            "content": body.get("content", ""),
+            "timestamp": "2026-12-01T00:00:00+00:00",
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "attachments": [],
+            "embeds": [],
+            "pinned": False,
+            "type": 0,
+            "flags": body.get("flags", 0),
+            "components": body.get("components", []),
+        }
+
+
+@contextlib.asynccontextmanager
+async def running_fake():
+    fake = await FakeDiscord().start()
+    try:
+        yield fake
+    finally:
+        await fake.close()
