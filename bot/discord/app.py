@@ -10,13 +10,14 @@ from collections.abc import Sequence
 import discord
 from discord import app_commands
 
-from handlers import account, buttons, consent
+from handlers import account, buttons, chat_manage, consent
 from handlers.chat import Action, Reply, Sender
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.messages import t
 
 log = logging.getLogger("voicebot.discord")
+MAX_ROWS = 5  # a message holds 5 rows of at most 5 buttons; a label at most 80 characters
 
 
 async def sender_of(ctx: Context, interaction: discord.Interaction) -> Sender:
@@ -29,10 +30,14 @@ async def sender_of(ctx: Context, interaction: discord.Interaction) -> Sender:
 def view_of(reply: Reply) -> discord.ui.View | None:
     if not reply.buttons:
         return None
+    rows = [list(line) for line in reply.buttons]
+    if len(rows) > MAX_ROWS or any(len(line) > MAX_ROWS for line in rows):  # Discord: 5 rows of 5
+        flat = [button for line in rows for button in line][: MAX_ROWS * MAX_ROWS]
+        rows = [flat[i : i + MAX_ROWS] for i in range(0, len(flat), MAX_ROWS)]
     view = discord.ui.View(timeout=None)
-    for row, line in enumerate(reply.buttons):
+    for row, line in enumerate(rows):
         for button in line:
-            view.add_item(discord.ui.Button(label=button.label, custom_id=button.action.pack(), row=row))
+            view.add_item(discord.ui.Button(label=button.label[:80], custom_id=button.action.pack(), row=row))
     return view
 
 
@@ -86,6 +91,22 @@ def _commands(tree: app_commands.CommandTree, ctx: Context) -> None:
     @tree.command(name="revoke", description="Withdraw consent and delete your voices")
     async def revoke(interaction: discord.Interaction) -> None:
         await respond(interaction, await consent.revoke(ctx, await sender_of(ctx, interaction)))
+
+    voice = app_commands.Group(name="voice", description="Your voices")
+
+    @voice.command(name="list", description="Your voices (renew, delete)")
+    async def voice_list(interaction: discord.Interaction) -> None:
+        await respond(interaction, await chat_manage.voices(ctx, await sender_of(ctx, interaction)))
+
+    tree.add_command(voice)
+
+    @tree.command(name="jobs", description="Your jobs (cancel one)")
+    async def jobs(interaction: discord.Interaction) -> None:
+        await respond(interaction, await chat_manage.jobs(ctx, await sender_of(ctx, interaction)))
+
+    @tree.command(name="settings", description="Language, voice, speed, pitch, reply format")
+    async def settings(interaction: discord.Interaction) -> None:
+        await respond(interaction, await account.show(ctx, await sender_of(ctx, interaction)))
 
     @tree.command(name="help", description="What I can do")
     async def help_(interaction: discord.Interaction) -> None:

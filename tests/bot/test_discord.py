@@ -13,6 +13,7 @@ import yarl
 from bot.app import open_context
 from bot.config import load_config
 from bot.discord.app import VoiceBot
+from engine.jobs.queue import JobSpec
 from handlers import consent
 from handlers.chat import Sender
 from tests.fake_discord import APP_ID, running_fake
@@ -66,3 +67,35 @@ async def test_help_is_in_the_interactions_language(tmp_path, monkeypatch, local
     async with connected(tmp_path, monkeypatch) as (fake, _ctx, _client):
         reply = await fake.reply_to(await fake.command("help", locale=locale))
         assert "/newvoice" in reply["data"]["content"] and reply["data"]["content"] != ""
+
+
+async def test_voices_jobs_and_settings_with_their_buttons(tmp_path, monkeypatch):
+    async with connected(tmp_path, monkeypatch) as (fake, ctx, _client):
+        await fake.reply_to(await fake.press("consent:accept", user_id="43", locale="es-ES"))
+        user = await consent.user_for(ctx, Sender("discord", "43", "777", "es"))
+        voice = await ctx.storage.voices.create(user.id, "Mi voz", ["es"], "instant", "embedded", 90)
+        await ctx.engine.submit(JobSpec("speak", user.id, {"text": "hola"}))
+
+        listed = await fake.reply_to(
+            await fake.command("voice", [_sub("list")], user_id="43", locale="es-ES")
+        )
+        assert listed["data"]["content"].startswith("Tus voces:")
+        ids = [b["custom_id"] for row in listed["data"]["components"] for b in row["components"]]
+        assert ids == [f"renew:{voice.id}", f"delete:{voice.id}"]
+        confirm = await fake.reply_to(await fake.press(f"delete:{voice.id}", user_id="43", locale="es-ES"))
+        assert confirm["data"]["content"].startswith("¿Borrar «Mi voz»")
+        other = await fake.reply_to(await fake.press(f"delete:{voice.id}:yes", user_id="99", locale="es-ES"))
+        assert await ctx.storage.voices.get(user.id, voice.id)  # not the other person's to delete
+        assert other["data"]["content"]
+
+        jobs = await fake.reply_to(await fake.command("jobs", user_id="43", locale="es-ES"))
+        assert len(jobs["data"]["components"]) == 1
+        settings = await fake.reply_to(await fake.command("settings", user_id="43", locale="es-ES"))
+        rows = settings["data"]["components"]
+        ids = [b["custom_id"] for row in rows for b in row["components"]]
+        assert len(rows) <= 5 and all(len(row["components"]) <= 5 for row in rows)  # Discord's limits
+        assert ids and all(i.startswith("set:") for i in ids)
+
+
+def _sub(name: str) -> dict:
+    return {"type": 1, "name": name, "options": []}
