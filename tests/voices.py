@@ -6,7 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from bot.config import Config, load_config
-from handlers import voices
+from handlers import collect, consent, voices
+from handlers.chat import Sender
 from handlers.samples import SampleMeta
 from tests.audio import TRANSCRIPTS, clips
 
@@ -42,3 +43,20 @@ async def submit(
         consent_statement="I am the speaker and I agree.",
         **options,
     )
+
+
+async def collecting(ctx, sender: Sender, notes: list[Path] = (), name: str = "Ma voix"):
+    """Consent given and an instant voice waiting for notes, as /start and /newvoice leave it, with
+    ``notes`` sent as voice notes; returns (user, voice)."""
+    await consent.accept(ctx, sender)
+    await collect.new_voice(ctx, sender, name)
+    user = await consent.user_for(ctx, sender)
+    voice = (await ctx.storage.voices.list(user.id))[0]
+    await collect.choose_type(ctx, sender, voice.id, "instant")
+    for path in notes:
+
+        async def fetch(path=path) -> bytes:
+            return path.read_bytes()
+
+        await collect.add_sample(ctx, sender, collect.Incoming(fetch, None, None), 2**24)
+    return user, voice

@@ -6,9 +6,10 @@ from __future__ import annotations
 from bot.app import open_context
 from bot.config import load_config
 from engine.jobs.queue import JobSpec
-from handlers import buttons, chat_manage, collect, consent
+from handlers import buttons, chat_manage, consent
 from handlers.chat import Action, Sender
 from tests.audio import clips
+from tests.voices import collecting
 
 ES = Sender("telegram", "7", "7", "es")
 
@@ -19,17 +20,7 @@ async def _press(ctx, reply, row: int = 0, col: int = 0):
 
 async def test_samples_listed_and_one_removed_while_collecting(tmp_path):
     async with open_context(load_config(data_dir=tmp_path)) as ctx:
-        await consent.accept(ctx, ES)
-        await collect.new_voice(ctx, ES, "Mi voz")
-        user = await consent.user_for(ctx, ES)
-        voice = (await ctx.storage.voices.list(user.id))[0]
-        await collect.choose_type(ctx, ES, voice.id, "instant")
-        for path in clips("allison_en")[:2]:
-
-            async def fetch(path=path) -> bytes:
-                return path.read_bytes()
-
-            await collect.add_sample(ctx, ES, collect.Incoming(fetch, None, None), 2**24)
+        user, voice = await collecting(ctx, ES, clips("allison_en")[:2], name="Mi voz")
         listed = await chat_manage.samples(ctx, ES)
         assert listed.text.startswith("Muestras de «Mi voz»") and len(listed.buttons[0]) == 2
         removed = await _press(ctx, listed)

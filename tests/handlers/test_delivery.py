@@ -11,10 +11,10 @@ from bot.app import open_context
 from bot.config import load_config
 from engine.jobs.queue import JobSpec
 from engine.jobs.worker import Worker
-from handlers import collect, consent
 from handlers.chat import Queued, Sender
 from handlers.delivery import Deliveries
 from tests.audio import clips
+from tests.voices import collecting
 
 
 class RecordingOutlet:
@@ -73,17 +73,7 @@ async def test_an_outcome_that_ended_while_the_bot_was_away_is_delivered_once(tm
 async def test_a_failed_chat_training_is_told_in_the_persons_language(tmp_path):
     sender = Sender("telegram", "5", "5", "fr")
     async with open_context(load_config(data_dir=tmp_path)) as ctx:
-        await consent.accept(ctx, sender)
-        await collect.new_voice(ctx, sender, "Ma voix")
-        user = await consent.user_for(ctx, sender)
-        voice = (await ctx.storage.voices.list(user.id))[0]
-        await collect.choose_type(ctx, sender, voice.id, "instant")
-        for path in clips("allison_en")[:3]:
-
-            async def fetch(path=path) -> bytes:
-                return path.read_bytes()
-
-            await collect.add_sample(ctx, sender, collect.Incoming(fetch, None, None), 2**24)
+        user, voice = await collecting(ctx, sender, clips("allison_en")[:3])
         # Asked for more than the notes hold (as if the tier had changed since): the worker refuses.
         await ctx.storage.voices.update(user.id, voice.id, voice_type="standard")
         payload = {"voiceId": voice.id, "engine": "embedded", "language": "en", "voiceType": "standard"}

@@ -9,11 +9,11 @@ from bot.app import open_context
 from bot.config import load_config
 from engine.jobs.queue import JobSpec
 from engine.speech.render import SpeechOptions
-from handlers import collect, consent, jobs, speech, voices
+from handlers import collect, jobs, speech, voices
 from handlers.chat import Sender
 from handlers.errors import Refusal
 from tests.audio import RATE, clips, encode, load
-from tests.voices import submit, uploads
+from tests.voices import collecting, submit, uploads
 
 
 async def test_samples_in_two_languages_give_one_voice_that_speaks_both(tmp_path):
@@ -125,26 +125,10 @@ async def test_what_is_left_must_still_meet_the_tier(tmp_path):
         assert "at least 60 s" in refused.value.message and "usable samples hold" in refused.value.message
 
 
-async def _collecting(ctx, sender: Sender):
-    """Consent given and an instant voice waiting for notes, as /start and /newvoice leave it."""
-    await consent.accept(ctx, sender)
-    await collect.new_voice(ctx, sender, "Ma voix")
-    user = await consent.user_for(ctx, sender)
-    voice = (await ctx.storage.voices.list(user.id))[0]
-    await collect.choose_type(ctx, sender, voice.id, "instant")
-    return user, voice
-
-
 async def test_a_failed_chat_training_returns_the_voice_to_collecting_with_its_samples(tmp_path, monkeypatch):
     sender = Sender("telegram", "1", "1", "fr")
     async with open_context(load_config(data_dir=tmp_path / "data")) as ctx:
-        user, voice = await _collecting(ctx, sender)
-        for path in clips("allison_en")[:6]:
-
-            async def fetch(path=path) -> bytes:
-                return path.read_bytes()
-
-            await collect.add_sample(ctx, sender, collect.Incoming(fetch, None, None), 2**24)
+        user, voice = await collecting(ctx, sender, clips("allison_en")[:6])
         kept = await ctx.storage.samples.list(user.id, voice.id)
         assert len(kept) == 6
 
@@ -173,7 +157,7 @@ async def test_a_chat_rejection_is_wholly_in_the_persons_language(tmp_path):
         np.concatenate([pause, speech[int(0.4 * RATE) : int(1.3 * RATE)], pause]), tmp_path / "s.ogg"
     )
     async with open_context(load_config(data_dir=tmp_path / "data")) as ctx:
-        await _collecting(ctx, sender)
+        await collecting(ctx, sender)
 
         async def fetch() -> bytes:
             return short.read_bytes()
