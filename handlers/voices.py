@@ -18,8 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine.audio.analysis import SampleInput, analyze
 from engine.audio.decode import check_size, probe_file
-from engine.audio.ingest import CleaningOptions
+from engine.audio.ingest import CleaningOptions, Ingestor
 from engine.audio.language import LANGUAGES
 from engine.audio.tiers import VOICE_TYPES
 from engine.errors import AudioError, CorruptAudioError
@@ -39,9 +40,6 @@ class Upload:
     name: str  # shown in messages only, never used as a path
     source: bytes | Path  # a file is streamed into the store, never read whole
     meta: SampleMeta = field(default_factory=SampleMeta)
-
-    def size(self) -> int:
-        return self.source.stat().st_size if isinstance(self.source, Path) else len(self.source)
 
 
 def shown(name: str) -> str:
@@ -68,18 +66,53 @@ def nothing_usable(refused: Sequence[dict[str, Any]], locale: str | None) -> Ref
     return Refusal("nothing_usable", message, details=list(refused), count=len(refused))
 
 
+def analyze_files(
+    ingestor: Ingestor,
+    files: Sequence[Upload],
+    language: str,
+    voice_type: str | None,
+    threshold: float,
+    options: CleaningOptions,
+    locale: str | None = None,
+) -> dict[str, Any]:
+    """The analysis of a set of files on disk, each judged on its own: the cheap checks on every file
+    first (no model loads for a file they refuse), then ingestion of the rest. Unusable files are
+    left out with their reason; ``nothing_usable`` when none is left. Blocking: call off the loop."""
+    refused, passed = [], []
+    for upload in files:
+        try:
+            probe_file(upload.source, ingestor.limits)
+            passed.append(upload)
+        except AudioError as exc:
+            refused.append(left_out(upload.name, exc, locale))
+    inputs = []
+    for upload in passed:
+        try:
+            processed = ingestor.from_file(upload.source, options)
+        except AudioError as exc:
+            refused.append(left_out(upload.name, exc, locale))
+            continue
+        meta = upload.meta
+        inputs.append(
+            SampleInput(shown(upload.name), processed, meta.transcript, meta.language, meta.emotion)
+        )
+    if not inputs:
+        raise nothing_usable(refused, locale)
+    return analyze(inputs, language, voice_type, threshold, refused)
+
+
 def _keep(store: Any, upload: Upload, dest: Path, limits: Any) -> None:
     """Cheap checks, then into the store: a file is probed where it lies and streamed in; bytes are
     written and probed there. Raises ``AudioError``; leaves nothing behind when it does."""
-    check_size(upload.size(), limits)
     if isinstance(upload.source, Path):
-        probe_file(upload.source, limits)
+        probe_file(upload.source, limits)  # its size first, then the header
         try:
             store.copy_in(upload.source, dest, limits.max_bytes)
         except ValueError:  # it grew past the cap since it was checked
             check_size(upload.source.stat().st_size, limits)
             raise CorruptAudioError("The file changed while it was read.") from None
         return
+    check_size(len(upload.source), limits)  # before a byte is written
     store.write(dest, upload.source)
     try:
         probe_file(dest, limits)

@@ -67,39 +67,33 @@ def main(argv: list[str] | None = None) -> int:
 
 def _analyze(args: argparse.Namespace, config: Config) -> int:
     from bot.cli.requests import RequestError, analysis_request
-    from engine.errors import AudioError
 
     try:
         request = analysis_request(args, config)
     except RequestError as exc:
         return fail("invalid_request", str(exc))
     from bot.app import limits
-    from engine.audio.analysis import SampleInput, analyze
-    from engine.audio.decode import probe_file
     from engine.audio.ingest import Ingestor
-    from handlers.voices import left_out, nothing_usable, shown
+    from handlers.errors import Refusal
+    from handlers.samples import SampleMeta
+    from handlers.voices import Upload, analyze_files
 
-    ingestor = Ingestor(limits(config))
-    refused, passed = [], []
-    for item in request.samples:  # the cheap checks on every file first: no model loads for these
-        try:
-            probe_file(item.path, limits(config))
-            passed.append(item)
-        except AudioError as exc:
-            refused.append(left_out(str(item.path), exc, None))
-    inputs = []
-    for item in passed:
-        try:
-            processed = ingestor.from_file(item.path, request.options)
-        except AudioError as exc:
-            refused.append(left_out(str(item.path), exc, None))
-            continue
-        name = shown(str(item.path))
-        inputs.append(SampleInput(name, processed, item.transcript, item.language, item.emotion))
-    if not inputs:
-        refusal = nothing_usable(refused, None)
-        return fail(refusal.code, refusal.message, leftOut=refused)
-    emit(analyze(inputs, request.language, request.voice_type, request.threshold, refused))
+    files = [
+        Upload(str(ref.path), ref.path, SampleMeta(ref.transcript, ref.language, ref.emotion))
+        for ref in request.samples
+    ]
+    try:
+        report = analyze_files(
+            Ingestor(limits(config)),
+            files,
+            request.language,
+            request.voice_type,
+            request.threshold,
+            request.options,
+        )
+    except Refusal as exc:
+        return fail(exc.code, exc.message, leftOut=exc.details)
+    emit(report)
     return 0
 
 

@@ -1,5 +1,5 @@
 """The ffmpeg executable from the imageio-ffmpeg wheel, for encoding what we produce (uploads are read
-in-process: ``engine.decode``).
+in-process: ``engine.audio.decode``).
 
 Every run has ``-nostdin``, a wall-clock timeout that kills it, a CPU-time limit, and a zero
 file-size limit (it may write only to its pipe).

@@ -19,18 +19,8 @@ from typing import Any
 import aiosqlite
 
 from engine.jobs.queue import KINDS, Claim, Event, JobSpec, JobState, QueueError
+from storage.db import fetch_all, fetch_one
 from storage.ids import iso, new_id, now
-
-
-async def fetch_all(conn: aiosqlite.Connection, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
-    # One call on aiosqlite's thread (execute, fetch, close): no statement stays open across a commit.
-    return list(await conn.execute_fetchall(sql, params))
-
-
-async def fetch_one(conn: aiosqlite.Connection, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
-    rows = await fetch_all(conn, sql, params)
-    return rows[0] if rows else None
-
 
 _STATE_COLUMNS = (
     "id, owner_id, kind, voice_id, status, priority, current_step, percent, attempts, max_tries, error,"

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from engine.audio.decode import Limits
 from storage import Storage
 from tests.audio import RATE, clips, encode, joined, load
 
@@ -165,7 +166,9 @@ def test_unexpected_failures_become_error_objects(tmp_path, monkeypatch, capsys,
 
     note = encode(joined("allison_en", 3), tmp_path / "n.ogg", "-c:a", "libopus")
 
-    class Broken:
+    class Broken:  # Ingestor's interface: its limits, and a from_file that fails
+        limits = Limits()
+
         def __init__(self, *args, **kwargs):
             pass
 
