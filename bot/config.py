@@ -104,6 +104,9 @@ class TelegramConfig(PlatformConfig):
 
 class DiscordConfig(PlatformConfig):
     token_env: str = "VOICEBOT_DISCORD_TOKEN"
+    download_limit_mb: int = Field(25, ge=1, le=500)  # a sample's size; a server's own limit may be lower
+    upload_limit_mb: int = Field(10, ge=1, le=500)  # what a result may be (Discord's default is 10 MiB)
+    progress_edit_s: float = Field(3.0, ge=0.1, le=60)  # at most one progress edit this often
 
 
 class LoggingConfig(Section):

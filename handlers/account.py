@@ -48,7 +48,10 @@ LANGUAGE_NAMES = {
 async def resolve(ctx: Context, sender: Sender) -> Sender:
     """The sender with the reply language the person chose, when they chose one."""
     user = await ctx.storage.users.find(sender.platform, sender.user_id)
-    chosen = user.settings.get("language") if user else None
+    if user is None:
+        return sender
+    # Chosen, else the platform's (a Discord DM says none: the language they were last seen with).
+    chosen = user.settings.get("language") or (user.locale if sender.locale is None else None)
     return dataclasses.replace(sender, locale=chosen) if chosen else sender
 
 
@@ -61,9 +64,33 @@ async def voice_for(ctx: Context, user: User) -> str | None:
     return ready[-1].id if ready else None
 
 
-def speech_options(user: User) -> tuple[SpeechOptions, str]:
-    """The person's speech options, and how the result is sent: "voice", "audio" (MP3) or "document"."""
-    s = user.settings
+async def voice_named(ctx: Context, user: User, given: str, locale: str | None) -> str:
+    """One of the person's ready voices by id (as autocomplete gives it) or by name (as typed)."""
+    for voice in await ctx.storage.voices.list(user.id):
+        if voice.status == "completed" and given.strip() in (voice.id, voice.name):
+            return voice.id
+    raise Refusal("not_found", t(locale, "voices.not_found"))
+
+
+async def voice_choices(ctx: Context, sender: Sender, typed: str, ready: bool) -> list[tuple[str, str]]:
+    """(name, id) of the person's voices whose name contains ``typed`` (for autocomplete); nothing
+    for somebody unknown, and never anybody else's."""
+    user = await ctx.storage.users.find(sender.platform, sender.user_id)
+    if user is None:
+        return []
+    voices = await ctx.storage.voices.list(user.id)
+    wanted = typed.strip().casefold()
+    return [
+        (v.name, v.id)
+        for v in voices
+        if (not ready or v.status == "completed") and wanted in v.name.casefold()
+    ]
+
+
+def speech_options(settings: dict[str, Any]) -> tuple[SpeechOptions, str]:
+    """Speech options from settings under the stored names, and how the result is sent: "voice",
+    "audio" (MP3) or "document"."""
+    s = settings
     fmt = s.get("outputFormat", VOICE_NOTE)
     common = {
         "speed": s.get("speed", 1.0),

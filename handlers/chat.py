@@ -62,4 +62,10 @@ class Queued:
 def reply_to(sender: Sender, send_as: str) -> dict[str, Any]:
     """Where a job's outcome goes, stored with the job so a restarted bot still delivers it.
     ``send_as``: "text" (a training), "voice", "audio", "document" (speech), "zip" (a batch)."""
-    return {"platform": sender.platform, "chat": sender.chat_id, "locale": sender.locale, "as": send_as}
+    return {
+        "platform": sender.platform,
+        "chat": sender.chat_id,
+        "user": sender.user_id,
+        "locale": sender.locale,
+        "as": send_as,
+    }

@@ -3,8 +3,9 @@ samples of the voice being collected, see one's jobs and cancel one."""
 
 from __future__ import annotations
 
+from engine.audio.tiers import TIERS
 from handlers.chat import Action, Button, Reply, Sender
-from handlers.collect import collecting
+from handlers.collect import bar, collecting
 from handlers.consent import user_for
 from handlers.context import Context
 from handlers.errors import Refusal
@@ -42,10 +43,59 @@ async def voices(ctx: Context, sender: Sender) -> Reply:
     return Reply("\n".join([t(sender.locale, "voices.header"), *lines]), buttons)
 
 
+async def status(ctx: Context, sender: Sender, voice_id: str | None) -> Reply:
+    """Where one voice stands (by default the newest): collecting, training (step, %, ETA), ready
+    or failed (and why)."""
+    user = await user_for(ctx, sender)
+    mine = await ctx.storage.voices.list(user.id)
+    if voice_id:
+        voice_id = await _own(ctx, user.id, voice_id)
+        voice = next((v for v in mine if v.id == voice_id), None)
+    else:
+        voice = mine[-1] if mine else None
+    if voice is None:
+        raise Refusal("not_found", t(sender.locale, "voices.not_found" if voice_id else "voices.none"))
+    lines = [
+        t(
+            sender.locale,
+            "voices.state",
+            name=voice.name,
+            status=t(sender.locale, f"voices.status.{voice.status}"),
+        )
+    ]
+    if voice.status == "processing":
+        job = await ctx.engine.queue.latest_for_voice(user.id, voice.id, "train")
+        if job is not None:
+            progress = job.progress_json()
+            lines.append(
+                t(
+                    sender.locale,
+                    "job.progress",
+                    step=step(sender.locale, progress["currentStep"]),
+                    percent=round(job.percent),
+                    eta=eta(sender.locale, job.eta_s),
+                )
+            )
+    elif voice.status == "collecting":
+        kept = await ctx.storage.samples.list(user.id, voice.id)
+        need = TIERS[voice.voice_type].min_seconds
+        lines.append(bar(sum(s.speech_duration for s in kept), need))
+    if voice.error:
+        lines.append(voice.error)
+    return Reply("\n".join(lines))
+
+
+async def _own(ctx: Context, owner_id: int, given: str) -> str:
+    """A voice of theirs by id (a button, autocomplete) or by name (typed); else the id as given,
+    which the use case then refuses as not found."""
+    voices = await ctx.storage.voices.list(owner_id)
+    return next((v.id for v in voices if given in (v.id, v.name)), given)
+
+
 async def renew(ctx: Context, sender: Sender, voice_id: str) -> Reply:
     user = await user_for(ctx, sender)
     try:
-        renewed = await renew_voice(ctx, user.id, voice_id)
+        renewed = await renew_voice(ctx, user.id, await _own(ctx, user.id, voice_id))
     except Refusal:
         raise Refusal("not_found", t(sender.locale, "voices.not_found")) from None
     return Reply(
@@ -55,6 +105,7 @@ async def renew(ctx: Context, sender: Sender, voice_id: str) -> Reply:
 
 async def delete(ctx: Context, sender: Sender, voice_id: str, confirmed: bool) -> Reply:
     user = await user_for(ctx, sender)
+    voice_id = await _own(ctx, user.id, voice_id)
     voice = await ctx.storage.voices.get(user.id, voice_id)
     if voice is None:  # gone already, or somebody else's
         raise Refusal("not_found", t(sender.locale, "voices.not_found"))

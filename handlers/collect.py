@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from engine.audio.ingest import ProcessedSample
 from engine.audio.tiers import TIERS, VOICE_TYPES
 from engine.errors import AudioError
 from engine.jobs.queue import JobSpec, QueueError
@@ -25,7 +26,7 @@ from handlers.messages import describe, locale_of, t
 from handlers.samples import SampleMeta, store_sample
 from handlers.scripts import sentence
 from handlers.voices import voice_name
-from storage.records import Voice
+from storage.records import User, Voice
 
 _TAG = re.compile(r"\s*\((excited|sad|happy|calm|angry)\)\s*$")
 
@@ -38,6 +39,7 @@ class Incoming:
     size: int | None  # bytes, as declared by the platform
     mime: str | None  # as declared; None for a platform's own voice-note type
     duration: float | None = None  # seconds, as declared (voice notes and audio files say it)
+    name: str = ""  # the file's name, to say which of several was kept or not
 
     @property
     def audio(self) -> bool:
@@ -56,7 +58,7 @@ def _script(language: str, index: int) -> tuple[str, str | None]:
     return (_TAG.sub("", line), match.group(1) if match else None)
 
 
-def _bar(have: float, need: float) -> str:
+def bar(have: float, need: float) -> str:
     filled = min(10, int(10 * have / need)) if need else 10
     return f"[{'■' * filled}{'□' * (10 - filled)}] {have:.0f}/{need:.0f} s"
 
@@ -66,21 +68,38 @@ async def collecting(ctx: Context, owner_id: int) -> Voice | None:
     return voices[-1] if voices else None
 
 
-async def new_voice(ctx: Context, sender: Sender, name: str) -> Reply:
+async def new_voice(
+    ctx: Context,
+    sender: Sender,
+    name: str,
+    voice_type: str | None = None,
+    language: str | None = None,
+) -> Reply:
+    """A voice to collect samples for. Without ``voice_type`` the kind is chosen by button next; the
+    language is the person's unless given."""
     user = await require(ctx, sender)
     name = voice_name(name or t(sender.locale, "voice.default_name"))
     if name is None:
         raise Refusal("invalid_request", t(sender.locale, "voice.bad_name"))
-    language = locale_of(sender.locale)
+    if voice_type is not None and voice_type not in VOICE_TYPES:
+        raise Refusal("invalid_request", t(sender.locale, "voice.not_collecting"))
+    language = locale_of(language or sender.locale)
     if await ctx.storage.voices.by_name(user.id, name) is not None:
         raise Refusal("name_taken", t(sender.locale, "voice.name_taken", name=name))
     voice = await ctx.storage.voices.create(
-        user.id, name, [language], "instant", ctx.default_engine, ctx.retention_days
+        user.id, name, [language], voice_type or "instant", ctx.default_engine, ctx.retention_days
     )
+    if voice_type is not None:
+        return _first(sender, voice_type, language)
     buttons = tuple(
         (Button(t(sender.locale, f"tier.{v}"), Action.of("tier", voice.id, v)),) for v in VOICE_TYPES
     )
     return Reply(t(sender.locale, "voice.choose_type", name=name), buttons)
+
+
+def _first(sender: Sender, voice_type: str, language: str) -> Reply:
+    words, _ = _script(language, 0)
+    return Reply(t(sender.locale, "collect.first", seconds=TIERS[voice_type].min_seconds, sentence=words))
 
 
 async def choose_type(ctx: Context, sender: Sender, voice_id: str, voice_type: str) -> Reply:
@@ -89,16 +108,76 @@ async def choose_type(ctx: Context, sender: Sender, voice_id: str, voice_type: s
     if voice is None or voice.status != "collecting" or voice_type not in VOICE_TYPES:
         raise Refusal("not_found", t(sender.locale, "voice.not_collecting"))
     await ctx.storage.voices.update(user.id, voice_id, voice_type=voice_type)
-    words, _ = _script(voice.languages[0], 0)
-    return Reply(t(sender.locale, "collect.first", seconds=TIERS[voice_type].min_seconds, sentence=words))
+    return _first(sender, voice_type, voice.languages[0])
 
 
 async def add_sample(ctx: Context, sender: Sender, incoming: Incoming, max_bytes: int) -> Reply:
     """Check, fetch, clean and keep one note; the reply says what happened and what to read next."""
+    user, voice = await _collecting_for(ctx, sender)
+    samples = await ctx.storage.samples.list(user.id, voice.id)
+    words, _ = _script(voice.languages[0], len(samples))
+    try:
+        processed, new = await _keep(ctx, sender, user.id, voice, incoming, max_bytes, len(samples))
+    except AudioError as exc:
+        reason = describe(sender.locale, exc)
+        return Reply(t(sender.locale, "collect.rejected", reason=reason, sentence=words))
+    have = sum(s.speech_duration for s in samples) + (processed.speech_duration if new else 0.0)
+    tier = TIERS[voice.voice_type]
+    following, _ = _script(voice.languages[0], len(samples) + 1)
+    key = "collect.kept_ready" if have >= tier.min_seconds else "collect.kept"
+    return Reply(
+        t(
+            sender.locale,
+            key,
+            seconds=f"{processed.speech_duration:.1f}",
+            quality=processed.quality,
+            bar=bar(have, tier.min_seconds),
+            sentence=following,
+        )
+    )
+
+
+async def add_samples(ctx: Context, sender: Sender, incoming: Sequence[Incoming], max_bytes: int) -> Reply:
+    """Several attachments at once: one line per file (kept, or why not), then the progress and the
+    sentence to read next. A file refused leaves nothing and does not stop the others."""
+    if len(incoming) == 1:
+        return await add_sample(ctx, sender, incoming[0], max_bytes)
+    user, voice = await _collecting_for(ctx, sender)
+    lines = []
+    for number, item in enumerate(incoming, 1):
+        label = item.name or str(number)
+        index = len(await ctx.storage.samples.list(user.id, voice.id))
+        try:
+            processed, _ = await _keep(ctx, sender, user.id, voice, item, max_bytes, index)
+        except (AudioError, Refusal) as exc:
+            reason = exc.message if isinstance(exc, Refusal) else describe(sender.locale, exc)
+            lines.append(t(sender.locale, "collect.file_refused", name=label, reason=reason))
+            continue
+        seconds = f"{processed.speech_duration:.1f}"
+        lines.append(
+            t(sender.locale, "collect.file_kept", name=label, seconds=seconds, quality=processed.quality)
+        )
+    samples = await ctx.storage.samples.list(user.id, voice.id)
+    have, need = sum(s.speech_duration for s in samples), TIERS[voice.voice_type].min_seconds
+    following, _ = _script(voice.languages[0], len(samples))
+    key = "collect.progress_ready" if have >= need else "collect.progress"
+    lines.append(t(sender.locale, key, bar=bar(have, need), sentence=following))
+    return Reply("\n".join(lines))
+
+
+async def _collecting_for(ctx: Context, sender: Sender) -> tuple[User, Voice]:
     user = await require(ctx, sender)  # before anything is fetched or kept
     voice = await collecting(ctx, user.id)
     if voice is None:
         raise Refusal("no_voice", t(sender.locale, "collect.no_voice"))
+    return user, voice
+
+
+async def _keep(
+    ctx: Context, sender: Sender, owner_id: int, voice: Voice, incoming: Incoming, max_bytes: int, index: int
+) -> tuple[ProcessedSample, bool]:
+    """The declared type, size and length checked before the download; then fetched, cleaned and
+    kept with the sentence it was asked for as its transcript. (sample, whether it is new)."""
     if not incoming.audio:
         raise Refusal("not_audio", t(sender.locale, "collect.not_audio"))
     if incoming.size is not None and incoming.size > max_bytes:
@@ -109,33 +188,13 @@ async def add_sample(ctx: Context, sender: Sender, incoming: Incoming, max_bytes
             "too_long",
             t(sender.locale, "collect.too_long", seconds=round(incoming.duration), limit=round(longest)),
         )
-    samples = await ctx.storage.samples.list(user.id, voice.id)
-    language = voice.languages[0]
-    words, emotion = _script(language, len(samples))
     data = await incoming.fetch()
-    try:
-        processed = await asyncio.to_thread(ctx.ingestor.from_bytes, data, ctx.cleaning)
-    except AudioError as exc:
-        reason = describe(sender.locale, exc)
-        return Reply(t(sender.locale, "collect.rejected", reason=reason, sentence=words))
-    meta = SampleMeta(transcript=words, language=language, emotion=emotion)
-    kept = await store_sample(ctx.storage, user.id, voice.id, processed, meta)
-    have = sum(s.speech_duration for s in samples)
-    if kept.id not in {s.id for s in samples}:  # not a note sent twice
-        have += kept.speech_duration
-    tier = TIERS[voice.voice_type]
-    following, _ = _script(language, len(samples) + 1)
-    key = "collect.kept_ready" if have >= tier.min_seconds else "collect.kept"
-    return Reply(
-        t(
-            sender.locale,
-            key,
-            seconds=f"{processed.speech_duration:.1f}",
-            quality=processed.quality,
-            bar=_bar(have, tier.min_seconds),
-            sentence=following,
-        )
-    )
+    processed = await asyncio.to_thread(ctx.ingestor.from_bytes, data, ctx.cleaning)
+    words, emotion = _script(voice.languages[0], index)
+    meta = SampleMeta(transcript=words, language=voice.languages[0], emotion=emotion)
+    before = {s.id for s in await ctx.storage.samples.list(owner_id, voice.id)}
+    kept = await store_sample(ctx.storage, owner_id, voice.id, processed, meta)
+    return processed, kept.id not in before  # not a note sent twice
 
 
 async def train(ctx: Context, sender: Sender, idempotency_key: str | None) -> Queued:
@@ -147,7 +206,7 @@ async def train(ctx: Context, sender: Sender, idempotency_key: str | None) -> Qu
     have = sum(s.speech_duration for s in await ctx.storage.samples.list(user.id, voice.id))
     need = TIERS[voice.voice_type].min_seconds
     if have < need:
-        raise Refusal("not_enough_audio", t(sender.locale, "collect.not_enough", bar=_bar(have, need)))
+        raise Refusal("not_enough_audio", t(sender.locale, "collect.not_enough", bar=bar(have, need)))
     await quotas.check(ctx, user.id, "train", sender.locale)
     payload: dict[str, Any] = {
         "voiceId": voice.id,

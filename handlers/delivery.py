@@ -12,6 +12,7 @@ import asyncio
 import logging
 import time
 from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -27,23 +28,34 @@ class Undeliverable(Exception):
     """The chat cannot be reached (blocked, deleted): the outcome is dropped, not retried."""
 
 
+@dataclass(frozen=True, slots=True)
+class Target:
+    """Where an outcome goes: the chat, the person (a platform may fall back to a private chat) and
+    the job (a platform may answer through the request that queued it while that still works)."""
+
+    chat: str
+    job_id: str
+    user: str | None = None
+    locale: str | None = None
+
+
 class Outlet(Protocol):
     """What a platform offers to deliver an outcome. ``Undeliverable`` for a chat that is gone."""
 
     platform: str
 
-    async def send_text(self, chat: str, text: str) -> Any:
+    async def send_text(self, to: Target, text: str) -> Any:
         """Send a message; returns what ``edit_text`` needs to edit it."""
 
-    async def edit_text(self, chat: str, message: Any, text: str) -> None:
+    async def edit_text(self, to: Target, message: Any, text: str) -> None:
         """Best effort: a failed edit (unchanged text, message gone) is not an error."""
 
-    async def send_audio(self, chat: str, path: Path, send_as: str, audio_format: str, seconds: int) -> None:
+    async def send_audio(self, to: Target, path: Path, send_as: str, audio_format: str, seconds: int) -> None:
         """``send_as``: "voice" (a voice note), "audio" (a track) or "file" (a document)."""
 
-    async def send_file(self, chat: str, path: Path, filename: str, caption: str) -> None: ...
+    async def send_file(self, to: Target, path: Path, filename: str, caption: str) -> None: ...
 
-    def working(self, chat: str, speech: bool) -> AbstractAsyncContextManager[Any]:
+    def working(self, to: Target, speech: bool) -> AbstractAsyncContextManager[Any]:
         """An indicator while the job runs ("recording a voice…"); a null context if none."""
 
 
@@ -64,7 +76,8 @@ class Deliveries:
     async def announce(self, chat: str, queued: Queued) -> None:
         """Send the queued reply, then follow the job by editing that message."""
         assert queued.reply is not None
-        self.follow(queued, await self.outlet.send_text(chat, queued.reply.text))
+        message = await self.outlet.send_text(Target(chat, queued.job_id), queued.reply.text)
+        self.follow(queued, message)
 
     async def resume(self) -> int:
         """Follow every job of this platform whose outcome has not been delivered (after a restart)."""
@@ -82,11 +95,12 @@ class Deliveries:
         try:
             job = await self.ctx.engine.status(owner_id, job_id)
             target = job.reply_to or {}
-            chat = str(target["chat"])
+            user = target.get("user")
+            to = Target(str(target["chat"]), job_id, str(user) if user else None, target.get("locale"))
             speech = target.get("as") in ("voice", "audio")  # "recording a voice…" while it is made
-            async with self.outlet.working(chat, speech):
-                outcome = await self._watch(owner_id, job_id, chat, message, target.get("locale"))
-            await self._deliver(outcome, target, chat)
+            async with self.outlet.working(to, speech):
+                outcome = await self._watch(owner_id, job_id, to, message)
+            await self._deliver(outcome, target, to)
         except Undeliverable as exc:
             log.warning("job %s cannot be delivered: %s", job_id, exc)
         except asyncio.CancelledError:
@@ -96,8 +110,8 @@ class Deliveries:
             return
         await self.ctx.engine.queue.mark_delivered(owner_id, job_id)
 
-    async def _watch(self, owner_id: int, job_id: str, chat: str, message: Any, locale: str | None) -> Event:
-        last, shown, outcome = 0.0, "", None
+    async def _watch(self, owner_id: int, job_id: str, to: Target, message: Any) -> Event:
+        last, shown, outcome, locale = 0.0, "", None, to.locale
         async for event in self.ctx.engine.watch(owner_id, job_id):
             outcome = event
             if message is None or event.type != "progress" or time.monotonic() - last < self.every_s:
@@ -112,26 +126,26 @@ class Deliveries:
             )
             if text != shown:
                 last, shown = time.monotonic(), text
-                await self.outlet.edit_text(chat, message, text)
+                await self.outlet.edit_text(to, message, text)
         assert outcome is not None and outcome.terminal
         return outcome
 
-    async def _deliver(self, outcome: Event, target: dict[str, Any], chat: str) -> None:
+    async def _deliver(self, outcome: Event, target: dict[str, Any], to: Target) -> None:
         locale, send_as = target.get("locale"), target.get("as")
         result = outcome.data.get("result") or {}  # the terminal event carries the outcome
         if outcome.type == "cancelled":
-            await self.outlet.send_text(chat, t(locale, "job.cancelled"))
+            await self.outlet.send_text(to, t(locale, "job.cancelled"))
         elif outcome.type != "done":
             reason = failure(locale, outcome.data)
-            await self.outlet.send_text(chat, t(locale, "job.failed", reason=reason))
+            await self.outlet.send_text(to, t(locale, "job.failed", reason=reason))
         elif send_as == "text":
-            await self.outlet.send_text(chat, t(locale, "train.done", name=result["voiceName"]))
+            await self.outlet.send_text(to, t(locale, "train.done", name=result["voiceName"]))
         elif not await asyncio.to_thread(Path(result.get("zip") or result["path"]).exists):  # purged since
-            await self.outlet.send_text(chat, t(locale, "error.internal"))
+            await self.outlet.send_text(to, t(locale, "error.internal"))
         elif send_as == "zip":
             caption = t(locale, "batch.done", count=result["count"])
-            await self.outlet.send_file(chat, Path(result["zip"]), "speech.zip", caption)
+            await self.outlet.send_file(to, Path(result["zip"]), "speech.zip", caption)
         else:
             seconds = max(1, round(result["duration"]))
             kind = send_as if send_as in ("voice", "audio") else "file"
-            await self.outlet.send_audio(chat, Path(result["path"]), kind, result["format"], seconds)
+            await self.outlet.send_audio(to, Path(result["path"]), kind, result["format"], seconds)

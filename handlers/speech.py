@@ -225,19 +225,35 @@ async def run_batch(ctx: Context, job: JobContext) -> dict[str, Any]:
     }
 
 
-async def _chat_speaker(ctx: Context, sender: Sender) -> tuple[int, str, SpeechOptions, str]:
-    """(user id, voice, speech options, how to send) for chat speech, from the person's settings."""
+async def _chat_speaker(
+    ctx: Context, sender: Sender, voice: str | None = None, overrides: dict[str, Any] | None = None
+) -> tuple[int, str, SpeechOptions, str]:
+    """(user id, voice, speech options, how to send) for chat speech: the person's settings, with
+    ``voice`` (an id or name of theirs) and ``overrides`` (stored names) for this text only."""
     user = await require(ctx, sender)
-    voice_id = await account.voice_for(ctx, user)
-    if voice_id is None:
+    if voice:
+        voice_id = await account.voice_named(ctx, user, voice, sender.locale)
+    elif (voice_id := await account.voice_for(ctx, user)) is None:
         raise Refusal("no_voice", t(sender.locale, "speak.no_voice"))
-    options, send_as = account.speech_options(user)
+    settings = user.settings | {k: v for k, v in (overrides or {}).items() if v is not None}
+    try:
+        options, send_as = account.speech_options(settings)
+    except InvalidRequestError as exc:  # the platform checks ranges; this is the last word
+        raise Refusal.of(exc) from None
     return user.id, voice_id, options, send_as
 
 
-async def say_in_chat(ctx: Context, sender: Sender, text: str, idempotency_key: str | None) -> Queued:
-    """Plain text in a chat: said with the person's chosen (or newest ready) voice and settings."""
-    owner_id, voice_id, options, send_as = await _chat_speaker(ctx, sender)
+async def say_in_chat(
+    ctx: Context,
+    sender: Sender,
+    text: str,
+    idempotency_key: str | None,
+    voice: str | None = None,
+    overrides: dict[str, Any] | None = None,
+) -> Queued:
+    """Text in a chat: said with the person's chosen (or newest ready) voice and settings, or with
+    the voice and options given for this text (``/speak``)."""
+    owner_id, voice_id, options, send_as = await _chat_speaker(ctx, sender, voice, overrides)
     target = reply_to(sender, send_as)
     queued = await submit_speech(
         ctx, owner_id, voice_id, text, options, idempotency_key=idempotency_key, reply_to=target,
@@ -246,9 +262,11 @@ async def say_in_chat(ctx: Context, sender: Sender, text: str, idempotency_key: 
     return Queued(None, owner_id, queued["jobId"])
 
 
-async def batch_in_chat(ctx: Context, sender: Sender, text: str, idempotency_key: str | None) -> Queued:
+async def batch_in_chat(
+    ctx: Context, sender: Sender, text: str, idempotency_key: str | None, voice: str | None = None
+) -> Queued:
     """``/batch`` with one text per line: one job, the files come back together as a zip."""
-    owner_id, voice_id, options, _ = await _chat_speaker(ctx, sender)
+    owner_id, voice_id, options, _ = await _chat_speaker(ctx, sender, voice)
     lines = [line for line in text.splitlines() if line.strip()]
     queued = await submit_batch(
         ctx, owner_id, voice_id, lines, options, idempotency_key=idempotency_key,

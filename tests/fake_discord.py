@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import itertools
 import json
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,11 +20,15 @@ from aiohttp import WSMsgType, web
 
 APP_ID = "900000000000000001"
 BOT_ID = "900000000000000002"
-_ids = itertools.count(910_000_000_000_000_000)
+_ids = itertools.count()
+DISCORD_EPOCH_MS = 1_420_070_400_000
 
 
-def snowflake() -> str:
-    return str(next(_ids))
+def snowflake(age_s: float = 0.0) -> str:
+    """A fresh id that says when (now, or ``age_s`` ago), as Discord's do: discord.py reads an
+    interaction's age from it."""
+    made_ms = int((time.time() - age_s) * 1000)
+    return str(((made_ms - DISCORD_EPOCH_MS) << 22) | (next(_ids) % 4096))
 
 
 def user(user_id: str, name: str = "someone", bot: bool = False) -> dict[str, Any]:
@@ -52,6 +57,12 @@ class FakeDiscord:
     ready: asyncio.Event = field(default_factory=asyncio.Event)
     changed: asyncio.Event = field(default_factory=asyncio.Event)
     commands: list[dict[str, Any]] = field(default_factory=list)
+    files: dict[str, bytes] = field(default_factory=dict)  # attachments the bot may download, by id
+    downloads: list[str] = field(default_factory=list)  # ids of attachments the bot downloaded
+    forbidden: set[str] = field(default_factory=set)  # channels where the bot may not post
+    identified: int = 0  # sessions started (IDENTIFY)
+    resumed: int = 0  # sessions resumed (RESUME)
+    _events: list[dict[str, Any]] = field(default_factory=list)  # every dispatch, for a resume
     _ws: web.WebSocketResponse | None = None
     _seq: int = 0
     _runner: web.AppRunner | None = None
@@ -69,6 +80,7 @@ class FakeDiscord:
         app = web.Application(client_max_size=64 * 2**20)
         app.router.add_get("/gateway", self._gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self._rest)
+        app.router.add_get("/cdn/{id}/{name}", self._cdn)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -95,9 +107,22 @@ class FakeDiscord:
             if payload["op"] == 1:
                 await ws.send_str(json.dumps({"op": 11}))
             elif payload["op"] == 2:
+                self.identified += 1
                 await self.dispatch("READY", self._ready())
                 self.ready.set()
+            elif payload["op"] == 6:  # what was missed since the client's last sequence, then RESUMED
+                self.resumed += 1
+                for missed in [e for e in self._events if e["s"] > (payload["d"]["seq"] or 0)]:
+                    await ws.send_str(json.dumps(missed))
+                await self.dispatch("RESUMED", {})
+                self.changed.set()
         return ws
+
+    async def drop(self) -> None:
+        """The gateway connection breaks (close code 4000: the client resumes)."""
+        ws, self._ws = self._ws, None
+        if ws is not None:
+            await ws.close(code=4000, message=b"unknown error")
 
     def _ready(self) -> dict[str, Any]:
         return {
@@ -111,9 +136,53 @@ class FakeDiscord:
         }
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
-        assert self._ws is not None
+        """Sent now, or on the client's resume if it is not connected."""
         self._seq += 1
-        await self._ws.send_str(json.dumps({"op": 0, "t": event, "s": self._seq, "d": data}))
+        payload = {"op": 0, "t": event, "s": self._seq, "d": data}
+        self._events.append(payload)
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.send_str(json.dumps(payload))
+
+    def attachment(
+        self,
+        data: bytes,
+        filename: str,
+        content_type: str | None,
+        seconds: float | None = None,
+        size: int | None = None,
+    ) -> dict[str, Any]:
+        """An uploaded file as Discord describes it (``seconds``: a voice message's duration;
+        ``size``: the size Discord states, by default the data's)."""
+        attachment_id = snowflake()
+        self.files[attachment_id] = data
+        url = f"http://127.0.0.1:{self.port}/cdn/{attachment_id}/{filename}"
+        size = len(data) if size is None else size
+        out: dict[str, Any] = {
+            "id": attachment_id, "filename": filename, "size": size, "url": url, "proxy_url": url,
+        }  # fmt: skip
+        if content_type:
+            out["content_type"] = content_type
+        if seconds is not None:
+            out |= {"duration_secs": seconds, "waveform": "AAAA"}
+        return out
+
+    async def _cdn(self, request: web.Request) -> web.Response:
+        attachment_id = request.match_info["id"]
+        if attachment_id not in self.files:
+            return web.Response(status=404)
+        self.downloads.append(attachment_id)
+        return web.Response(body=self.files[attachment_id])
+
+    async def dm(self, user_id: str, content: str = "", attachments: list | None = None) -> dict[str, Any]:
+        """A message sent to the bot in a DM (``attachments`` from ``attachment``)."""
+        message = self._message(f"8{user_id}", {"content": content}) | {
+            "author": user(user_id),
+            "attachments": attachments or [],
+        }
+        if attachments and any("duration_secs" in a for a in attachments):
+            message["flags"] = 8192
+        await self.dispatch("MESSAGE_CREATE", message)
+        return message
 
     async def interact(
         self,
@@ -122,10 +191,13 @@ class FakeDiscord:
         user_id: str = "42",
         locale: str = "en-US",
         channel_id: str = "777",
+        size_limit: int = 10 * 2**20,
+        age_s: float = 0.0,
     ) -> dict[str, Any]:
-        """An interaction in a DM with ``user_id``: ``kind`` 2 = slash command, 3 = a component."""
+        """An interaction in a DM with ``user_id``: ``kind`` 2 = slash command, 3 = a component;
+        ``age_s``: made that long ago (its token lapses after 15 minutes)."""
         interaction = {
-            "id": snowflake(),
+            "id": snowflake(age_s),
             "application_id": APP_ID,
             "type": kind,
             "data": data,
@@ -139,17 +211,39 @@ class FakeDiscord:
             "entitlements": [],
             "authorizing_integration_owners": {"1": user_id},
             "context": 1,
-            "attachment_size_limit": 10 * 2**20,
+            "attachment_size_limit": size_limit,
         }
         if kind == 3:
             interaction["message"] = self._message("777", {"content": "", "components": []})
         await self.dispatch("INTERACTION_CREATE", interaction)
         return interaction
 
-    async def command(self, name: str, options: list | None = None, **kw: Any) -> dict[str, Any]:
-        known = next(c for c in self.commands if c["name"] == name)
-        data = {"id": known["id"], "name": name, "type": 1, "options": options or []}
+    async def command(
+        self, name: str, options: list | None = None, attachments: list | None = None, **kw: Any
+    ) -> dict[str, Any]:
+        """``name`` may be "voice create" (a subcommand); ``options`` as {name: value} pairs or the
+        payload's own list; ``attachments`` (from ``attachment``) are resolved for the options."""
+        top, _, sub = name.partition(" ")
+        known = next(c for c in self.commands if c["name"] == top)
+        listed = _options(options)
+        if sub:
+            listed = [{"type": 1, "name": sub, "options": listed}]
+        data: dict[str, Any] = {"id": known["id"], "name": top, "type": 1, "options": listed}
+        if attachments:
+            data["resolved"] = {"attachments": {a["id"]: a for a in attachments}}
         return await self.interact(data, 2, **kw)
+
+    async def complete(self, name: str, option: str, typed: str, **kw: Any) -> list[dict[str, Any]]:
+        """What the bot offers while ``option`` of command ``name`` is being typed (autocomplete)."""
+        top, _, sub = name.partition(" ")
+        known = next(c for c in self.commands if c["name"] == top)
+        listed = [{"type": 3, "name": option, "value": typed, "focused": True}]
+        if sub:
+            listed = [{"type": 1, "name": sub, "options": listed}]
+        data = {"id": known["id"], "name": top, "type": 1, "options": listed}
+        body = await self.reply_to(await self.interact(data, 4, **kw))
+        assert body["type"] == 8, body  # APPLICATION_COMMAND_AUTOCOMPLETE_RESULT
+        return body["data"]["choices"]
 
     async def press(self, custom_id: str, **kw: Any) -> dict[str, Any]:
         return await self.interact({"custom_id": custom_id, "component_type": 2}, 3, **kw)
@@ -185,6 +279,9 @@ class FakeDiscord:
             body = await self._multipart(request)
         self.calls.append(Call(request.method, path, body))
         self.changed.set()
+        if request.method == "POST" and path.removeprefix("/channels/").split("/")[0] in self.forbidden:
+            error = {"message": "Missing Access", "code": 50001}
+            return web.Response(status=403, body=json.dumps(error).encode(), content_type="application/json")
         answer = self._answer(request.method, path, body)
         if answer is None:
             return web.Response(status=204)
@@ -231,11 +328,24 @@ class FakeDiscord:
             }
         if path.startswith("/webhooks/"):
             return self._message("777", body or {})
+        if method == "POST" and path == "/users/@me/channels":  # a DM with the person
+            recipient = str((body or {}).get("recipient_id"))
+            return {
+                "id": f"8{recipient}",
+                "type": 1,
+                "recipients": [user(recipient)],
+                "last_message_id": None,
+            }
         if method == "POST" and path.startswith("/channels/"):
             return self._message(path.split("/")[2], body or {})
         return {}
 
     def _message(self, channel_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        attachments = [
+            {"id": snowflake(), "filename": a.get("filename", "file"), "size": 1, "url": "http://x/",
+             "proxy_url": "http://x/"} | {k: a[k] for k in ("duration_secs", "waveform") if k in a}
+            for a in body.get("attachments", [])
+        ]  # fmt: skip
         return {
             "id": snowflake(),
             "channel_id": channel_id,
@@ -247,13 +357,32 @@ class FakeDiscord:
             "mention_everyone": False,
             "mentions": [],
             "mention_roles": [],
-            "attachments": [],
+            "attachments": attachments,
             "embeds": [],
             "pinned": False,
             "type": 0,
             "flags": body.get("flags", 0),
             "components": body.get("components", []),
         }
+
+
+def _options(options: Any) -> list[dict[str, Any]]:
+    """{"text": "hi", "file1": attachment} -> the payload's typed list."""
+    if options is None or isinstance(options, list):
+        return options or []
+    out = []
+    for name, value in options.items():
+        if isinstance(value, dict):  # an attachment
+            out.append({"type": 11, "name": name, "value": value["id"]})
+        elif isinstance(value, bool):
+            out.append({"type": 5, "name": name, "value": value})
+        elif isinstance(value, int):
+            out.append({"type": 4, "name": name, "value": value})
+        elif isinstance(value, float):
+            out.append({"type": 10, "name": name, "value": value})
+        else:
+            out.append({"type": 3, "name": name, "value": value})
+    return out
 
 
 @contextlib.asynccontextmanager

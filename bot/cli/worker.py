@@ -106,7 +106,13 @@ def _bots(ctx: Any, config: Config) -> dict[str, Any]:
         services["telegram"] = until_stopped(lambda: run(ctx, config.telegram, secret))
         log.info("telegram: %s", "webhook" if config.telegram.webhook_url else "polling")
     if config.discord.enabled:
-        log.warning("discord: not available yet in this version")
+        from bot.discord.app import run as run_discord
+
+        token = config.discord.token()
+        assert token is not None  # checked before start (config.problems)
+        discord_secret = token.get_secret_value()
+        services["discord"] = until_stopped(lambda: run_discord(ctx, config.discord, discord_secret))
+        log.info("discord: gateway")
     if not services:
         log.info("no chat platform is enabled in the config; serving the queue only")
     return services

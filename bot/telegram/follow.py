@@ -13,7 +13,7 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import BufferedInputFile, FSInputFile
 from aiogram.utils.chat_action import ChatActionSender
 
-from handlers.delivery import Undeliverable
+from handlers.delivery import Target, Undeliverable
 
 
 class TelegramOutlet:
@@ -22,15 +22,16 @@ class TelegramOutlet:
     def __init__(self, bot: Bot) -> None:
         self.bot = bot
 
-    async def send_text(self, chat: str, text: str) -> int:
+    async def send_text(self, to: Target, text: str) -> int:
         async with _reachable():
-            return (await self.bot.send_message(int(chat), text)).message_id
+            return (await self.bot.send_message(int(to.chat), text)).message_id
 
-    async def edit_text(self, chat: str, message: Any, text: str) -> None:
+    async def edit_text(self, to: Target, message: Any, text: str) -> None:
         with contextlib.suppress(TelegramBadRequest):  # "message is not modified" and the like
-            await self.bot.edit_message_text(text=text, chat_id=int(chat), message_id=message)
+            await self.bot.edit_message_text(text=text, chat_id=int(to.chat), message_id=message)
 
-    async def send_audio(self, chat: str, path: Path, send_as: str, audio_format: str, seconds: int) -> None:
+    async def send_audio(self, to: Target, path: Path, send_as: str, audio_format: str, seconds: int) -> None:
+        chat = to.chat
         # Speech files are small: read at once (FSInputFile would read chunk by chunk in threads).
         data = await asyncio.to_thread(path.read_bytes)
         audio = BufferedInputFile(data, filename=f"speech.{audio_format}")
@@ -42,13 +43,14 @@ class TelegramOutlet:
             else:
                 await self.bot.send_document(int(chat), audio)
 
-    async def send_file(self, chat: str, path: Path, filename: str, caption: str) -> None:
+    async def send_file(self, to: Target, path: Path, filename: str, caption: str) -> None:
+        document = FSInputFile(path, filename=filename)
         async with _reachable():
-            await self.bot.send_document(int(chat), FSInputFile(path, filename=filename), caption=caption)
+            await self.bot.send_document(int(to.chat), document, caption=caption)
 
-    def working(self, chat: str, speech: bool) -> contextlib.AbstractAsyncContextManager[Any]:
+    def working(self, to: Target, speech: bool) -> contextlib.AbstractAsyncContextManager[Any]:
         if speech:
-            return ChatActionSender.record_voice(bot=self.bot, chat_id=int(chat))
+            return ChatActionSender.record_voice(bot=self.bot, chat_id=int(to.chat))
         return contextlib.nullcontext()
 
 

@@ -123,3 +123,17 @@ def bandwidth_hz(audio: np.ndarray, rate: int, max_blocks: int = 256) -> float:
     ref = db[(freqs > 100) & (freqs < 4000)].max()
     above = np.nonzero(db > ref - 50)[0]
     return float(freqs[above.max()]) if above.size else 0.0
+
+
+def waveform(audio: np.ndarray, rate: int, points: int = 256) -> bytes:
+    """Loudness over time as bytes 0–255 (peak RMS = 255), one per 100 ms up to ``points``: the bars
+    a chat client draws for a voice message."""
+    count = int(min(points, max(1, np.ceil(len(audio) / rate * 10))))
+    if audio.size == 0:
+        return bytes(count)
+    parts = np.array_split(np.asarray(audio, dtype=np.float64), count)
+    rms = np.array([np.sqrt(np.mean(p * p)) if p.size else 0.0 for p in parts])
+    peak = float(rms.max())
+    if peak <= _EPS:
+        return bytes(count)
+    return bytes(np.clip(np.round(rms / peak * 255), 0, 255).astype(np.uint8))

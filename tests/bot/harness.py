@@ -1,20 +1,28 @@
-"""The Telegram bot as tests run it: the fake Bot API, the real aiogram client polling it, the
-handlers' context, and (``worker=True``) the real worker loop in the same process, like ``voicebot run``."""
+"""The bots as tests run them: the fake Bot API with the real aiogram client polling it, or the fake
+Discord with the real discord.py client connected to it; the handlers' context, and
+(``worker=True``) the real worker loop in the same process, like ``voicebot run``."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import discord
+import pytest
+import yarl
+
 from bot.app import open_context
 from bot.config import load_config
+from bot.discord.app import VoiceBot
 from bot.telegram.app import build
 from bot.telegram.send import Outbox
 from engine.jobs.worker import Worker
 from handlers.context import Context
 from handlers.jobs import runners
+from tests.fake_discord import FakeDiscord, running_fake
 from tests.fake_telegram import FakeTelegram
 
 
@@ -43,3 +51,29 @@ async def running(
             await asyncio.wait_for(asyncio.gather(*tasks), 60)
             await bot.session.close()
             await fake.stop()
+
+
+@asynccontextmanager
+async def discord_running(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, *, worker: bool = False, within: float = 120
+) -> AsyncIterator[tuple[FakeDiscord, Context, VoiceBot]]:
+    async with running_fake() as fake, open_context(load_config(data_dir=data_dir)) as ctx:
+        monkeypatch.setattr(discord.http.Route, "BASE", fake.api)
+        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway))
+        client = VoiceBot(ctx)
+        client.deliveries.every_s = 0.2
+        tasks = [asyncio.create_task(client.start("test-token"))]
+        serving = Worker(ctx.engine.queue, runners(ctx), poll_s=0.05, register=False) if worker else None
+        if serving is not None:
+            tasks.append(asyncio.create_task(serving.run()))
+        try:
+            async with asyncio.timeout(within):
+                await fake.ready.wait()
+                await client.wait_until_ready()
+                yield fake, ctx, client
+        finally:
+            if serving is not None:
+                serving.stop()
+            await client.close()
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(asyncio.gather(*tasks), 60)

@@ -3,38 +3,16 @@ a button, replies in the interaction's language."""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-
-import discord
-import pytest
-import yarl
-
-from bot.app import open_context
-from bot.config import load_config
-from bot.discord.app import VoiceBot
 from engine.jobs.queue import JobSpec
 from handlers import consent
 from handlers.chat import Sender
-from tests.fake_discord import APP_ID, running_fake
+from handlers.messages import t
+from tests.bot.harness import discord_running
+from tests.fake_discord import APP_ID
 
 
-@contextlib.asynccontextmanager
-async def connected(tmp_path, monkeypatch):
-    async with running_fake() as fake, open_context(load_config(data_dir=tmp_path)) as ctx:
-        monkeypatch.setattr(discord.http.Route, "BASE", fake.api)
-        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway))
-        client = VoiceBot(ctx)
-        running = asyncio.create_task(client.start("test-token"))
-        try:
-            async with asyncio.timeout(60):
-                await fake.ready.wait()
-                await client.wait_until_ready()
-            yield fake, ctx, client
-        finally:
-            await client.close()
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(running, 30)
+def connected(tmp_path, monkeypatch):
+    return discord_running(tmp_path, monkeypatch)
 
 
 async def test_commands_are_synced_and_consent_is_given_with_a_button(tmp_path, monkeypatch):
@@ -62,11 +40,23 @@ async def test_a_stale_button_is_answered_in_the_persons_language(tmp_path, monk
         )
 
 
-@pytest.mark.parametrize("locale", ["it"])
-async def test_help_is_in_the_interactions_language(tmp_path, monkeypatch, locale):
+async def test_help_and_the_command_descriptions_are_in_the_persons_language(tmp_path, monkeypatch):
     async with connected(tmp_path, monkeypatch) as (fake, _ctx, _client):
-        reply = await fake.reply_to(await fake.command("help", locale=locale))
-        assert "/newvoice" in reply["data"]["content"] and reply["data"]["content"] != ""
+        reply = await fake.reply_to(await fake.command("help", locale="it"))
+        lines = reply["data"]["content"].splitlines()
+        assert "/voice create – Iniziare una nuova voce, con fino a dieci registrazioni" in lines
+        assert (
+            "/speak – Dire un testo con la tua voce" in lines and "/newvoice" not in reply["data"]["content"]
+        )
+        # Synced with every catalog language: names stay, descriptions and choices are translated.
+        voice = next(c for c in fake.commands if c["name"] == "voice")
+        create = next(o for o in voice["options"] if o["name"] == "create")
+        assert create["description_localizations"]["ja"] == "新しい声を始める(録音は最大10件)"
+        assert create["description_localizations"]["pt-BR"].startswith("Começar uma voz nova")
+        kind = next(o for o in create["options"] if o["name"] == "kind")
+        instant = next(c for c in kind["choices"] if c["value"] == "instant")
+        assert instant["name_localizations"]["de"] == t("de", "tier.instant")
+        assert "name_localizations" not in create or "fr" not in create["name_localizations"]
 
 
 async def test_voices_jobs_and_settings_with_their_buttons(tmp_path, monkeypatch):

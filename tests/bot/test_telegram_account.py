@@ -158,7 +158,8 @@ async def test_a_result_that_finished_while_the_bot_was_down_is_delivered_once_a
         await fake.wait_for("sendChatAction", after=mark, chat_id=36)
         owner = await ctx.storage.users.get_or_create("telegram", "36")
         job = (await ctx.engine.queue.active(owner.id))[0]
-        assert job.reply_to == {"platform": "telegram", "chat": "36", "locale": "en", "as": "voice"}
+        expected = {"platform": "telegram", "chat": "36", "user": "36", "locale": "en", "as": "voice"}
+        assert job.reply_to == expected
     # The bot is down; a worker finishes the job.
     async with open_context(load_config(data_dir=tmp_path)) as ctx:
         done = await ctx.engine.wait(owner.id, job.id, drive=True)
@@ -229,6 +230,7 @@ def test_reply_targets_are_plain_json():
     assert json.loads(json.dumps(target)) == {
         "platform": "telegram",
         "chat": "-5",
+        "user": "1",  # a DM to fall back on where the chat takes no more messages
         "locale": "de",
         "as": "zip",
     }

@@ -36,7 +36,7 @@ async def test_refusals_keep_nothing_and_download_nothing_they_need_not(tmp_path
         await reply_to(fake, ALICE, fake.message(ALICE, "/newvoice Mine"))
 
         text = await reply_to(fake, ALICE, fake.document(ALICE, b"hello", "notes.txt", "text/plain"))
-        assert text.startswith("Not kept: that file is not audio")
+        assert text.startswith("That file is not audio")
         text = await reply_to(fake, ALICE, fake.voice(ALICE, note, duration=3, size=25 * 2**20))
         assert text == "That file is over 20 MiB; send a shorter recording."
         text = await reply_to(fake, ALICE, fake.voice(ALICE, note, duration=3600))

@@ -12,7 +12,7 @@ from bot.config import load_config
 from engine.jobs.queue import JobSpec
 from engine.jobs.worker import Worker
 from handlers.chat import Queued, Sender
-from handlers.delivery import Deliveries
+from handlers.delivery import Deliveries, Target
 from tests.audio import clips
 from tests.voices import collecting
 
@@ -28,20 +28,20 @@ class RecordingOutlet:
         self.sent.append(item)
         self.changed.set()
 
-    async def send_text(self, chat: str, text: str) -> Any:
-        self._record("text", chat, text)
+    async def send_text(self, to: Target, text: str) -> Any:
+        self._record("text", to.chat, text)
         return len(self.sent)
 
-    async def edit_text(self, chat: str, message: Any, text: str) -> None:
-        self._record("edit", chat, text)
+    async def edit_text(self, to: Target, message: Any, text: str) -> None:
+        self._record("edit", to.chat, text)
 
-    async def send_audio(self, chat: str, path: Path, send_as: str, audio_format: str, seconds: int) -> None:
-        self._record(send_as, chat, audio_format)
+    async def send_audio(self, to: Target, path: Path, send_as: str, audio_format: str, seconds: int) -> None:
+        self._record(send_as, to.chat, audio_format)
 
-    async def send_file(self, chat: str, path: Path, filename: str, caption: str) -> None:
-        self._record("file", chat, filename)
+    async def send_file(self, to: Target, path: Path, filename: str, caption: str) -> None:
+        self._record("file", to.chat, filename)
 
-    def working(self, chat: str, speech: bool) -> contextlib.AbstractAsyncContextManager[Any]:
+    def working(self, to: Target, speech: bool) -> contextlib.AbstractAsyncContextManager[Any]:
         return contextlib.nullcontext()
 
     async def until(self, count: int) -> None:
@@ -84,7 +84,10 @@ async def test_a_failed_chat_training_is_told_in_the_persons_language(tmp_path):
         worker = Worker(ctx.engine.queue, ctx.engine.local_runners, register=False, poll_s=0.05)
         serving = asyncio.create_task(worker.run())
         try:
-            deliveries.follow(Queued(None, user.id, job.id), await outlet.send_text("5", "En file d'attente"))
+            deliveries.follow(
+                Queued(None, user.id, job.id),
+                await outlet.send_text(Target("5", job.id), "En file d'attente"),
+            )
             async with asyncio.timeout(120):
                 await outlet.until(2)
         finally:

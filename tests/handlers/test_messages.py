@@ -14,6 +14,7 @@ SAME_IN_SOME_LANGUAGES = {
     "emotion.neutral",
     "job.progress",
     "samples.line",
+    "voices.state",
 }
 
 

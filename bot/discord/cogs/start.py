@@ -1,0 +1,35 @@
+"""/consent, /revoke and /help (the consent buttons: ``VoiceBot.on_interaction``)."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from bot.discord.cogs import Feature, described
+from handlers import consent
+from handlers.chat import Reply
+from handlers.messages import t
+
+
+class Start(Feature):
+    @app_commands.command(name="consent", description=described("consent"))
+    async def consent_(self, interaction: discord.Interaction) -> None:
+        await self.answer(interaction, consent.start(self.ctx, await self.sender(interaction)))
+
+    @app_commands.command(name="revoke", description=described("revoke"))
+    async def revoke(self, interaction: discord.Interaction) -> None:
+        await self.answer(interaction, consent.revoke(self.ctx, await self.sender(interaction)))
+
+    @app_commands.command(name="help", description=described("help"))
+    async def help_(self, interaction: discord.Interaction) -> None:
+        sender = await self.sender(interaction)
+        await self.answer(interaction, self._help(sender.locale))
+
+    async def _help(self, locale: str | None) -> Reply:
+        """Every command with its description in the person's language, from the same catalog."""
+        lines = [
+            f"/{command.qualified_name} – {t(locale, f'discord.{command.qualified_name}')}"
+            for command in self.bot.tree.walk_commands()
+            if isinstance(command, app_commands.Command)
+        ]
+        return Reply("\n".join([*lines, "", t(locale, "discord.help_end")]))

@@ -1,0 +1,147 @@
+"""Who is talking, and the handlers' replies sent the Discord way: buttons as a view (5 rows of 5),
+Telegram's command names said as Discord's, every interaction acknowledged in time."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Sequence
+from typing import Any
+
+import discord
+
+from handlers import account
+from handlers.chat import Queued, Reply, Sender
+from handlers.delivery import Deliveries
+from handlers.errors import Refusal
+from handlers.messages import t
+
+log = logging.getLogger("voicebot.discord")
+MAX_ROWS = 5  # a message holds 5 rows of at most 5 buttons; a label at most 80 characters
+MAX_TEXT = 2000  # characters in one message
+ACK_S = 1.0  # a reply not ready by then is deferred ("thinking…"): Discord allows 3 s
+# The catalog names Telegram's commands; here they are these.
+_COMMANDS = {
+    "/start": "/consent",
+    "/newvoice": "/voice create",
+    "/samples": "/voice samples",
+    "/train": "/voice train",
+    "/voices": "/voice list",
+    "/status": "/jobs",
+    "/cancel": "/jobs",
+}
+_NAMED = re.compile(r"(/(?:start|newvoice|samples|train|voices|status|cancel))\b(?: <name>)?")
+
+
+def said(text: str) -> str:
+    """A catalog sentence as said on Discord (its command names), within one message's length."""
+    return _NAMED.sub(lambda m: _COMMANDS[m.group(1)], text)[:MAX_TEXT]
+
+
+async def sender_of(ctx: Any, interaction: discord.Interaction) -> Sender:
+    """The person and the channel behind an interaction, in the reply language they chose, if any."""
+    channel = interaction.channel_id or interaction.user.id
+    raw = Sender("discord", str(interaction.user.id), str(channel), str(interaction.locale))
+    return await account.resolve(ctx, raw)
+
+
+def view_of(reply: Reply) -> discord.ui.View | None:
+    if not reply.buttons:
+        return None
+    rows = [list(line) for line in reply.buttons]
+    if len(rows) > MAX_ROWS or any(len(line) > MAX_ROWS for line in rows):  # Discord: 5 rows of 5
+        flat = [button for line in rows for button in line][: MAX_ROWS * MAX_ROWS]
+        rows = [flat[i : i + MAX_ROWS] for i in range(0, len(flat), MAX_ROWS)]
+    view = discord.ui.View(timeout=None)
+    for row, line in enumerate(rows):
+        for button in line:
+            view.add_item(discord.ui.Button(label=button.label[:80], custom_id=button.action.pack(), row=row))
+    return view
+
+
+class Answer:
+    """One interaction's answer: deferred if the use case takes longer than ``ACK_S``, then the
+    replies (the first as the response, the rest as followups)."""
+
+    def __init__(self, interaction: discord.Interaction, private: bool) -> None:
+        self.interaction, self.private = interaction, private
+        self._lock = asyncio.Lock()  # the late defer and the first reply never race
+        self._timer: asyncio.Task | None = None
+
+    async def __aenter__(self) -> Answer:
+        self._timer = asyncio.create_task(self._defer_late())
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._stop_timer()
+
+    async def _defer_late(self) -> None:
+        await asyncio.sleep(ACK_S)
+        async with self._lock:
+            if not self.interaction.response.is_done():
+                await self.interaction.response.defer(thinking=True, ephemeral=self.private)
+
+    async def _stop_timer(self) -> None:
+        async with self._lock:  # a defer under way finishes first
+            if self._timer is not None:
+                self._timer.cancel()
+
+    async def send(self, replies: Reply | Sequence[Reply]) -> None:
+        await self._stop_timer()
+        for reply in [replies] if isinstance(replies, Reply) else replies:
+            view = view_of(reply)
+            extra: dict[str, Any] = {"view": view} if view is not None else {}
+            if not self.interaction.response.is_done():
+                await self.interaction.response.send_message(
+                    said(reply.text), ephemeral=self.private, **extra
+                )
+            else:  # after a defer, the first followup takes the place of "thinking…"
+                await self.interaction.followup.send(said(reply.text), ephemeral=self.private, **extra)
+
+
+async def answer(
+    ctx: Any, interaction: discord.Interaction, work: Awaitable[Reply | Sequence[Reply]], private: bool = True
+) -> None:
+    """Run a use case and answer with its replies; a refusal is the answer, anything else is logged
+    and said as a general error in the person's language (never raw)."""
+    async with Answer(interaction, private and interaction.guild_id is not None) as out:
+        await out.send(await _guarded(ctx, interaction, work))
+
+
+async def answer_queued(
+    ctx: Any, interaction: discord.Interaction, work: Awaitable[Queued], deliveries: Deliveries, outlet: Any
+) -> None:
+    """A use case that queues a job: its reply (if any) is the answer, edited with the progress; the
+    outcome follows through the interaction while its token lasts, then in the channel or a DM."""
+    async with Answer(interaction, False) as out:
+        try:
+            queued = await work
+        except Exception as exc:
+            await out.send(await _failed(ctx, interaction, exc))
+            return
+        outlet.asked(queued.job_id, interaction)
+        if queued.reply is not None:
+            await out.send(queued.reply)
+            deliveries.follow(queued, interaction)  # its answer is the message edited with progress
+        else:
+            await out.send(Reply(t(await _locale(ctx, interaction), "speak.working")))
+            deliveries.follow(queued)
+
+
+async def _guarded(ctx: Any, interaction: discord.Interaction, work: Awaitable[Any]) -> Any:
+    try:
+        return await work
+    except Exception as exc:
+        return await _failed(ctx, interaction, exc)
+
+
+async def _failed(ctx: Any, interaction: discord.Interaction, exc: Exception) -> Reply:
+    if isinstance(exc, Refusal):
+        return Reply(exc.message)
+    log.error("command %s failed", interaction.command and interaction.command.name, exc_info=exc)
+    return Reply(t(await _locale(ctx, interaction), "error.internal"))
+
+
+async def _locale(ctx: Any, interaction: discord.Interaction) -> str | None:
+    return (await sender_of(ctx, interaction)).locale

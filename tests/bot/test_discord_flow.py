@@ -1,0 +1,82 @@
+"""The whole Discord flow with the real discord.py client, the fake Discord, the real worker loop and
+the embedded engine: consent, a voice created with attachments, training with progress edits, then
+/speak answered with a real voice message whose audio decodes; and what another person cannot do."""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import math
+
+from engine.audio.decode import Limits, decode_bytes
+from handlers import consent
+from handlers.chat import Sender
+from tests.audio import clips
+from tests.bot.harness import discord_running
+from tests.fake_discord import APP_ID, FakeDiscord
+
+USER, OTHER = "51", "52"
+FOLLOWUPS = f"/webhooks/{APP_ID}/"
+
+
+async def _answer(fake: FakeDiscord, interaction: dict, test) -> str:
+    """The answer to an interaction: its callback, or (once deferred) a followup, that passes ``test``."""
+    token = interaction["token"]
+    async with asyncio.timeout(90):
+        return await _answered(fake, interaction, token, test)
+
+
+async def _answered(fake: FakeDiscord, interaction: dict, token: str, test) -> str:
+    while True:
+        for call in fake.calls:
+            inside = call.path.startswith(f"/interactions/{interaction['id']}/") or token in call.path
+            if not inside or not isinstance(call.body, dict):
+                continue
+            content = (call.body.get("data") or call.body).get("content") or ""
+            if test(content):
+                return content
+        fake.changed.clear()
+        await fake.changed.wait()
+
+
+async def test_attachments_train_and_speak_as_a_voice_message(tmp_path, monkeypatch):
+    async with discord_running(tmp_path, monkeypatch, worker=True, within=300) as (fake, ctx, _client):
+        await fake.reply_to(await fake.press("consent:accept", user_id=USER))
+
+        files = [fake.attachment(p.read_bytes(), p.name, "audio/ogg") for p in clips("allison_en")[:5]]
+        options = {"name": "Allison", "kind": "instant"} | {f"file{n}": f for n, f in enumerate(files, 1)}
+        created = await fake.command("voice create", options, files, user_id=USER)
+        kept = await _answer(fake, created, lambda text: "kept" in text)
+        assert kept.count(": kept,") == 5 and "/voice train" in kept, kept
+        assert sorted(fake.downloads) == sorted(f["id"] for f in files)
+
+        trained = await fake.command("voice train", user_id=USER)
+        await _answer(fake, trained, lambda text: text.startswith("Training “Allison” is queued"))
+        await _answer(fake, trained, lambda text: "is ready" in text)
+        assert any(c.method == "PATCH" and trained["token"] in c.path for c in fake.calls)  # progress
+
+        # Another person sees none of it: not in autocomplete, not by id.
+        theirs = await fake.complete("speak", "voice", "", user_id=OTHER)
+        mine = await fake.complete("speak", "voice", "All", user_id=USER)
+        user = await consent.user_for(ctx, Sender("discord", USER, "777"))
+        voice_id = (await ctx.storage.voices.list(user.id))[0].id
+        assert theirs == [] and mine == [{"name": "Allison", "value": voice_id}]
+        await fake.reply_to(await fake.press("consent:accept", user_id=OTHER))
+        stolen = await fake.command("speak", {"text": "Hi", "voice": voice_id}, user_id=OTHER)
+        assert "No such voice" in await _answer(fake, stolen, bool)
+        status = await fake.command("voice status", {"voice": voice_id}, user_id=OTHER)
+        assert "No such voice" in await _answer(fake, status, bool)
+
+        mark = len(fake.calls)
+        spoken = await fake.command("speak", {"text": "Hello there, this is my cloned voice."}, user_id=USER)
+        await _answer(fake, spoken, lambda text: text == "Saying it in your voice…")
+        sent = await fake.sent("/channels/777/messages", lambda body: bool(body.get("files")))
+        assert fake.calls.index(sent) > mark
+        assert sent.body["flags"] == 8192 and list(sent.body["files"]) == ["voice-message.ogg"]
+        described = sent.body["attachments"][0]
+        decoded = decode_bytes(sent.body["files"]["voice-message.ogg"], 48000, Limits())
+        seconds = len(decoded.samples) / 48000
+        assert decoded.probe.codec == "opus" and 1.0 < seconds < 10.0
+        assert abs(described["duration_secs"] - seconds) < 0.05
+        wave = base64.b64decode(described["waveform"])
+        assert len(wave) == min(256, math.ceil(seconds * 10)) and max(wave) == 255 and min(wave) < 128
