@@ -107,6 +107,7 @@ class DiscordConfig(PlatformConfig):
     download_limit_mb: int = Field(25, ge=1, le=500)  # a sample's size; a server's own limit may be lower
     upload_limit_mb: int = Field(10, ge=1, le=500)  # what a result may be (Discord's default is 10 MiB)
     progress_edit_s: float = Field(3.0, ge=0.1, le=60)  # at most one progress edit this often
+    idle_leave_s: float = Field(300.0, ge=1, le=86400)  # a voice channel is left after this long silent
 
 
 class LoggingConfig(Section):

@@ -275,3 +275,14 @@ async def batch_in_chat(
     position = queued["progress"]["queuePosition"] or 0
     reply = Reply(t(sender.locale, "batch.queued", count=len(lines), position=position))
     return Queued(reply, owner_id, queued["jobId"])
+
+
+async def say_live(ctx: Context, sender: Sender, text: str, voice: str | None, key: str | None) -> Queued:
+    """A line for a voice channel: the person's voice (or ``voice``) and speed, pitch and emotion,
+    as a live job (served before everything else); the adapter plays its chunks as they come."""
+    owner_id, voice_id, options, _ = await _chat_speaker(ctx, sender, voice)
+    live = dataclasses.replace(options, output_format="ogg", sample_rate=48000)
+    queued = await submit_speech(
+        ctx, owner_id, voice_id, text, live, live=True, idempotency_key=key, locale=sender.locale
+    )
+    return Queued(None, owner_id, queued["jobId"])

@@ -20,6 +20,8 @@ from aiohttp import WSMsgType, web
 
 APP_ID = "900000000000000001"
 BOT_ID = "900000000000000002"
+GUILD_ID = "700000000000000001"
+TEXT_ID, VOICE_ID, OTHER_VOICE_ID = "700000000000000555", "700000000000000666", "700000000000000777"
 _ids = itertools.count()
 DISCORD_EPOCH_MS = 1_420_070_400_000
 
@@ -48,7 +50,7 @@ class Call:
     method: str
     path: str
     body: Any
-    arrived: float = 0.0
+    arrived: float = 0.0  # time.monotonic() when it came
 
 
 @dataclass
@@ -60,6 +62,9 @@ class FakeDiscord:
     files: dict[str, bytes] = field(default_factory=dict)  # attachments the bot may download, by id
     downloads: list[str] = field(default_factory=list)  # ids of attachments the bot downloaded
     forbidden: set[str] = field(default_factory=set)  # channels where the bot may not post
+    voice: dict[str, str] = field(default_factory=dict)  # user id -> the voice channel they are in
+    voice_endpoint: str | None = None  # a FakeVoice's endpoint: the bot may join voice channels
+    bot_moves: list[str | None] = field(default_factory=list)  # channels the bot asked to be in
     identified: int = 0  # sessions started (IDENTIFY)
     resumed: int = 0  # sessions resumed (RESUME)
     _events: list[dict[str, Any]] = field(default_factory=list)  # every dispatch, for a resume
@@ -109,7 +114,11 @@ class FakeDiscord:
             elif payload["op"] == 2:
                 self.identified += 1
                 await self.dispatch("READY", self._ready())
+                await self.dispatch("GUILD_CREATE", self._guild())
                 self.ready.set()
+            elif payload["op"] == 4:  # the bot joins, moves or leaves a voice channel
+                channel = payload["d"]["channel_id"]
+                await self._bot_voice(None if channel is None else str(channel))
             elif payload["op"] == 6:  # what was missed since the client's last sequence, then RESUMED
                 self.resumed += 1
                 for missed in [e for e in self._events if e["s"] > (payload["d"]["seq"] or 0)]:
@@ -128,12 +137,63 @@ class FakeDiscord:
         return {
             "v": 10,
             "user": user(BOT_ID, "voicebot", bot=True) | {"verified": True, "mfa_enabled": False},
-            "guilds": [],
+            "guilds": [{"id": GUILD_ID, "unavailable": True}],
             "session_id": "session-1",
             "resume_gateway_url": self.gateway,
             "shard": [0, 1],
             "application": {"id": APP_ID, "flags": 0},
         }
+
+    def _guild(self) -> dict[str, Any]:
+        def channel(channel_id: str, name: str, kind: int) -> dict[str, Any]:
+            return {"id": channel_id, "type": kind, "name": name, "guild_id": GUILD_ID, "position": 0,
+                    "permission_overwrites": [], "nsfw": False, "parent_id": None, "bitrate": 64000,
+                    "user_limit": 0, "rtc_region": None}  # fmt: skip
+
+        members = [self._member(BOT_ID, bot=True)] + [self._member(u) for u in self.voice]
+        return {
+            "id": GUILD_ID, "name": "Test server", "icon": None, "owner_id": "1", "unavailable": False,
+            "member_count": len(members), "large": False, "features": [], "emojis": [], "stickers": [],
+            "roles": [{"id": GUILD_ID, "name": "@everyone", "permissions": "8", "position": 0, "color": 0,
+                       "hoist": False, "managed": False, "mentionable": False, "flags": 0}],
+            "channels": [channel(TEXT_ID, "general", 0), channel(VOICE_ID, "Lounge", 2),
+                         channel(OTHER_VOICE_ID, "Quiet", 2)],
+            "members": members, "threads": [], "stage_instances": [], "guild_scheduled_events": [],
+            "voice_states": [self._voice_state(u, c) for u, c in self.voice.items()],
+            "presences": [], "premium_tier": 0, "preferred_locale": "en-US", "mfa_level": 0,
+            "verification_level": 0, "explicit_content_filter": 0, "default_message_notifications": 0,
+            "afk_channel_id": None, "afk_timeout": 300, "system_channel_id": None, "system_channel_flags": 0,
+            "nsfw_level": 0, "joined_at": "2026-12-01T00:00:00+00:00",
+        }  # fmt: skip
+
+    def _member(self, user_id: str, bot: bool = False) -> dict[str, Any]:
+        joined = "2026-12-01T00:00:00+00:00"
+        named = user(user_id, "voicebot" if bot else "someone", bot=bot)
+        return {"user": named, "roles": [], "joined_at": joined, "deaf": False, "mute": False, "flags": 0}
+
+    def _voice_state(self, user_id: str, channel_id: str | None) -> dict[str, Any]:
+        return {
+            "guild_id": GUILD_ID, "channel_id": channel_id, "user_id": user_id,
+            "member": self._member(user_id, bot=user_id == BOT_ID), "session_id": f"voice-{user_id}",
+            "deaf": False, "mute": False, "self_deaf": user_id == BOT_ID, "self_mute": False,
+            "self_video": False, "suppress": False, "request_to_speak_timestamp": None,
+        }  # fmt: skip
+
+    async def move(self, user_id: str, channel_id: str | None) -> None:
+        """A person (or, pulled by a moderator, the bot) joins, moves to or leaves a voice channel."""
+        if channel_id is None:
+            self.voice.pop(user_id, None)
+        else:
+            self.voice[user_id] = channel_id
+        await self.dispatch("VOICE_STATE_UPDATE", self._voice_state(user_id, channel_id))
+
+    async def _bot_voice(self, channel_id: str | None) -> None:
+        self.bot_moves.append(channel_id)
+        await self.move(BOT_ID, channel_id)
+        if channel_id is not None and self.voice_endpoint is not None:
+            update = {"token": "voice-token", "guild_id": GUILD_ID, "endpoint": self.voice_endpoint}
+            await self.dispatch("VOICE_SERVER_UPDATE", update)
+        self.changed.set()
 
     async def dispatch(self, event: str, data: dict[str, Any]) -> None:
         """Sent now, or on the client's resume if it is not connected."""
@@ -193,9 +253,11 @@ class FakeDiscord:
         channel_id: str = "777",
         size_limit: int = 10 * 2**20,
         age_s: float = 0.0,
+        guild: bool = False,
     ) -> dict[str, Any]:
-        """An interaction in a DM with ``user_id``: ``kind`` 2 = slash command, 3 = a component;
-        ``age_s``: made that long ago (its token lapses after 15 minutes)."""
+        """An interaction in a DM with ``user_id`` (``guild``: in the server's text channel):
+        ``kind`` 2 = slash command, 3 = a component, 4 = autocomplete; ``age_s``: made that long
+        ago (its token lapses after 15 minutes)."""
         interaction = {
             "id": snowflake(age_s),
             "application_id": APP_ID,
@@ -213,6 +275,12 @@ class FakeDiscord:
             "context": 1,
             "attachment_size_limit": size_limit,
         }
+        if guild:
+            del interaction["user"]
+            channel = {"id": TEXT_ID, "type": 0, "guild_id": GUILD_ID, "name": "general", "position": 0}
+            member = self._member(user_id) | {"permissions": "8"}
+            interaction |= {"guild_id": GUILD_ID, "member": member, "channel_id": TEXT_ID, "channel": channel}
+            interaction |= {"context": 0, "guild_locale": "en-US"}
         if kind == 3:
             interaction["message"] = self._message("777", {"content": "", "components": []})
         await self.dispatch("INTERACTION_CREATE", interaction)
@@ -277,7 +345,7 @@ class FakeDiscord:
             body = await request.json()
         elif request.content_type.startswith("multipart/"):
             body = await self._multipart(request)
-        self.calls.append(Call(request.method, path, body))
+        self.calls.append(Call(request.method, path, body, time.monotonic()))
         self.changed.set()
         if request.method == "POST" and path.removeprefix("/channels/").split("/")[0] in self.forbidden:
             error = {"message": "Missing Access", "code": 50001}

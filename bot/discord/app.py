@@ -11,6 +11,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.config import DiscordConfig
+from bot.discord.cogs.channel import Channel
 from bot.discord.cogs.direct import Direct
 from bot.discord.cogs.manage import Manage
 from bot.discord.cogs.speech import Speech
@@ -26,7 +27,7 @@ from handlers.delivery import Deliveries
 from handlers.messages import t
 
 log = logging.getLogger("voicebot.discord")
-FEATURES = (Start, Voices, Speech, Manage, Direct)
+FEATURES = (Start, Voices, Speech, Manage, Channel, Direct)
 
 
 class VoiceBot(commands.Bot):
@@ -35,9 +36,11 @@ class VoiceBot(commands.Bot):
         intents = discord.Intents.none()
         intents.guilds = True
         intents.dm_messages = True  # voice messages and text sent to the bot in private
+        intents.voice_states = True  # who is in which voice channel (the bot itself included)
         super().__init__(command_prefix=commands.when_mentioned, intents=intents, help_command=None)
         self.ctx = ctx
         self.download_limit = settings.download_limit_mb * 2**20
+        self.idle_leave_s = settings.idle_leave_s
         self.outlet = DiscordOutlet(self, settings.upload_limit_mb * 2**20)
         self.deliveries = Deliveries(self.outlet, ctx, settings.progress_edit_s)
         self.tree.on_error = self._on_command_error

@@ -110,9 +110,7 @@ async def test_after_the_token_lapsed_the_result_goes_to_the_channel_then_a_dm(t
 async def test_a_batch_file_comes_back_as_a_zip(tmp_path, monkeypatch):
     async with discord_running(tmp_path, monkeypatch, worker=True, within=240) as (fake, ctx, _client):
         await _ready_voice(ctx, Sender("discord", USER, "777", "en"))
-        lines = fake.attachment(
-            b"First line.\n\nSecond line.\n", "lines.txt", "text/plain; charset=utf-8"
-        )
+        lines = fake.attachment(b"First line.\n\nSecond line.\n", "lines.txt", "text/plain; charset=utf-8")
         batch = await fake.command("batch", {"file": lines}, [lines], user_id=USER)
         assert (await _answer(fake, batch)).startswith("2 texts queued")
         sent = await fake.sent(f"/webhooks/{APP_ID}/{batch['token']}", lambda body: bool(body.get("files")))

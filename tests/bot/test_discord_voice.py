@@ -1,0 +1,120 @@
+"""Speech in a voice channel, over real sockets: the real discord.py voice client against a fake
+voice server (TLS websocket, UDP that decrypts every packet). Packets come 20 ms apart, the first
+before the rest of the text has been synthesised, and their audio has the length of the speech;
+skip, stop, leave, and a forced disconnect after which the bot's idea of where it is still agrees
+with Discord's."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import threading
+
+import aiohttp
+import av
+
+from engine.audio.opus import SILENCE
+from handlers import collect
+from handlers.chat import Sender
+from tests.audio import clips
+from tests.bot.harness import discord_running
+from tests.fake_discord import BOT_ID, GUILD_ID, VOICE_ID, FakeDiscord
+from tests.fake_voice import FakeVoice
+from tests.voices import collecting
+
+USER = "71"
+TEXT = "Hello everyone in the lounge. This is my own voice, cloned. It is said while it is made."
+
+
+async def _answer(fake: FakeDiscord, interaction: dict, within: float = 90) -> str:
+    async with asyncio.timeout(within):
+        while True:
+            for call in fake.calls:
+                inside = (
+                    call.path.startswith(f"/interactions/{interaction['id']}/")
+                    or interaction["token"] in call.path
+                )
+                if inside and isinstance(call.body, dict):
+                    content = (call.body.get("data") or call.body).get("content") or ""
+                    if content:
+                        return content
+            fake.changed.clear()
+            await fake.changed.wait()
+
+
+async def _until(check, event: asyncio.Event | None = None, within: float = 90) -> None:
+    """Until ``check()`` holds: looked at again on ``event``, or (state inside discord.py, which
+    signals nothing) every 50 ms; either way bounded by ``within``."""
+    async with asyncio.timeout(within):
+        while not check():
+            if event is None:
+                await asyncio.sleep(0.05)
+                continue
+            event.clear()
+            await event.wait()
+
+
+def _decoded_seconds(packets: list[bytes]) -> float:
+    decoder = av.CodecContext.create("opus", "r")
+    decoder.sample_rate, decoder.layout = 48000, "stereo"
+    samples = sum(frame.samples for p in packets for frame in decoder.decode(av.Packet(p)))
+    return samples / 48000
+
+
+async def test_say_streams_the_speech_into_the_voice_channel(tmp_path, monkeypatch):
+    voice = await FakeVoice().start()
+    monkeypatch.setattr(aiohttp.connector, "_SSL_CONTEXT_VERIFIED", voice.client_ssl())  # trust its CA
+    try:
+        async with discord_running(tmp_path, monkeypatch, worker=True, within=300) as (fake, ctx, client):
+            fake.voice_endpoint = voice.endpoint
+            sender = Sender("discord", USER, "1", "en")
+            user, _ = await collecting(ctx, sender, clips("allison_en")[:4], name="Allison")
+            await ctx.engine.wait(user.id, (await collect.train(ctx, sender, None)).job_id)
+            await fake.move(USER, VOICE_ID)
+
+            # The second sentence is only made once the first packet has reached the channel.
+            first_packet = threading.Event()
+            made: list[float] = []
+            released: list[bool] = []
+            synthesize = ctx.backend.synthesize
+
+            def gated(*args, **kwargs):
+                for index, chunk in enumerate(synthesize(*args, **kwargs)):
+                    if index == 1:
+                        released.append(first_packet.wait(60))
+                    made.append(chunk.audio.size / chunk.rate)
+                    yield chunk
+
+            monkeypatch.setattr(ctx.backend, "synthesize", gated)
+            voice.first = first_packet
+            said = await fake.command("say", {"text": TEXT}, user_id=USER, guild=True)
+            assert await _answer(fake, said) == "Queued in Lounge (place 0)."
+            await _until(lambda: voice.speaking[-1:] == [0] and 1 in voice.speaking, voice.spoke)
+
+            assert voice.identified[0]["max_dave_protocol_version"] >= 1  # DAVE offered (voice extra)
+            assert released == [True] and len(made) >= 3  # several sentences, the first heard first
+            packets = voice.packets
+            steps = {b.timestamp - a.timestamp for a, b in itertools.pairwise(packets)}
+            assert steps == {960}  # 20 ms of audio per packet, none skipped
+            span = packets[-1].arrived - packets[0].arrived
+            assert span >= 0.95 * 0.02 * (len(packets) - 1)  # paced in real time, never bunched
+            speech = [p.opus for p in packets if p.opus != SILENCE]
+            heard = _decoded_seconds(speech)
+            assert abs(heard - sum(made)) <= 0.02 + 312 / 48000  # ± a frame (and Opus's look-ahead)
+
+            guild = client.get_guild(int(GUILD_ID))
+            left = await fake.command("leave", user_id=USER, guild=True)
+            assert await _answer(fake, left) == "I left the voice channel."
+            assert fake.bot_moves[-1] is None and guild.voice_client is None
+
+            # Taken out by a moderator: the queue goes, and /say joins again without complaint.
+            again = await fake.command("say", {"text": "Once more."}, user_id=USER, guild=True)
+            assert (await _answer(fake, again)).startswith("Queued in Lounge")
+            await _until(lambda: guild.voice_client is not None and guild.voice_client.is_connected())
+            await fake.move(BOT_ID, None)
+            await _until(lambda: guild.voice_client is None)
+            third = await fake.command("say", {"text": "And back."}, user_id=USER, guild=True)
+            assert (await _answer(fake, third)).startswith("Queued in Lounge")
+            assert fake.bot_moves.count(VOICE_ID) == 3
+    finally:
+        await voice.close()
