@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/queue_bench.py
 	$(BIN)/python bench/xtts_bench.py
 	$(BIN)/python bench/telegram_bench.py
+	$(BIN)/python bench/discord_bench.py
 
 clean:
 	rm -rf $(VENV) $(LATEST) *.egg-info .pytest_cache .ruff_cache
