@@ -30,6 +30,7 @@ KEYS = {
     "emotion": "emotion",
     "format": "outputFormat",
     "rate": "sampleRate",
+    "speakforme": "speakForMe",  # what one types in a server's speak-for-me channel is said in one's voice
 }
 CHOICES: dict[str, tuple[str, ...]] = {
     "language": ("auto", *LANGUAGES),
@@ -38,6 +39,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "emotion": EMOTIONS,
     "format": (VOICE_NOTE, *FORMATS),
     "rate": tuple(str(r) for r in SAMPLE_RATES),
+    "speakforme": ("on", "off"),
 }
 LANGUAGE_NAMES = {
     "en": "English", "es": "Español", "fr": "Français", "de": "Deutsch", "it": "Italiano",
@@ -114,6 +116,8 @@ def _shown(locale: str | None, name: str, value: Any, voices: dict[str, str]) ->
         return t(locale, f"emotion.{value or 'neutral'}")
     if name == "pitch":
         return f"{float(value or 0):+g}"
+    if name == "speakforme":
+        return t(locale, "settings.on" if value else "settings.off")
     return f"{value:g}" if isinstance(value, float) else str(value or {"speed": "1", "rate": "44100"}[name])
 
 
@@ -161,6 +165,10 @@ def _parse(name: str, value: str) -> Any:
         return float(value.replace(",", ".").replace("−", "-"))
     if name == "rate":
         return int(value)
+    if name == "speakforme":
+        if value.lower() not in ("on", "off"):
+            raise ValueError(value)
+        return value.lower() == "on"
     return value.lower()
 
 
@@ -191,6 +199,8 @@ async def change(ctx: Context, sender: Sender, name: str, value: str) -> Reply:
         if parsed not in CHOICES["language"]:
             raise bad
         parsed = None if parsed == "auto" else parsed
+    elif name == "speakforme":
+        parsed = parsed or None  # off: the default
     else:
         trial = {k: settings[k] for k in ("speed", "pitch", "emotion") if k in settings}
         try:  # the contract's ranges live in SpeechOptions

@@ -49,6 +49,11 @@ async def old_audit(ctx: Context) -> int:
     return await ctx.storage.audit.purge_before(iso(now() - timedelta(days=ctx.audit_retention_days)))
 
 
+async def old_server_usage(ctx: Context) -> int:
+    """Servers' usage rows older than any daily quota looks at."""
+    return await ctx.storage.servers.prune()
+
+
 Chore = Callable[[Context], Awaitable[Any]]
 # name -> (chore, every so many seconds)
 CHORES: dict[str, tuple[Chore, float]] = {
@@ -56,6 +61,7 @@ CHORES: dict[str, tuple[Chore, float]] = {
     "abandonedVoices": (abandoned_trainings, 600),
     "jobs": (old_jobs, 3600),
     "auditEntries": (old_audit, 86400),
+    "serverUsage": (old_server_usage, 3600),
 }
 
 

@@ -281,8 +281,29 @@ async def say_live(ctx: Context, sender: Sender, text: str, voice: str | None, k
     """A line for a voice channel: the person's voice (or ``voice``) and speed, pitch and emotion,
     as a live job (served before everything else); the adapter plays its chunks as they come."""
     owner_id, voice_id, options, _ = await _chat_speaker(ctx, sender, voice)
+    return await _live(ctx, owner_id, voice_id, text, options, sender.locale, key)
+
+
+async def line_for(
+    ctx: Context, owner_id: int, voice_id: str, text: str, locale: str | None, key: str | None
+) -> Queued:
+    """A live line in a voice its owner lent to a server (said with the owner's own settings)."""
+    owner = await ctx.storage.users.get(owner_id)
+    options, _ = account.speech_options(owner.settings if owner else {})
+    return await _live(ctx, owner_id, voice_id, text, options, locale, key)
+
+
+async def _live(
+    ctx: Context,
+    owner_id: int,
+    voice_id: str,
+    text: str,
+    options: SpeechOptions,
+    locale: str | None,
+    key: str | None,
+) -> Queued:
     live = dataclasses.replace(options, output_format="ogg", sample_rate=48000)
     queued = await submit_speech(
-        ctx, owner_id, voice_id, text, live, live=True, idempotency_key=key, locale=sender.locale
+        ctx, owner_id, voice_id, text, live, live=True, idempotency_key=key, locale=locale
     )
     return Queued(None, owner_id, queued["jobId"])

@@ -15,6 +15,7 @@ import aiosqlite
 from storage.activity import AuditRepo, GenerationRepo
 from storage.db import connect
 from storage.files import FileStore
+from storage.servers import ServerRepo
 from storage.users import ConsentRepo, UserRepo
 from storage.voices import SampleRepo, VoiceRepo
 
@@ -31,6 +32,7 @@ class Storage:
     samples: SampleRepo
     generations: GenerationRepo
     audit: AuditRepo
+    servers: ServerRepo
 
     @classmethod
     @asynccontextmanager
@@ -45,6 +47,7 @@ class Storage:
                 samples=SampleRepo(conn),
                 generations=GenerationRepo(conn),
                 audit=AuditRepo(conn),
+                servers=ServerRepo(conn),
             )
 
     async def delete_sample(self, owner_id: int, sample_id: str) -> bool:

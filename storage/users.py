@@ -30,12 +30,63 @@ class UserRepo:
         return user
 
     async def find(self, platform: Platform, platform_user_id: str) -> User | None:
+        """The person behind a platform account: the account itself, or the one it is linked to."""
+        row = await fetch_one(
+            self._conn,
+            "SELECT u.* FROM users AS own LEFT JOIN user_links AS l ON l.alias_id = own.id"
+            " JOIN users AS u ON u.id = COALESCE(l.primary_id, own.id)"
+            " WHERE own.platform = ? AND own.platform_user_id = ?",
+            (platform, str(platform_user_id)),
+        )
+        return User.from_row(row) if row else None
+
+    async def own(self, platform: Platform, platform_user_id: str) -> User:
+        """The platform account's own row (created if new), whatever it is linked to."""
+        await self.get_or_create(platform, platform_user_id)
         row = await fetch_one(
             self._conn,
             "SELECT * FROM users WHERE platform = ? AND platform_user_id = ?",
             (platform, str(platform_user_id)),
         )
-        return User.from_row(row) if row else None
+        return User.from_row(row)
+
+    async def link(self, alias_id: int, primary_id: int) -> None:
+        await self._conn.execute(
+            "INSERT INTO user_links (alias_id, primary_id, linked_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (alias_id) DO UPDATE SET primary_id = excluded.primary_id,"
+            " linked_at = excluded.linked_at",
+            (alias_id, primary_id, iso(now())),
+        )
+        await self._conn.commit()
+
+    async def unlink(self, user_id: int) -> int:
+        """Every link of this account, either way; how many went."""
+        cur = await self._conn.execute(
+            "DELETE FROM user_links WHERE alias_id = ? OR primary_id = ?", (user_id, user_id)
+        )
+        await self._conn.commit()
+        return cur.rowcount
+
+    async def issue_code(self, user_id: int, code_hash: str, expires_at: str) -> None:
+        """One live code per person; expired ones are swept."""
+        await self._conn.execute(
+            "DELETE FROM link_codes WHERE user_id = ? OR expires_at < ?", (user_id, iso(now()))
+        )
+        await self._conn.execute(
+            "INSERT INTO link_codes (code_hash, user_id, expires_at) VALUES (?, ?, ?)",
+            (code_hash, user_id, expires_at),
+        )
+        await self._conn.commit()
+
+    async def take_code(self, code_hash: str) -> int | None:
+        """The user a live code was issued to; the code is used up."""
+        row = await fetch_one(
+            self._conn,
+            "DELETE FROM link_codes WHERE code_hash = ? RETURNING user_id, expires_at",
+            (code_hash,),
+        )
+        await self._conn.commit()
+        return int(row["user_id"]) if row and row["expires_at"] >= iso(now()) else None
 
     async def get(self, user_id: int) -> User | None:
         row = await fetch_one(self._conn, "SELECT * FROM users WHERE id = ?", (user_id,))

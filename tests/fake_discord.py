@@ -21,6 +21,7 @@ from aiohttp import WSMsgType, web
 APP_ID = "900000000000000001"
 BOT_ID = "900000000000000002"
 GUILD_ID = "700000000000000001"
+ROLE_ID = "700000000000000900"  # a role nobody has, for the server's rules
 TEXT_ID, VOICE_ID, OTHER_VOICE_ID = "700000000000000555", "700000000000000666", "700000000000000777"
 _ids = itertools.count()
 DISCORD_EPOCH_MS = 1_420_070_400_000
@@ -154,8 +155,9 @@ class FakeDiscord:
         return {
             "id": GUILD_ID, "name": "Test server", "icon": None, "owner_id": "1", "unavailable": False,
             "member_count": len(members), "large": False, "features": [], "emojis": [], "stickers": [],
-            "roles": [{"id": GUILD_ID, "name": "@everyone", "permissions": "8", "position": 0, "color": 0,
-                       "hoist": False, "managed": False, "mentionable": False, "flags": 0}],
+            "roles": [{"id": role, "name": name, "permissions": "0", "position": 0, "color": 0,
+                       "hoist": False, "managed": False, "mentionable": False, "flags": 0}
+                      for role, name in ((GUILD_ID, "@everyone"), (ROLE_ID, "Speakers"))],
             "channels": [channel(TEXT_ID, "general", 0), channel(VOICE_ID, "Lounge", 2),
                          channel(OTHER_VOICE_ID, "Quiet", 2)],
             "members": members, "threads": [], "stage_instances": [], "guild_scheduled_events": [],
@@ -233,6 +235,17 @@ class FakeDiscord:
         self.downloads.append(attachment_id)
         return web.Response(body=self.files[attachment_id])
 
+    async def post(
+        self, channel_id: str, user_id: str, content: str, mentions: list[str] = ()
+    ) -> dict[str, Any]:
+        """A member writes in a server channel (a voice channel's own chat too)."""
+        named = [user(m) | {"member": self._member(m)} for m in mentions]
+        message = self._message(channel_id, {"content": content}) | {
+            "author": user(user_id), "member": self._member(user_id), "guild_id": GUILD_ID, "mentions": named,
+        }  # fmt: skip
+        await self.dispatch("MESSAGE_CREATE", message)
+        return message
+
     async def dm(self, user_id: str, content: str = "", attachments: list | None = None) -> dict[str, Any]:
         """A message sent to the bot in a DM (``attachments`` from ``attachment``)."""
         message = self._message(f"8{user_id}", {"content": content}) | {
@@ -254,6 +267,7 @@ class FakeDiscord:
         size_limit: int = 10 * 2**20,
         age_s: float = 0.0,
         guild: bool = False,
+        permissions: str = "8",
     ) -> dict[str, Any]:
         """An interaction in a DM with ``user_id`` (``guild``: in the server's text channel):
         ``kind`` 2 = slash command, 3 = a component, 4 = autocomplete; ``age_s``: made that long
@@ -278,7 +292,7 @@ class FakeDiscord:
         if guild:
             del interaction["user"]
             channel = {"id": TEXT_ID, "type": 0, "guild_id": GUILD_ID, "name": "general", "position": 0}
-            member = self._member(user_id) | {"permissions": "8"}
+            member = self._member(user_id) | {"permissions": permissions}  # "8": administrator
             interaction |= {"guild_id": GUILD_ID, "member": member, "channel_id": TEXT_ID, "channel": channel}
             interaction |= {"context": 0, "guild_locale": "en-US"}
         if kind == 3:

@@ -14,6 +14,7 @@ from bot.config import DiscordConfig
 from bot.discord.cogs.channel import Channel
 from bot.discord.cogs.direct import Direct
 from bot.discord.cogs.manage import Manage
+from bot.discord.cogs.server import Server
 from bot.discord.cogs.speech import Speech
 from bot.discord.cogs.start import Start
 from bot.discord.cogs.voices import Voices
@@ -27,7 +28,7 @@ from handlers.delivery import Deliveries
 from handlers.messages import t
 
 log = logging.getLogger("voicebot.discord")
-FEATURES = (Start, Voices, Speech, Manage, Channel, Direct)
+FEATURES = (Start, Voices, Speech, Manage, Channel, Server, Direct)
 
 
 class VoiceBot(commands.Bot):
@@ -37,6 +38,10 @@ class VoiceBot(commands.Bot):
         intents.guilds = True
         intents.dm_messages = True  # voice messages and text sent to the bot in private
         intents.voice_states = True  # who is in which voice channel (the bot itself included)
+        # Speak for me reads the server's chosen channel: the privileged message content intent
+        # (switched on for the bot in Discord's developer portal).
+        intents.guild_messages = True
+        intents.message_content = True
         super().__init__(command_prefix=commands.when_mentioned, intents=intents, help_command=None)
         self.ctx = ctx
         self.download_limit = settings.download_limit_mb * 2**20

@@ -63,6 +63,7 @@ COMMANDS = (
     "batch",
     "status",
     "help",
+    "link",
     "revoke",
 )
 

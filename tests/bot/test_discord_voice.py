@@ -18,7 +18,7 @@ from handlers import collect
 from handlers.chat import Sender
 from tests.audio import clips
 from tests.bot.harness import discord_running
-from tests.fake_discord import BOT_ID, GUILD_ID, VOICE_ID, FakeDiscord
+from tests.fake_discord import BOT_ID, GUILD_ID, ROLE_ID, VOICE_ID, FakeDiscord
 from tests.fake_voice import FakeVoice
 from tests.voices import collecting
 
@@ -118,3 +118,93 @@ async def test_say_streams_the_speech_into_the_voice_channel(tmp_path, monkeypat
             assert fake.bot_moves.count(VOICE_ID) == 3
     finally:
         await voice.close()
+
+
+async def _ready(ctx, user_id: str, speaker: str, name: str, locale: str):
+    sender = Sender("discord", user_id, "1", locale)
+    user, _ = await collecting(ctx, sender, clips(speaker)[:4], name=name)
+    await ctx.engine.wait(user.id, (await collect.train(ctx, sender, None)).job_id)
+    return user, (await ctx.storage.voices.list(user.id))[0]
+
+
+async def test_speak_for_me_says_what_a_member_types_in_their_own_voice(tmp_path, monkeypatch):
+    # Real-length ids: mentions are only recognised with them.
+    A, B, C = "700000000000071001", "700000000000072002", "700000000000073003"
+    voice = await FakeVoice().start()
+    monkeypatch.setattr(aiohttp.connector, "_SSL_CONTEXT_VERIFIED", voice.client_ssl())
+    try:
+        async with discord_running(tmp_path, monkeypatch, worker=True, within=300) as (fake, ctx, _client):
+            fake.voice_endpoint = voice.endpoint
+            alice, _ = await _ready(ctx, A, "allison_en", "Allison", "en")
+            carlo, carlos_voice = await _ready(ctx, B, "carlo_it", "Carlo", "it")
+            for person in (A, B, C):  # 73 has given no consent and has no voice
+                await fake.move(person, VOICE_ID)
+            asked = await fake.command(
+                "server set", {"name": "speak-channel", "value": "voice"}, user_id=A, guild=True
+            )
+            assert "speak-channel: the voice channel's own chat" in await _answer(fake, asked)
+            opted = await fake.command(
+                "settings", {"name": "speakforme", "value": "on"}, user_id=B, guild=True
+            )
+            assert "parlare per me" not in await _answer(fake, opted)  # answered (in Italian: "parla per me")
+
+            quiet = await fake.post(VOICE_ID, C, "I have no voice here.")
+            unasked = await fake.post(VOICE_ID, A, "I did not opt in.")
+            said = await fake.post(
+                VOICE_ID,
+                B,
+                f"Ciao a tutti, guardate https://example.org/x <:wave:123> 😀 <@{A}>",
+                mentions=[A],
+            )
+            await voice.arrived.wait()
+            job = await ctx.engine.queue.find(carlo.id, f"dc:{VOICE_ID}:{said['id']}")
+            assert job is not None and job.voice_id == carlos_voice.id  # the author's own voice
+            await ctx.engine.wait(carlo.id, job.id)
+            (receipt,) = await ctx.storage.generations.for_voice(carlo.id, carlos_voice.id)
+            assert receipt.text_chars == len(
+                "Ciao a tutti, guardate link someone"
+            )  # the link a word, no emoji
+            assert await ctx.engine.queue.find(alice.id, f"dc:{VOICE_ID}:{unasked['id']}") is None
+            assert (
+                await ctx.storage.users.find("discord", C) is None
+            )  # nothing kept of the one without consent
+            assert quiet["id"]
+    finally:
+        await voice.close()
+
+
+async def test_server_rules_are_for_admins_and_go_with_the_server(tmp_path, monkeypatch):
+    async with discord_running(tmp_path, monkeypatch, worker=True, within=240) as (fake, ctx, _client):
+        await _ready(ctx, "74", "allison_en", "Allison", "en")
+        member = await fake.command(
+            "server set", {"name": "max-chars", "value": "10"}, user_id="74", guild=True, permissions="0"
+        )
+        assert await _answer(fake, member) == "Only those who may manage this server can change its rules."
+
+        roles = await fake.command(
+            "server set", {"name": "speak-roles", "value": f"<@&{ROLE_ID}>"}, user_id="1", guild=True
+        )
+        assert f"speak-roles: <@&{ROLE_ID}>" in await _answer(fake, roles)
+        spoken = await fake.command("speak", {"text": "Hello."}, user_id="74", guild=True)
+        assert await _answer(fake, spoken) == "On this server only some roles may have text spoken."
+
+        everyone = await fake.command(
+            "server set", {"name": "speak-roles", "value": "everyone"}, user_id="1", guild=True
+        )
+        assert "speak-roles: everyone" in await _answer(fake, everyone)
+        quota = await fake.command(
+            "server set", {"name": "speeches-per-day", "value": "1"}, user_id="1", guild=True
+        )
+        assert "speeches-per-day: 1" in await _answer(fake, quota)
+        first = await fake.command("speak", {"text": "Hello."}, user_id="74", guild=True)
+        assert await _answer(fake, first) == "Saying it in your voice…"
+        second = await fake.command("speak", {"text": "Again."}, user_id="74", guild=True)
+        assert (
+            await _answer(fake, second) == "This server has reached its daily limit (1); try again tomorrow."
+        )
+
+        await fake.dispatch("GUILD_DELETE", {"id": GUILD_ID})  # the bot was removed from the server
+        async with asyncio.timeout(30):
+            while await ctx.storage.servers.settings("discord", GUILD_ID):  # noqa: ASYNC110 — nothing signals it
+                await asyncio.sleep(0.05)
+        assert await ctx.storage.servers.usage("discord", GUILD_ID, "speak") == 0

@@ -15,6 +15,7 @@ SAME_IN_SOME_LANGUAGES = {
     "job.progress",
     "samples.line",
     "voices.state",
+    "voice.link",
 }
 
 

@@ -10,7 +10,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot.discord.replies import answer, answer_queued, sender_of
-from handlers import account
+from handlers import account, servers
 from handlers.chat import Sender
 from handlers.messages import catalog
 
@@ -35,6 +35,21 @@ class Feature(commands.Cog):
 
     async def queued(self, interaction: discord.Interaction, work: Any) -> None:
         await answer_queued(self.ctx, interaction, work, self.bot.deliveries, self.bot.outlet)
+
+    async def permitted(
+        self, interaction: discord.Interaction, sender: Sender, use: str, spend: str | None = None
+    ) -> str | None:
+        """In a server: its rules for ``use`` (clone, speak, voice) and, with ``spend``, its daily
+        quota; refused with a reply. The server's id, or None in a DM."""
+        if interaction.guild_id is None:
+            return None
+        roles = [str(role.id) for role in getattr(interaction.user, "roles", [])]
+        await servers.allowed(self.ctx, sender, str(interaction.guild_id), use, roles, spend)
+        return str(interaction.guild_id)
+
+    async def spent(self, server_id: str | None, sender: Sender, kind: str, owner_id: int) -> None:
+        if server_id is not None:
+            await servers.counted(self.ctx, sender, server_id, kind, owner_id)
 
     def download_limit(self, interaction: discord.Interaction | None) -> int:
         """Bytes an upload may have: ours, and the server's own limit when it is lower."""

@@ -10,8 +10,8 @@ from discord.ext import commands
 
 from bot.discord.cogs import Feature, described
 from bot.discord.voice import ChannelSpeaker
-from handlers import speech
-from handlers.chat import Reply
+from handlers import account, servers, speech
+from handlers.chat import Reply, Sender
 from handlers.errors import Refusal
 from handlers.messages import t
 from handlers.stage import Line, Stage
@@ -38,9 +38,12 @@ class Channel(Feature):
         sender = await self.sender(interaction)
 
         async def work() -> Reply:
+            await self.permitted(interaction, sender, "voice")
+            server = await self.permitted(interaction, sender, "speak", spend="speak")
             channel = _callers_channel(interaction, sender.locale)
             stage = await self._stage(interaction.guild, channel, sender.locale)
             queued = await speech.say_live(self.ctx, sender, text, voice, f"dc:{interaction.id}")
+            await self.spent(server, sender, "speak", queued.owner_id)
             place = stage.add(Line(queued.owner_id, queued.job_id))
             return Reply(t(sender.locale, "voice.queued", channel=channel.name, position=place))
 
@@ -121,6 +124,43 @@ class Channel(Feature):
         if client is not None and before.channel is not None and before.channel.id == client.channel.id:
             if not any(not m.bot for m in client.channel.members):
                 await stage.close()  # alone
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Speak for me: a member's message in the server's speak-for-me channel, while they are in
+        a voice channel, said there in their own voice (``handlers.servers.speak_for`` decides)."""
+        if message.guild is None or message.author.bot or not message.content:
+            return
+        where = (await servers.settings(self.ctx, "discord", str(message.guild.id)))["speakChannel"]
+        state = getattr(message.author, "voice", None)
+        if where == "off" or state is None or state.channel is None:
+            return
+        if message.channel.id != (state.channel.id if where == "voice" else int(where)):
+            return
+        author = await account.resolve(
+            self.ctx, Sender("discord", str(message.author.id), str(message.channel.id))
+        )
+        roles = [str(role.id) for role in getattr(message.author, "roles", [])]
+        key = f"dc:{message.channel.id}:{message.id}"
+        queued = await servers.speak_for(
+            self.ctx, author, str(message.guild.id), message.clean_content, roles, key
+        )
+        if queued is None:
+            return
+        try:
+            stage = await self._stage(message.guild, state.channel, author.locale)
+        except Refusal:  # speaking in another channel of this server
+            await self.ctx.engine.cancel(queued.owner_id, queued.job_id)
+            return
+        stage.add(Line(queued.owner_id, queued.job_id))
+
+    @commands.Cog.listener()
+    async def on_guild_remove(self, guild: discord.Guild) -> None:
+        """Removed from a server: its stage ends and its settings and usage go."""
+        stage = self.stages.get(guild.id)
+        if stage is not None:
+            await stage.close(leave=False)
+        await servers.forget(self.ctx, "discord", str(guild.id))
 
 
 def _callers_channel(interaction: discord.Interaction, locale: str | None) -> discord.VoiceChannel:

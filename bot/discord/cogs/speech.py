@@ -59,8 +59,14 @@ class Speech(Feature):
             "outputFormat": format,
             "sampleRate": rate,
         }
-        work = speech.say_in_chat(self.ctx, sender, text, f"dc:{interaction.id}", voice, given)
-        await self.queued(interaction, work)
+
+        async def work():
+            server = await self.permitted(interaction, sender, "speak", spend="speak")
+            queued = await speech.say_in_chat(self.ctx, sender, text, f"dc:{interaction.id}", voice, given)
+            await self.spent(server, sender, "speak", queued.owner_id)
+            return queued
+
+        await self.queued(interaction, work())
 
     @app_commands.command(name="batch", description=described("batch"))
     @app_commands.describe(file=described("batch.file"), voice=described("speak.voice"))
@@ -70,8 +76,11 @@ class Speech(Feature):
         sender = await self.sender(interaction)
 
         async def work():
+            server = await self.permitted(interaction, sender, "speak", spend="speak")
             texts = await _lines(file, sender.locale)
-            return await speech.batch_in_chat(self.ctx, sender, texts, f"dc:{interaction.id}", voice)
+            queued = await speech.batch_in_chat(self.ctx, sender, texts, f"dc:{interaction.id}", voice)
+            await self.spent(server, sender, "speak", queued.owner_id)
+            return queued
 
         await self.queued(interaction, work())
 

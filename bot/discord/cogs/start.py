@@ -1,4 +1,4 @@
-"""/consent, /revoke and /help (the consent buttons: ``VoiceBot.on_interaction``)."""
+"""/consent, /revoke, /help (the consent buttons: ``VoiceBot.on_interaction``), /link, /unlink."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import discord
 from discord import app_commands
 
 from bot.discord.cogs import Feature, described
-from handlers import consent
+from handlers import consent, link
 from handlers.chat import Reply
 from handlers.messages import t
 
@@ -19,6 +19,15 @@ class Start(Feature):
     @app_commands.command(name="revoke", description=described("revoke"))
     async def revoke(self, interaction: discord.Interaction) -> None:
         await self.answer(interaction, consent.revoke(self.ctx, await self.sender(interaction)))
+
+    @app_commands.command(name="link", description=described("link"))
+    @app_commands.describe(code=described("link.code"))
+    async def link_(self, interaction: discord.Interaction, code: str | None = None) -> None:
+        await self.answer(interaction, link.typed(self.ctx, await self.sender(interaction), code or ""))
+
+    @app_commands.command(name="unlink", description=described("unlink"))
+    async def unlink(self, interaction: discord.Interaction) -> None:
+        await self.answer(interaction, link.unlink(self.ctx, await self.sender(interaction)))
 
     @app_commands.command(name="help", description=described("help"))
     async def help_(self, interaction: discord.Interaction) -> None:

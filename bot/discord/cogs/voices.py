@@ -64,6 +64,7 @@ class Voices(Feature, commands.GroupCog, group_name="voice", group_description=d
         given = files(file1, file2, file3, file4, file5, file6, file7, file8, file9, file10)
 
         async def work():
+            await self.permitted(interaction, sender, "clone")
             started = await collect.new_voice(self.ctx, sender, name, kind, language)
             if not given:
                 return started
@@ -86,9 +87,12 @@ class Voices(Feature, commands.GroupCog, group_name="voice", group_description=d
     ) -> None:  # fmt: skip
         sender = await self.sender(interaction)
         given = files(file1, file2, file3, file4, file5, file6, file7, file8, file9, file10)
-        await self.answer(
-            interaction, collect.add_samples(self.ctx, sender, given, self.download_limit(interaction))
-        )
+
+        async def work():
+            await self.permitted(interaction, sender, "clone")
+            return await collect.add_samples(self.ctx, sender, given, self.download_limit(interaction))
+
+        await self.answer(interaction, work())
 
     @app_commands.command(name="samples", description=described("voice samples"))
     async def samples(self, interaction: discord.Interaction) -> None:
@@ -97,7 +101,14 @@ class Voices(Feature, commands.GroupCog, group_name="voice", group_description=d
     @app_commands.command(name="train", description=described("voice train"))
     async def train(self, interaction: discord.Interaction) -> None:
         sender = await self.sender(interaction)
-        await self.queued(interaction, collect.train(self.ctx, sender, f"dc:{interaction.id}"))
+
+        async def work():
+            server = await self.permitted(interaction, sender, "clone", spend="train")
+            queued = await collect.train(self.ctx, sender, f"dc:{interaction.id}")
+            await self.spent(server, sender, "train", queued.owner_id)
+            return queued
+
+        await self.queued(interaction, work())
 
     @app_commands.command(name="status", description=described("voice status"))
     @app_commands.describe(voice=described("voice status.voice"))

@@ -1,13 +1,13 @@
-"""/start, /help and /revoke (the consent buttons: ``routers/buttons.py``)."""
+"""/start, /help, /revoke (the consent buttons: ``routers/buttons.py``), /link and /unlink."""
 
 from __future__ import annotations
 
 from aiogram import Router
-from aiogram.filters import Command, CommandStart
+from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot.telegram.replies import addressed, answer
-from handlers import consent
+from handlers import consent, link
 from handlers.chat import Reply, Sender
 from handlers.context import Context
 from handlers.messages import t
@@ -20,6 +20,8 @@ def router() -> Router:
     r.message.register(start, CommandStart())
     r.message.register(help_, Command("help"))
     r.message.register(revoke, Command("revoke"))
+    r.message.register(link_, Command("link"))
+    r.message.register(unlink, Command("unlink"))
     return r
 
 
@@ -33,3 +35,11 @@ async def help_(message: Message, sender: Sender) -> None:
 
 async def revoke(message: Message, ctx: Context, sender: Sender) -> None:
     await answer(message, await consent.revoke(ctx, sender))
+
+
+async def link_(message: Message, command: CommandObject, ctx: Context, sender: Sender) -> None:
+    await answer(message, await link.typed(ctx, sender, command.args or ""))
+
+
+async def unlink(message: Message, ctx: Context, sender: Sender) -> None:
+    await answer(message, await link.unlink(ctx, sender))
