@@ -81,15 +81,15 @@ class DiscordOutlet:
         return min(self.upload_limit, interaction.filesize_limit) if interaction else self.upload_limit
 
     async def send_text(self, to: Target, text: str) -> Any:
-        return await self._send(to, lambda where: where.send(said(text)))
+        return await self._send(to, lambda where: where.send(said(text, to.locale)))
 
     async def edit_text(self, to: Target, message: Any, text: str) -> None:
         """``message``: the interaction whose answer shows the progress (editable while its token lasts)."""
         with contextlib.suppress(discord.HTTPException):
             if isinstance(message, discord.Interaction):
-                await message.edit_original_response(content=said(text))
+                await message.edit_original_response(content=said(text, to.locale))
             elif message is not None:
-                await message.edit(content=said(text))
+                await message.edit(content=said(text, to.locale))
 
     async def send_audio(self, to: Target, path: Path, send_as: str, audio_format: str, seconds: int) -> None:
         size = await asyncio.to_thread(lambda: path.stat().st_size)
@@ -117,7 +117,7 @@ class DiscordOutlet:
             return
 
         def upload(where: Any) -> Awaitable[Any]:
-            return where.send(said(caption) or None, file=discord.File(io.BytesIO(data), filename))
+            return where.send(said(caption, to.locale) or None, file=discord.File(io.BytesIO(data), filename))
 
         await self._send(to, upload)
 

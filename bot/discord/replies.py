@@ -15,28 +15,48 @@ from handlers import account
 from handlers.chat import Queued, Reply, Sender
 from handlers.delivery import Deliveries
 from handlers.errors import Refusal
-from handlers.messages import t
+from handlers.messages import catalog, t
 
 log = logging.getLogger("voicebot.discord")
 MAX_ROWS = 5  # a message holds 5 rows of at most 5 buttons; a label at most 80 characters
 MAX_TEXT = 2000  # characters in one message
 ACK_S = 1.0  # a reply not ready by then is deferred ("thinking…"): Discord allows 3 s
-# The catalog names Telegram's commands; here they are these.
+# The catalog names Telegram's commands; here they are these (then in the person's language).
 _COMMANDS = {
-    "/start": "/consent",
-    "/newvoice": "/voice create",
-    "/samples": "/voice samples",
-    "/train": "/voice train",
-    "/voices": "/voice list",
-    "/status": "/jobs",
-    "/cancel": "/jobs",
+    "start": "consent",
+    "newvoice": "voice create",
+    "samples": "voice samples",
+    "train": "voice train",
+    "voices": "voice list",
+    "status": "jobs",
+    "cancel": "jobs",
 }
-_NAMED = re.compile(r"(/(?:start|newvoice|samples|train|voices|status|cancel))\b(?: <name>)?")
+_GROUPS = {"voice", "server"}  # commands with subcommands
+_NAMED = re.compile(r"(?<![\w/:.])/([a-z]+)(?: ([a-z]+))?(?: <name>)?")
 
 
-def said(text: str) -> str:
-    """A catalog sentence as said on Discord (its command names), within one message's length."""
-    return _NAMED.sub(lambda m: _COMMANDS[m.group(1)], text)[:MAX_TEXT]
+def command(path: str, locale: str | None) -> str:
+    """A command as the person sees it in Discord: "voice create" -> "/voix créer" in French."""
+    return "/" + " ".join(t(locale, f"name.{part}") for part in path.split())
+
+
+def said(text: str, locale: str | None = None) -> str:
+    """A catalog sentence as said on Discord: its command names Discord's, in the person's
+    language, within one message's length."""
+
+    def named(match: re.Match[str]) -> str:
+        first, second = match.group(1), match.group(2)
+        path = _COMMANDS.get(first, first)
+        rest = ""
+        if second and path in _GROUPS:
+            path = f"{path} {second}"
+        elif second:
+            rest = f" {second}"
+        if any(f"name.{part}" not in catalog("en") for part in path.split()):
+            return match.group(0)  # not one of our commands
+        return command(path, locale) + rest
+
+    return _NAMED.sub(named, text)[:MAX_TEXT]
 
 
 async def sender_of(ctx: Any, interaction: discord.Interaction) -> Sender:
@@ -92,12 +112,11 @@ class Answer:
         for reply in [replies] if isinstance(replies, Reply) else replies:
             view = view_of(reply)
             extra: dict[str, Any] = {"view": view} if view is not None else {}
+            text = said(reply.text, str(self.interaction.locale))  # names as this client shows them
             if not self.interaction.response.is_done():
-                await self.interaction.response.send_message(
-                    said(reply.text), ephemeral=self.private, **extra
-                )
+                await self.interaction.response.send_message(text, ephemeral=self.private, **extra)
             else:  # after a defer, the first followup takes the place of "thinking…"
-                await self.interaction.followup.send(said(reply.text), ephemeral=self.private, **extra)
+                await self.interaction.followup.send(text, ephemeral=self.private, **extra)
 
 
 async def answer(

@@ -44,9 +44,9 @@ async def test_help_and_the_command_descriptions_are_in_the_persons_language(tmp
     async with connected(tmp_path, monkeypatch) as (fake, _ctx, _client):
         reply = await fake.reply_to(await fake.command("help", locale="it"))
         lines = reply["data"]["content"].splitlines()
-        assert "/voice create – Iniziare una nuova voce, con fino a dieci registrazioni" in lines
+        assert "/voce crea – Iniziare una nuova voce, con fino a dieci registrazioni" in lines
         assert (
-            "/speak – Dire un testo con la tua voce" in lines and "/newvoice" not in reply["data"]["content"]
+            "/parla – Dire un testo con la tua voce" in lines and "/newvoice" not in reply["data"]["content"]
         )
         # Synced with every catalog language: names stay, descriptions and choices are translated.
         voice = next(c for c in fake.commands if c["name"] == "voice")
@@ -56,7 +56,31 @@ async def test_help_and_the_command_descriptions_are_in_the_persons_language(tmp
         kind = next(o for o in create["options"] if o["name"] == "kind")
         instant = next(c for c in kind["choices"] if c["value"] == "instant")
         assert instant["name_localizations"]["de"] == t("de", "tier.instant")
-        assert "name_localizations" not in create or "fr" not in create["name_localizations"]
+        assert create["name"] == "create" and create["name_localizations"]["fr"] == "créer"
+        assert voice["name_localizations"]["ko"] == "목소리"
+
+
+def test_every_command_name_is_one_discord_accepts():
+    """Lowercase letters, digits, - and _ (any script), 1 to 32; unique among a group's commands."""
+    import unicodedata
+
+    from engine.audio.language import LANGUAGES
+    from handlers.messages import catalog
+
+    siblings = [
+        ("consent", "revoke", "help", "link", "unlink", "voice", "speak", "batch", "jobs", "settings",
+         "say", "skip", "stop", "leave", "server"),
+        ("create", "add", "samples", "train", "status", "list", "delete", "renew"),
+        ("show", "set"),
+    ]  # fmt: skip
+    for language in LANGUAGES:
+        names = {k: v for k, v in catalog(language).items() if k.startswith("name.")}
+        for name in names.values():
+            assert 1 <= len(name) <= 32 and name == name.lower(), (language, name)
+            assert all(c in "-_" or unicodedata.category(c)[0] in "LNM" for c in name), (language, name)
+        for group in siblings:
+            shown = [names[f"name.{n}"] for n in group]
+            assert len(set(shown)) == len(shown), (language, shown)
 
 
 async def test_voices_jobs_and_settings_with_their_buttons(tmp_path, monkeypatch):

@@ -64,8 +64,18 @@ async def test_attachments_train_and_speak_as_a_voice_message(tmp_path, monkeypa
         await fake.reply_to(await fake.press("consent:accept", user_id=OTHER))
         stolen = await fake.command("speak", {"text": "Hi", "voice": voice_id}, user_id=OTHER)
         assert "No such voice" in await _answer(fake, stolen, bool)
-        status = await fake.command("voice status", {"voice": voice_id}, user_id=OTHER)
-        assert "No such voice" in await _answer(fake, status, bool)
+        for name, options in (
+            ("voice status", {"voice": voice_id}),
+            ("voice delete", {"voice": voice_id}),
+            ("voice renew", {"voice": voice_id}),
+            ("voice delete", {"voice": "Allison"}),  # by name: theirs only
+        ):
+            refused = await fake.command(name, options, user_id=OTHER)
+            assert "No such voice" in await _answer(fake, refused, bool), name
+        lines = fake.attachment(b"One.\n", "lines.txt", "text/plain")
+        batch = await fake.command("batch", {"file": lines, "voice": voice_id}, [lines], user_id=OTHER)
+        assert "No such voice" in await _answer(fake, batch, bool)
+        assert [v.id for v in await ctx.storage.voices.list(user.id)] == [voice_id]  # untouched
 
         mark = len(fake.calls)
         spoken = await fake.command("speak", {"text": "Hello there, this is my cloned voice."}, user_id=USER)

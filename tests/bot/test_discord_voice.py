@@ -133,7 +133,7 @@ async def test_speak_for_me_says_what_a_member_types_in_their_own_voice(tmp_path
     voice = await FakeVoice().start()
     monkeypatch.setattr(aiohttp.connector, "_SSL_CONTEXT_VERIFIED", voice.client_ssl())
     try:
-        async with discord_running(tmp_path, monkeypatch, worker=True, within=300) as (fake, ctx, _client):
+        async with discord_running(tmp_path, monkeypatch, worker=True, within=300) as (fake, ctx, client):
             fake.voice_endpoint = voice.endpoint
             alice, _ = await _ready(ctx, A, "allison_en", "Allison", "en")
             carlo, carlos_voice = await _ready(ctx, B, "carlo_it", "Carlo", "it")
@@ -161,14 +161,30 @@ async def test_speak_for_me_says_what_a_member_types_in_their_own_voice(tmp_path
             assert job is not None and job.voice_id == carlos_voice.id  # the author's own voice
             await ctx.engine.wait(carlo.id, job.id)
             (receipt,) = await ctx.storage.generations.for_voice(carlo.id, carlos_voice.id)
-            assert receipt.text_chars == len(
-                "Ciao a tutti, guardate link someone"
-            )  # the link a word, no emoji
+            assert receipt.text_chars == len("Ciao a tutti, guardate link someone")  # a link is a word
             assert await ctx.engine.queue.find(alice.id, f"dc:{VOICE_ID}:{unasked['id']}") is None
             assert (
                 await ctx.storage.users.find("discord", C) is None
-            )  # nothing kept of the one without consent
+            )  # nothing kept of someone without consent
             assert quiet["id"]
+
+            # Alice lends her voice to the server: who has none is now heard in it.
+            lent = await fake.command(
+                "server set", {"name": "speak-default", "value": "Allison"}, user_id=A, guild=True
+            )
+            assert "speak-default: " in await _answer(fake, lent)
+            heard = await fake.post(VOICE_ID, C, "Now I am heard.")
+            key = f"dc:{VOICE_ID}:{heard['id']}"
+            async with asyncio.timeout(60):
+                while (lent_job := await ctx.engine.queue.find(alice.id, key)) is None:  # noqa: ASYNC110
+                    await asyncio.sleep(0.05)
+            assert lent_job.voice_id == (await ctx.storage.voices.list(alice.id))[0].id
+
+            # Everyone leaves the voice channel: so does the bot.
+            guild = client.get_guild(int(GUILD_ID))
+            for person in (A, B, C):
+                await fake.move(person, None)
+            await _until(lambda: guild.voice_client is None)
     finally:
         await voice.close()
 

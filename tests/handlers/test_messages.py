@@ -30,7 +30,8 @@ def test_every_language_has_every_key_with_the_same_fields():
         assert set(messages) == set(english), (language, set(english) ^ set(messages))
         for key, text in messages.items():
             assert fields(text) == fields(english[key]), (language, key)
-            if language != "en" and key not in SAME_IN_SOME_LANGUAGES:
+            # Command names ("name.*") may be the same word ("server").
+            if language != "en" and key not in SAME_IN_SOME_LANGUAGES and not key.startswith("name."):
                 assert text != english[key], (language, key)  # translated, not copied
 
 

@@ -12,7 +12,7 @@ from bot.discord.cogs import Feature
 from bot.discord.cogs.voices import incoming
 from bot.discord.replies import said
 from handlers import account, collect, speech
-from handlers.chat import Reply, Sender
+from handlers.chat import Sender
 from handlers.errors import Refusal
 from handlers.messages import t
 
@@ -30,12 +30,12 @@ class Direct(Feature):
             if message.attachments:
                 given = [incoming(a) for a in message.attachments[:10]]
                 reply = await collect.add_samples(self.ctx, sender, given, self.download_limit(None))
-                await message.channel.send(said(reply.text))
+                await message.channel.send(said(reply.text, sender.locale))
             elif not message.content.startswith("/"):
                 key = f"dc:{message.channel.id}:{message.id}"
                 self.bot.deliveries.follow(await speech.say_in_chat(self.ctx, sender, message.content, key))
         except Refusal as exc:
-            await message.channel.send(said(exc.message))
+            await message.channel.send(said(exc.message, sender.locale))
         except Exception:
             log.exception("direct message %s failed", message.id)
-            await message.channel.send(said(Reply(t(sender.locale, "error.internal")).text))
+            await message.channel.send(said(t(sender.locale, "error.internal"), sender.locale))

@@ -6,6 +6,7 @@ import discord
 from discord import app_commands
 
 from bot.discord.cogs import Feature, described
+from bot.discord.replies import command
 from handlers import consent, link
 from handlers.chat import Reply
 from handlers.messages import t
@@ -32,13 +33,14 @@ class Start(Feature):
     @app_commands.command(name="help", description=described("help"))
     async def help_(self, interaction: discord.Interaction) -> None:
         sender = await self.sender(interaction)
-        await self.answer(interaction, self._help(sender.locale))
+        await self.answer(interaction, self._help(sender.locale, str(interaction.locale)))
 
-    async def _help(self, locale: str | None) -> Reply:
-        """Every command with its description in the person's language, from the same catalog."""
+    async def _help(self, locale: str | None, shown: str) -> Reply:
+        """Every command (named as the person's Discord shows it) with its description in their
+        language, from the same catalog."""
         lines = [
-            f"/{command.qualified_name} – {t(locale, f'discord.{command.qualified_name}')}"
-            for command in self.bot.tree.walk_commands()
-            if isinstance(command, app_commands.Command)
+            f"{command(each.qualified_name, shown)} – {t(locale, f'discord.{each.qualified_name}')}"
+            for each in self.bot.tree.walk_commands()
+            if isinstance(each, app_commands.Command)
         ]
         return Reply("\n".join([*lines, "", t(locale, "discord.help_end")]))
