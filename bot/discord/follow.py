@@ -66,6 +66,9 @@ class DiscordOutlet:
         self._asked: dict[str, discord.Interaction] = {}  # job id -> the interaction that queued it
 
     def asked(self, job_id: str, interaction: discord.Interaction) -> None:
+        """Remember the interaction that queued a job (lapsed ones are forgotten here)."""
+        cutoff = discord.utils.utcnow() - TOKEN_LIFE
+        self._asked = {k: v for k, v in self._asked.items() if v.created_at > cutoff}
         self._asked[job_id] = interaction
 
     def _interaction(self, to: Target) -> discord.Interaction | None:

@@ -3,6 +3,8 @@ a button, replies in the interaction's language."""
 
 from __future__ import annotations
 
+import asyncio
+
 from engine.jobs.queue import JobSpec
 from handlers import consent
 from handlers.chat import Sender
@@ -113,3 +115,58 @@ async def test_voices_jobs_and_settings_with_their_buttons(tmp_path, monkeypatch
 
 def _sub(name: str) -> dict:
     return {"type": 1, "name": name, "options": []}
+
+
+async def test_a_slow_answer_is_deferred_in_time_then_followed_up(tmp_path, monkeypatch):
+    from handlers import chat_manage
+    from handlers.chat import Reply
+
+    release = asyncio.Event()
+
+    async def slow_jobs(ctx, sender):
+        await release.wait()  # held until the defer has been seen
+        return Reply("done at last")
+
+    monkeypatch.setattr(chat_manage, "jobs", slow_jobs)
+    async with connected(tmp_path, monkeypatch) as (fake, _ctx, _client):
+        asked = await fake.command("jobs")
+        deferred = await fake.reply_to(asked)
+        assert deferred["type"] == 5  # "thinking…", well inside Discord's 3 s
+        release.set()
+        followup = await fake.sent(
+            f"/webhooks/{APP_ID}/{asked['token']}", lambda body: bool(body.get("content"))
+        )
+        assert followup.body["content"] == "done at last"
+
+
+async def test_voicebot_run_starts_the_discord_bot_beside_the_others(tmp_path, monkeypatch):
+    """The wiring of ``voicebot run``: the enabled Discord section becomes a service that connects,
+    answers, and stops with the others (in-process: the patch points only reach this process)."""
+    import discord
+    import yarl
+
+    from bot.app import open_context
+    from bot.cli.worker import _bots
+    from bot.config import load_config
+    from bot.runtime import run_services
+    from tests.fake_discord import running_fake
+
+    config = tmp_path / "voicebot.toml"
+    config.write_text("[discord]\nenabled = true\n")
+    monkeypatch.setenv("VOICEBOT_DISCORD_TOKEN", "test-token")
+    loaded = load_config(config, data_dir=tmp_path)
+    async with running_fake() as fake, open_context(loaded) as ctx:
+        monkeypatch.setattr(discord.http.Route, "BASE", fake.api)
+        monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway))
+        services = _bots(ctx, loaded)
+        assert list(services) == ["discord"]
+        stop = asyncio.Event()
+        running = asyncio.create_task(run_services(services, stop))
+        async with asyncio.timeout(60):
+            await fake.ready.wait()
+            while not fake.commands:  # noqa: ASYNC110 — synced right after the gateway is ready
+                await asyncio.sleep(0.05)
+        reply = await fake.reply_to(await fake.command("help"))
+        assert reply["data"]["content"].startswith("/consent – ")
+        stop.set()
+        assert await asyncio.wait_for(running, 60) == []  # stopped cleanly, nothing failed
