@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
-from handlers import account, chat_manage, collect, consent
+from handlers import account, chat_manage, collect, consent, privacy
 from handlers.chat import Action, Reply, Sender
 from handlers.context import Context
 from handlers.errors import Refusal
@@ -24,6 +24,12 @@ async def _delete(ctx: Context, sender: Sender, args: tuple[str, ...]) -> Reply:
     return await chat_manage.delete(ctx, sender, args[0], confirmed=args[1:] == ("yes",))
 
 
+async def _forget(ctx: Context, sender: Sender, args: tuple[str, ...]) -> Reply:
+    if args[0] != "yes":
+        return Reply(t(sender.locale, "voices.kept"))
+    return await privacy.forget_in_chat(ctx, sender, confirmed=True)
+
+
 async def _setting(ctx: Context, sender: Sender, args: tuple[str, ...]) -> Reply:
     """``set:NAME`` offers the choices; ``set:NAME:VALUE`` saves one."""
     if len(args) > 1:
@@ -39,6 +45,7 @@ TABLE: dict[str, tuple[int, Use]] = {  # name -> (least arguments, use case)
     "sample": (1, lambda ctx, sender, a: chat_manage.remove_sample(ctx, sender, a[0])),
     "cancel": (1, lambda ctx, sender, a: chat_manage.cancel(ctx, sender, a[0])),
     "set": (1, _setting),
+    "forget": (1, _forget),
 }
 
 

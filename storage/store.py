@@ -14,6 +14,7 @@ import aiosqlite
 
 from storage.activity import AuditRepo, GenerationRepo
 from storage.db import connect
+from storage.deletion import purge
 from storage.files import FileStore
 from storage.servers import ServerRepo
 from storage.users import ConsentRepo, UserRepo
@@ -77,8 +78,10 @@ class Storage:
         return True
 
     async def delete_user(self, user_id: int) -> bool:
-        """Forget a user: every row they own and every file under their folders."""
-        deleted = await self.users.delete(user_id)
+        """Forget a user: every row they own (``storage.deletion``) and every file under their
+        folders."""
+        await purge(self.conn, user_id)
+        deleted = await self.users.delete(user_id)  # commits the purge with it
         for folder in self.files.owner_dirs(user_id):
             self.files.delete(folder)
         return deleted

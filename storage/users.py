@@ -7,7 +7,7 @@ from typing import Any
 
 import aiosqlite
 
-from storage.db import fetch_one
+from storage.db import fetch_all, fetch_one
 from storage.ids import iso, now
 from storage.records import Consent, Platform, User
 
@@ -58,6 +58,18 @@ class UserRepo:
             (alias_id, primary_id, iso(now())),
         )
         await self._conn.commit()
+
+    async def linked(self, user_id: int) -> list[int]:
+        """The accounts that are one person with this one (itself first)."""
+        rows = await fetch_all(
+            self._conn,
+            "WITH root AS (SELECT COALESCE((SELECT primary_id FROM user_links WHERE alias_id = ?), ?) AS id)"
+            " SELECT id FROM root"
+            " UNION SELECT alias_id FROM user_links WHERE primary_id = (SELECT id FROM root)",
+            (user_id, user_id),
+        )
+        others = [int(r["id"]) for r in rows if int(r["id"]) != user_id]
+        return [user_id, *others]
 
     async def unlink(self, user_id: int) -> int:
         """Every link of this account, either way; how many went."""

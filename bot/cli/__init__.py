@@ -10,7 +10,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.cli import voices, worker
+from bot.cli import users, voices, worker
 from bot.cli.options import add_sample_options
 from bot.cli.output import Parser, emit, fail
 from bot.config import Config, ConfigError, load_config
@@ -27,6 +27,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     voices.add_commands(commands)
     worker.add_commands(commands)
+    users.add_commands(commands)
 
     commands.add_parser("models", help="engine state: weights found, device, VRAM, licence")
     doctor = commands.add_parser("doctor", help="check this machine and the configuration")
@@ -57,6 +58,8 @@ def main(argv: list[str] | None = None) -> int:
             return worker.run_chores(config)
         if args.command in ("worker", "run"):
             return worker.run_worker(args, config)
+        if args.command == "user":
+            return users.run_users(args, config)
         return voices.run_command(args, config)
     except OSError as exc:  # unreadable file, full disk …: say what, not how
         return fail("io_error", f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))

@@ -65,6 +65,7 @@ COMMANDS = (
     "help",
     "link",
     "revoke",
+    "forgetme",
 )
 
 

@@ -17,7 +17,7 @@ MESSAGES = {
         "/start – Einwilligung und Vorstellung\n/newvoice – eine Stimme anlegen\n/samples – ihre Aufnahmen (eine entfernen)\n"
         "/train – sie trainieren\n/voices – deine Stimmen (verlängern, löschen)\n/settings – Sprache, Stimme, Tempo, Tonhöhe, Format\n"
         "/batch – viele Texte auf einmal, einer pro Zeile\n/status – deine Aufträge\n/cancel – einen Auftrag abbrechen\n"
-        "/link – Dieselben Stimmen auf Telegram und Discord\n/revoke – Einwilligung widerrufen\nSende eine Sprachnachricht als Aufnahme; sende Text, um ihn mit deiner Stimme zu hören."
+        "/link – Dieselben Stimmen auf Telegram und Discord\n/forgetme – Alles über dich löschen\n/revoke – Einwilligung widerrufen\nSende eine Sprachnachricht als Aufnahme; sende Text, um ihn mit deiner Stimme zu hören."
     ),
     "voice.default_name": "Meine Stimme",
     "voice.name_taken": "Du hast schon eine Stimme namens {name}. Wähle einen anderen Namen: /newvoice <Name>",
@@ -277,4 +277,11 @@ MESSAGES = {
     "name.server": "server",
     "name.show": "zeigen",
     "name.set": "setzen",
+    "forget.nothing": "Über dich ist nichts gespeichert.",
+    "forget.confirm": "Alles über dich löschen — Stimmen, Proben, Sprachausgaben, Einwilligung, Einstellungen — auf jeder mit diesem Konto verknüpften Plattform? Das lässt sich nicht rückgängig machen.",
+    "forget.yes": "Ja, alles löschen",
+    "forget.done": "Gelöscht: {voices} Stimmen und alles andere über dich, auf {accounts} Konten. Nur eine anonyme Zeile sagt, dass jemand gelöscht wurde.",
+    "command.forgetme": "Alles über dich löschen",
+    "discord.forgetme": "Alles über dich löschen, auf jeder verknüpften Plattform",
+    "name.forgetme": "vergissmich",
 }

@@ -16,7 +16,7 @@ MESSAGES = {
         "/start – consent and introduction\n/newvoice – start a voice\n/samples – its samples (remove one)\n"
         "/train – train it\n/voices – your voices (renew, delete)\n/settings – language, voice, speed, pitch, format\n"
         "/batch – many texts at once, one per line\n/status – your jobs\n/cancel – cancel a job\n"
-        "/link – the same voices on Telegram and Discord\n/revoke – withdraw consent\nSend a voice note to add a sample; send text to hear it in your voice."
+        "/link – the same voices on Telegram and Discord\n/forgetme – Erase everything kept about you\n/revoke – withdraw consent\nSend a voice note to add a sample; send text to hear it in your voice."
     ),
     "voice.default_name": "My voice",
     "voice.name_taken": "You already have a voice called {name}. Choose another name: /newvoice <name>",
@@ -276,4 +276,11 @@ MESSAGES = {
     "name.server": "server",
     "name.show": "show",
     "name.set": "set",
+    "forget.nothing": "Nothing is kept about you.",
+    "forget.confirm": "Erase everything kept about you — voices, samples, speech, consent, settings — on every platform linked to this account? This cannot be undone.",
+    "forget.yes": "Yes, erase it all",
+    "forget.done": "Erased: {voices} voice(s) and everything else kept about you, on {accounts} account(s). Only an anonymous line says that someone was erased.",
+    "command.forgetme": "Erase everything kept about you",
+    "discord.forgetme": "Erase everything kept about you, on every linked platform",
+    "name.forgetme": "forgetme",
 }

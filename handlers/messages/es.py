@@ -16,7 +16,7 @@ MESSAGES = {
         "/start – consentimiento y presentación\n/newvoice – empezar una voz\n/samples – sus muestras (quitar una)\n"
         "/train – entrenarla\n/voices – tus voces (renovar, borrar)\n/settings – idioma, voz, velocidad, tono, formato\n"
         "/batch – muchos textos a la vez, uno por línea\n/status – tus tareas\n/cancel – cancelar una tarea\n"
-        "/link – Las mismas voces en Telegram y Discord\n/revoke – retirar el consentimiento\nEnvía una nota de voz para añadir una muestra; envía texto para oírlo con tu voz."
+        "/link – Las mismas voces en Telegram y Discord\n/forgetme – Borrar todo lo que se guarda sobre ti\n/revoke – retirar el consentimiento\nEnvía una nota de voz para añadir una muestra; envía texto para oírlo con tu voz."
     ),
     "voice.default_name": "Mi voz",
     "voice.name_taken": "Ya tienes una voz llamada {name}. Elige otro nombre: /newvoice <nombre>",
@@ -276,4 +276,11 @@ MESSAGES = {
     "name.server": "servidor",
     "name.show": "ver",
     "name.set": "fijar",
+    "forget.nothing": "No se guarda nada sobre ti.",
+    "forget.confirm": "¿Borrar todo lo que se guarda sobre ti —voces, muestras, audios, consentimiento, ajustes— en todas las plataformas vinculadas a esta cuenta? No se puede deshacer.",
+    "forget.yes": "Sí, borrarlo todo",
+    "forget.done": "Borrado: {voices} voces y todo lo demás sobre ti, en {accounts} cuentas. Solo una línea anónima dice que se borró a alguien.",
+    "command.forgetme": "Borrar todo lo que se guarda sobre ti",
+    "discord.forgetme": "Borrar todo lo tuyo, en todas las plataformas vinculadas",
+    "name.forgetme": "olvídame",
 }

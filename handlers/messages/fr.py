@@ -17,7 +17,7 @@ MESSAGES = {
         "/start – consentement et présentation\n/newvoice – commencer une voix\n/samples – ses échantillons (en retirer un)\n"
         "/train – l’entraîner\n/voices – tes voix (prolonger, supprimer)\n/settings – langue, voix, vitesse, hauteur, format\n"
         "/batch – plusieurs textes d’un coup, un par ligne\n/status – tes tâches\n/cancel – annuler une tâche\n"
-        "/link – Les mêmes voix sur Telegram et Discord\n/revoke – retirer ton consentement\nEnvoie un message vocal pour ajouter un échantillon ; envoie du texte pour l’entendre avec ta voix."
+        "/link – Les mêmes voix sur Telegram et Discord\n/forgetme – Effacer tout ce qui vous concerne\n/revoke – retirer ton consentement\nEnvoie un message vocal pour ajouter un échantillon ; envoie du texte pour l’entendre avec ta voix."
     ),
     "voice.default_name": "Ma voix",
     "voice.name_taken": "Vous avez déjà une voix nommée {name}. Choisissez un autre nom : /newvoice <nom>",
@@ -277,4 +277,11 @@ MESSAGES = {
     "name.server": "serveur",
     "name.show": "voir",
     "name.set": "régler",
+    "forget.nothing": "Rien n’est conservé à votre sujet.",
+    "forget.confirm": "Effacer tout ce qui est conservé à votre sujet — voix, échantillons, paroles, consentement, réglages — sur toutes les plateformes liées à ce compte ? C’est irréversible.",
+    "forget.yes": "Oui, tout effacer",
+    "forget.done": "Effacé : {voices} voix et tout le reste vous concernant, sur {accounts} comptes. Seule une ligne anonyme indique qu’une personne a été effacée.",
+    "command.forgetme": "Effacer tout ce qui vous concerne",
+    "discord.forgetme": "Effacer tout ce qui vous concerne, sur toutes les plateformes liées",
+    "name.forgetme": "oubliez-moi",
 }

@@ -16,7 +16,7 @@ MESSAGES = {
         "/start – consenso e presentazione\n/newvoice – iniziare una voce\n/samples – i suoi campioni (toglierne uno)\n"
         "/train – addestrarla\n/voices – le tue voci (rinnovare, eliminare)\n/settings – lingua, voce, velocità, tono, formato\n"
         "/batch – molti testi insieme, uno per riga\n/status – i tuoi lavori\n/cancel – annullare un lavoro\n"
-        "/link – Le stesse voci su Telegram e Discord\n/revoke – ritirare il consenso\nInvia un messaggio vocale per aggiungere un campione; invia del testo per sentirlo con la tua voce."
+        "/link – Le stesse voci su Telegram e Discord\n/forgetme – Cancellare tutto ciò che ti riguarda\n/revoke – ritirare il consenso\nInvia un messaggio vocale per aggiungere un campione; invia del testo per sentirlo con la tua voce."
     ),
     "voice.default_name": "La mia voce",
     "voice.name_taken": "Hai già una voce chiamata {name}. Scegli un altro nome: /newvoice <nome>",
@@ -276,4 +276,11 @@ MESSAGES = {
     "name.server": "server",
     "name.show": "mostra",
     "name.set": "imposta",
+    "forget.nothing": "Non è conservato nulla su di te.",
+    "forget.confirm": "Cancellare tutto ciò che è conservato su di te — voci, campioni, audio, consenso, impostazioni — su ogni piattaforma collegata a questo account? Non si può annullare.",
+    "forget.yes": "Sì, cancella tutto",
+    "forget.done": "Cancellato: {voices} voci e tutto il resto su di te, su {accounts} account. Resta solo una riga anonima che dice che qualcuno è stato cancellato.",
+    "command.forgetme": "Cancellare tutto ciò che ti riguarda",
+    "discord.forgetme": "Cancellare tutto ciò che ti riguarda, su ogni piattaforma collegata",
+    "name.forgetme": "dimenticami",
 }

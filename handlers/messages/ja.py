@@ -15,7 +15,7 @@ MESSAGES = {
     "help": (
         "/start – 同意と紹介\n/newvoice – 声を作り始める\n/samples – その録音（1件削除）\n/train – 学習させる\n/voices – あなたの声（延長・削除）\n"
         "/settings – 言語・声・速さ・高さ・形式\n/batch – 複数のテキストを一度に（1行に1つ）\n/status – あなたのジョブ\n/cancel – ジョブを取り消す\n"
-        "/link – Telegram と Discord で同じ声\n/revoke – 同意を取り消す\nボイスメッセージを送ると録音として追加します。テキストを送るとあなたの声で読み上げます。"
+        "/link – Telegram と Discord で同じ声\n/forgetme – あなたに関するすべてを消去\n/revoke – 同意を取り消す\nボイスメッセージを送ると録音として追加します。テキストを送るとあなたの声で読み上げます。"
     ),
     "voice.default_name": "わたしの声",
     "voice.name_taken": "「{name}」という声はすでにあります。別の名前を選んでください：/newvoice <名前>",
@@ -275,4 +275,11 @@ MESSAGES = {
     "name.server": "サーバー",
     "name.show": "表示",
     "name.set": "変更",
+    "forget.nothing": "あなたについて保存されているものはありません。",
+    "forget.confirm": "このアカウントに連携したすべてのプラットフォームで、あなたについて保存されているもの(声、サンプル、音声、同意、設定)をすべて消去しますか?元に戻せません。",
+    "forget.yes": "はい、すべて消去",
+    "forget.done": "消去しました:声 {voices} 件と、あなたに関するその他すべてを {accounts} アカウントで。誰かが消去されたことを示す匿名の記録だけが残ります。",
+    "command.forgetme": "あなたに関するすべてを消去",
+    "discord.forgetme": "連携したすべてのプラットフォームで、あなたに関するすべてを消去",
+    "name.forgetme": "忘れて",
 }

@@ -16,7 +16,7 @@ MESSAGES = {
         "/start – consentimento e apresentação\n/newvoice – começar uma voz\n/samples – as amostras dela (remover uma)\n"
         "/train – treiná-la\n/voices – suas vozes (renovar, apagar)\n/settings – idioma, voz, velocidade, tom, formato\n"
         "/batch – muitos textos de uma vez, um por linha\n/status – suas tarefas\n/cancel – cancelar uma tarefa\n"
-        "/link – As mesmas vozes no Telegram e no Discord\n/revoke – retirar o consentimento\nEnvie uma mensagem de voz para adicionar uma amostra; envie texto para ouvi-lo com a sua voz."
+        "/link – As mesmas vozes no Telegram e no Discord\n/forgetme – Apagar tudo o que é guardado sobre você\n/revoke – retirar o consentimento\nEnvie uma mensagem de voz para adicionar uma amostra; envie texto para ouvi-lo com a sua voz."
     ),
     "voice.default_name": "A minha voz",
     "voice.name_taken": "Já tem uma voz chamada {name}. Escolha outro nome: /newvoice <nome>",
@@ -276,4 +276,11 @@ MESSAGES = {
     "name.server": "servidor",
     "name.show": "ver",
     "name.set": "definir",
+    "forget.nothing": "Nada é guardado sobre você.",
+    "forget.confirm": "Apagar tudo o que é guardado sobre você — vozes, amostras, falas, consentimento, configurações — em todas as plataformas vinculadas a esta conta? Não dá para desfazer.",
+    "forget.yes": "Sim, apagar tudo",
+    "forget.done": "Apagado: {voices} vozes e tudo o mais sobre você, em {accounts} contas. Só uma linha anônima diz que alguém foi apagado.",
+    "command.forgetme": "Apagar tudo o que é guardado sobre você",
+    "discord.forgetme": "Apagar tudo sobre você, em todas as plataformas vinculadas",
+    "name.forgetme": "esqueça-me",
 }

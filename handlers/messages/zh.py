@@ -14,7 +14,7 @@ MESSAGES = {
     "consent.required": "请先接受同意声明：发送 /start。",
     "help": (
         "/start – 同意与介绍\n/newvoice – 开始创建声音\n/samples – 它的录音（删除一条）\n/train – 训练它\n/voices – 你的声音（续期、删除）\n"
-        "/settings – 语言、声音、语速、音高、格式\n/batch – 一次多段文字，每行一段\n/status – 你的任务\n/cancel – 取消任务\n/link – 在 Telegram 和 Discord 使用同样的声音\n/revoke – 撤回同意\n"
+        "/settings – 语言、声音、语速、音高、格式\n/batch – 一次多段文字，每行一段\n/status – 你的任务\n/cancel – 取消任务\n/link – 在 Telegram 和 Discord 使用同样的声音\n/forgetme – 删除关于你的一切\n/revoke – 撤回同意\n"
         "发送语音消息即可添加录音；发送文字即可用你的声音听到它。"
     ),
     "voice.default_name": "我的声音",
@@ -275,4 +275,11 @@ MESSAGES = {
     "name.server": "服务器",
     "name.show": "查看",
     "name.set": "修改",
+    "forget.nothing": "没有保存任何关于你的内容。",
+    "forget.confirm": "要在与此账号关联的所有平台上删除关于你的一切(声音、样本、语音、同意、设置)吗?此操作无法撤销。",
+    "forget.yes": "是的,全部删除",
+    "forget.done": "已删除:{voices} 个声音以及关于你的其他一切,共 {accounts} 个账号。只留下一行匿名记录,说明有人被删除。",
+    "command.forgetme": "删除关于你的一切",
+    "discord.forgetme": "在所有关联平台上删除关于你的一切",
+    "name.forgetme": "忘记我",
 }

@@ -247,4 +247,25 @@ def test_forget_asks_for_confirmation_and_history_is_json(tmp_path):
     assert refused.returncode == 2 and "--yes" in json.loads(refused.stdout)["error"]["message"]
     assert json.loads(run("--data-dir", str(tmp_path), "history").stdout) == {"entries": []}
     done = run("--data-dir", str(tmp_path), "forget", "--yes")
-    assert done.returncode == 0 and json.loads(done.stdout) == {"forgotten": True, "voices": 0}
+    assert done.returncode == 0 and json.loads(done.stdout) == {"forgotten": True, "voices": 0, "accounts": 1}
+
+
+def test_the_operator_erases_a_chat_user_by_platform_and_id(tmp_path):
+    import asyncio
+
+    from storage import Storage
+
+    async def seed() -> None:
+        async with Storage.open(tmp_path) as st:
+            user = await st.users.get_or_create("telegram", "4242")
+            await st.consents.accept(user.id, "2026-11", "hash", "test")
+
+    asyncio.run(seed())
+    unconfirmed = run("--data-dir", str(tmp_path), "user", "forget", "--owner", "telegram:4242")
+    assert unconfirmed.returncode == 2 and "--yes" in json.loads(unconfirmed.stdout)["error"]["message"]
+    malformed = run("--data-dir", str(tmp_path), "user", "forget", "--owner", "telegram:me/../x", "--yes")
+    assert json.loads(malformed.stdout)["error"]["code"] == "invalid_request"
+    done = run("--data-dir", str(tmp_path), "user", "forget", "--owner", "telegram:4242", "--yes")
+    assert json.loads(done.stdout) == {"forgotten": True, "voices": 0, "accounts": 1}
+    again = run("--data-dir", str(tmp_path), "user", "forget", "--owner", "telegram:4242", "--yes")
+    assert json.loads(again.stdout)["error"]["code"] == "not_found"

@@ -70,8 +70,8 @@ def test_every_command_name_is_one_discord_accepts():
     from handlers.messages import catalog
 
     siblings = [
-        ("consent", "revoke", "help", "link", "unlink", "voice", "speak", "batch", "jobs", "settings",
-         "say", "skip", "stop", "leave", "server"),
+        ("consent", "revoke", "help", "link", "unlink", "forgetme", "voice", "speak", "batch", "jobs",
+         "settings", "say", "skip", "stop", "leave", "server"),
         ("create", "add", "samples", "train", "status", "list", "delete", "renew"),
         ("show", "set"),
     ]  # fmt: skip
@@ -170,3 +170,15 @@ async def test_voicebot_run_starts_the_discord_bot_beside_the_others(tmp_path, m
         assert reply["data"]["content"].startswith("/consent – ")
         stop.set()
         assert await asyncio.wait_for(running, 60) == []  # stopped cleanly, nothing failed
+
+
+async def test_forget_me_asks_first_then_erases_the_person(tmp_path, monkeypatch):
+    async with connected(tmp_path, monkeypatch) as (fake, ctx, _client):
+        await fake.reply_to(await fake.press("consent:accept", user_id="44"))
+        asked = await fake.reply_to(await fake.command("forgetme", user_id="44"))
+        ids = [b["custom_id"] for row in asked["data"]["components"] for b in row["components"]]
+        assert ids == ["forget:yes", "forget:keep"] and "cannot be undone" in asked["data"]["content"]
+        assert await ctx.storage.users.find("discord", "44") is not None  # nothing yet
+        done = await fake.reply_to(await fake.press("forget:yes", user_id="44"))
+        assert done["data"]["content"].startswith("Erased: 0 voice(s)")
+        assert await ctx.storage.users.find("discord", "44") is None

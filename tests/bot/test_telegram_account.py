@@ -234,3 +234,17 @@ def test_reply_targets_are_plain_json():
         "locale": "de",
         "as": "zip",
     }
+
+
+async def test_forget_me_erases_the_person_and_their_voices_after_a_confirmation(tmp_path):
+    async with running(tmp_path) as (fake, ctx):
+        await _ready_voice(ctx, 37, "Gone soon")
+        asked = await _said(fake, 37, "/forgetme")
+        assert buttons_of(asked) == ["forget:yes", "forget:keep"]
+        kept = await _pressed(fake, 37, "forget:keep")
+        assert kept.params["text"] == "Nothing was deleted."
+        assert await ctx.storage.users.find("telegram", "37") is not None
+        done = await _pressed(fake, 37, "forget:yes")
+        assert done.params["text"].startswith("Erased: 1 voice(s)")
+        assert await ctx.storage.users.find("telegram", "37") is None
+        assert not [p for p in (tmp_path / "files").rglob("*") if p.is_file()]

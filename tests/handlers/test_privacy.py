@@ -20,10 +20,10 @@ async def test_history_then_forget_leaves_nothing_of_the_person(tmp_path):
         actions = [e["action"] for e in (await privacy.history(ctx, me.id))["entries"]]
         assert {"voice.submitted", "voice.created", "sample.added"} <= set(actions)
 
-        assert await privacy.forget(ctx, me.id) == {"forgotten": True, "voices": 1}
+        assert await privacy.forget(ctx, me.id) == {"forgotten": True, "voices": 1, "accounts": 1}
         assert await ctx.storage.users.get(me.id) is None
         assert not [p for p in (tmp_path / "files").rglob("*") if p.is_file()]
-        assert (await privacy.history(ctx, me.id))["entries"] == []  # rows stay, no longer theirs
+        assert (await privacy.history(ctx, me.id))["entries"] == []  # their rows are gone too
         assert [e["action"] for e in (await privacy.history(ctx, other.id))["entries"]] == [
             "consent.accepted"
         ]

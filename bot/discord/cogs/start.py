@@ -1,4 +1,5 @@
-"""/consent, /revoke, /help (the consent buttons: ``VoiceBot.on_interaction``), /link, /unlink."""
+"""/consent, /revoke, /help (the consent buttons: ``VoiceBot.on_interaction``), /link, /unlink,
+/forgetme."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from discord import app_commands
 
 from bot.discord.cogs import Feature, described
 from bot.discord.replies import command
-from handlers import consent, link
+from handlers import consent, link, privacy
 from handlers.chat import Reply
 from handlers.messages import t
 
@@ -29,6 +30,11 @@ class Start(Feature):
     @app_commands.command(name="unlink", description=described("unlink"))
     async def unlink(self, interaction: discord.Interaction) -> None:
         await self.answer(interaction, link.unlink(self.ctx, await self.sender(interaction)))
+
+    @app_commands.command(name="forgetme", description=described("forgetme"))
+    async def forget_me(self, interaction: discord.Interaction) -> None:
+        sender = await self.sender(interaction)
+        await self.answer(interaction, privacy.forget_in_chat(self.ctx, sender, confirmed=False))
 
     @app_commands.command(name="help", description=described("help"))
     async def help_(self, interaction: discord.Interaction) -> None:

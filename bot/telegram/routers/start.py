@@ -1,4 +1,4 @@
-"""/start, /help, /revoke (the consent buttons: ``routers/buttons.py``), /link and /unlink."""
+"""/start, /help, /revoke (the consent buttons: ``routers/buttons.py``), /link, /unlink, /forgetme."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot.telegram.replies import addressed, answer
-from handlers import consent, link
+from handlers import consent, link, privacy
 from handlers.chat import Reply, Sender
 from handlers.context import Context
 from handlers.messages import t
@@ -22,6 +22,7 @@ def router() -> Router:
     r.message.register(revoke, Command("revoke"))
     r.message.register(link_, Command("link"))
     r.message.register(unlink, Command("unlink"))
+    r.message.register(forget_me, Command("forgetme"))
     return r
 
 
@@ -43,3 +44,7 @@ async def link_(message: Message, command: CommandObject, ctx: Context, sender: 
 
 async def unlink(message: Message, ctx: Context, sender: Sender) -> None:
     await answer(message, await link.unlink(ctx, sender))
+
+
+async def forget_me(message: Message, ctx: Context, sender: Sender) -> None:
+    await answer(message, await privacy.forget_in_chat(ctx, sender, confirmed=False))

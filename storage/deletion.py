@@ -1,0 +1,41 @@
+"""The deletion contract: every table that keeps a person's rows says which column makes them the
+person's and how they go when the person is forgotten (Red's ``red_delete_data_for_user`` in
+spirit). ``tests/storage/test_deletion.py`` fails for a table with an owner column not declared
+here, and checks that forgetting someone leaves none of their rows or files.
+
+How: "cascade" — the row references ``users`` with ON DELETE CASCADE; "explicit" —
+``Storage.delete_user`` deletes it itself (``purge`` below).
+"""
+
+from __future__ import annotations
+
+import aiosqlite
+
+# Columns that name a person.
+OWNER_COLUMNS = ("owner_id", "user_id", "alias_id", "primary_id")
+
+PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {  # table -> (its owner columns, how they go)
+    "users": (("id",), "explicit"),
+    "consents": (("user_id",), "cascade"),
+    "voices": (("owner_id",), "cascade, after Context.delete_voice took each voice's files"),
+    "samples": (("owner_id",), "cascade"),
+    "jobs": (("owner_id",), "cascade (job_events with their job)"),
+    "generations": (("owner_id",), "cascade"),
+    "audit_log": (("user_id",), "explicit: the person's rows go; one anonymous line says when"),
+    "server_usage": (("owner_id",), "cascade"),
+    "user_links": (("alias_id", "primary_id"), "cascade"),
+    "link_codes": (("user_id",), "cascade"),
+}
+# Not a person's: job events hang off their job, workers are the operator's, servers the server's
+# (a default voice an admin lent is taken out of them: ``purge``).
+IMPERSONAL = ("job_events", "workers", "servers", "schema_migrations")
+
+
+async def purge(conn: aiosqlite.Connection, user_id: int) -> None:
+    """What a cascade does not reach: the person's audit rows, and their voice lent to servers."""
+    await conn.execute("DELETE FROM audit_log WHERE user_id = ?", (user_id,))
+    await conn.execute(
+        "UPDATE servers SET settings = json_remove(settings, '$.speakDefault')"
+        " WHERE json_extract(settings, '$.speakDefault.owner') = ?",
+        (user_id,),
+    )
