@@ -48,6 +48,7 @@ class Button:
 class Reply:
     text: str
     buttons: tuple[tuple[Button, ...], ...] = ()  # rows of buttons
+    file: tuple[str, str] | None = None  # (path, name shown): sent with the text as its caption
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import dataclasses
+import io
 import json
+import zipfile
+from collections.abc import AsyncIterator
+from pathlib import Path
 from typing import Any
 
 from handlers.chat import Action, Button, Reply, Sender
 from handlers.context import Context
 from handlers.messages import t
+from handlers.voices import voice_json
 
 
 async def history(ctx: Context, owner_id: int) -> dict[str, Any]:
@@ -51,3 +59,64 @@ async def forget_in_chat(ctx: Context, sender: Sender, confirmed: bool) -> Reply
         return Reply(t(sender.locale, "forget.confirm"), ((yes, keep),))
     erased = await forget(ctx, user.id)
     return Reply(t(sender.locale, "forget.done", voices=erased["voices"], accounts=erased["accounts"]))
+
+
+async def gather(ctx: Context, owner_id: int) -> tuple[dict[str, Any], list[Any]]:
+    """Everything kept about the person, on every linked account (GDPR Art. 15 and 20): accounts
+    and settings, consent records, voices, samples, receipts, history; and the samples to copy."""
+    data: dict[str, list[Any]] = {
+        k: [] for k in ("accounts", "consents", "voices", "samples", "receipts", "history")
+    }
+    kept = []
+    for account in await ctx.storage.users.linked(owner_id):
+        user = await ctx.storage.users.get(account)
+        if user is None:
+            continue
+        data["accounts"].append(
+            {"platform": user.platform, "id": user.platform_user_id, "locale": user.locale,
+             "createdAt": user.created_at, "settings": user.settings}
+        )  # fmt: skip
+        data["consents"] += [dataclasses.asdict(c) for c in await ctx.storage.consents.for_user(account)]
+        for voice in await ctx.storage.voices.list(account):
+            data["voices"].append(voice_json(voice))
+            for sample in await ctx.storage.samples.list(account, voice.id):
+                kept.append(sample)
+                fields = dataclasses.asdict(sample)
+                del fields["embedding"]  # bytes: the file's own numbers, not information about the person
+                data["samples"].append(fields | {"file": f"samples/{voice.id}/{sample.id}.flac"})
+        data["receipts"] += [dataclasses.asdict(g) for g in await ctx.storage.generations.for_owner(account)]
+        data["history"] += (await history(ctx, account))["entries"]
+    return data, kept
+
+
+def _zip(ctx: Context, owner_id: int, data: dict[str, Any], samples: list[Any]) -> Path:
+    """Written under the person's own folder: a crash before it is sent leaves nothing that
+    forgetting them would not take."""
+    files = ctx.storage.files
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        for sample in samples:
+            source = files.sample_path(sample.owner_id, sample.id)
+            if source.exists():
+                archive.writestr(f"samples/{sample.voice_id}/{sample.id}.flac", files.read(source))
+    return files.write(files.export_path(owner_id, "mydata"), buffer.getvalue())
+
+
+@contextlib.asynccontextmanager
+async def my_data(ctx: Context, sender: Sender) -> AsyncIterator[Reply]:
+    """``/mydata``: a reply carrying the zip of everything kept about the person; the zip is removed
+    once the adapter has sent it (when the ``async with`` ends)."""
+    user = await ctx.storage.users.find(sender.platform, sender.user_id)
+    if user is None:
+        yield Reply(t(sender.locale, "forget.nothing"))
+        return
+    data, samples = await gather(ctx, user.id)
+    path = await asyncio.to_thread(_zip, ctx, user.id, data, samples)
+    await ctx.storage.audit.log(user.id, "data.exported", None, samples=len(samples))
+    try:
+        yield Reply(
+            t(sender.locale, "mydata.caption", voices=len(data["voices"])), file=(str(path), "mydata.zip")
+        )
+    finally:
+        await asyncio.to_thread(ctx.storage.files.delete, path)

@@ -62,6 +62,12 @@ class GenerationRepo:
         )
         return [Generation(**dict(r)) for r in rows]
 
+    async def for_owner(self, owner_id: int) -> list[Generation]:
+        rows = await fetch_all(
+            self._conn, "SELECT * FROM generations WHERE owner_id = ? ORDER BY created_at", (owner_id,)
+        )
+        return [Generation(**dict(r)) for r in rows]
+
     async def seconds_since(self, owner_id: int, since: str) -> float:
         """Generated audio seconds for the owner since an ISO time (for quotas)."""
         row = await fetch_one(

@@ -49,8 +49,13 @@ class FileStore:
     def output_path(self, owner_id: int, generation_id: str, ext: str) -> Path:
         return self.root / "outputs" / _part(owner_id) / f"{_part(generation_id)}.{self._ext(ext)}"
 
+    def export_path(self, owner_id: int, name: str) -> Path:
+        """A person's data export (``/mydata``, a zip), kept only while it is being sent."""
+        return self.root / "exports" / _part(owner_id) / f"{_part(name)}.zip"
+
     def owner_dirs(self, owner_id: int) -> list[Path]:
-        return [self.root / kind / _part(owner_id) for kind in ("samples", "voices", "outputs", "jobs")]
+        kinds = ("samples", "voices", "outputs", "jobs", "exports")
+        return [self.root / kind / _part(owner_id) for kind in kinds]
 
     @contextmanager
     def _atomic(self, path: Path) -> Iterator[BinaryIO]:

@@ -144,6 +144,11 @@ class ConsentRepo:
         )
         return Consent(**dict(row)) if row else None
 
+    async def for_user(self, user_id: int) -> list[Consent]:
+        """Every acceptance, revoked ones too (the proof of what was agreed, and when)."""
+        rows = await fetch_all(self._conn, "SELECT * FROM consents WHERE user_id = ? ORDER BY id", (user_id,))
+        return [Consent(**dict(r)) for r in rows]
+
     async def revoke(self, user_id: int) -> int:
         cur = await self._conn.execute(
             "UPDATE consents SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import re
 from collections.abc import Awaitable, Sequence
+from pathlib import Path
 from typing import Any
 
 import discord
@@ -113,10 +114,22 @@ class Answer:
             view = view_of(reply)
             extra: dict[str, Any] = {"view": view} if view is not None else {}
             text = said(reply.text, str(self.interaction.locale))  # names as this client shows them
+            if reply.file is not None:
+                text, extra = self._attached(reply, text, extra)
             if not self.interaction.response.is_done():
                 await self.interaction.response.send_message(text, ephemeral=self.private, **extra)
             else:  # after a defer, the first followup takes the place of "thinking…"
                 await self.interaction.followup.send(text, ephemeral=self.private, **extra)
+
+    def _attached(self, reply: Reply, text: str, extra: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+        """The reply's file with it, or in its place the reason it cannot go (over the limit)."""
+        assert reply.file is not None
+        path, name = reply.file
+        size, limit = Path(path).stat().st_size, self.interaction.filesize_limit
+        if size > limit:
+            mb, most = f"{size / 2**20:.3g}", f"{limit / 2**20:.3g}"
+            return t(str(self.interaction.locale), "discord.file_too_large", mb=mb, limit=most), extra
+        return text, extra | {"file": discord.File(path, filename=name)}
 
 
 async def answer(

@@ -66,6 +66,7 @@ COMMANDS = (
     "link",
     "revoke",
     "forgetme",
+    "mydata",
 )
 
 

@@ -7,7 +7,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from aiogram import Bot
-from aiogram.types import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message
+from aiogram.types import CallbackQuery, FSInputFile, InlineKeyboardButton, InlineKeyboardMarkup, Message
 
 from handlers import account
 from handlers.chat import Reply, Sender
@@ -46,7 +46,11 @@ def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
 
 async def answer(message: Message, replies: Reply | Sequence[Reply]) -> None:
     for reply in [replies] if isinstance(replies, Reply) else replies:
-        await message.answer(reply.text, reply_markup=keyboard(reply))
+        if reply.file is not None:  # the text is the file's caption
+            path, name = reply.file
+            await message.answer_document(FSInputFile(path, filename=name), caption=reply.text)
+        else:
+            await message.answer(reply.text, reply_markup=keyboard(reply))
 
 
 async def answer_button(query: CallbackQuery, reply: Reply, sender: Sender) -> None:

@@ -17,7 +17,7 @@ MESSAGES = {
         "/start – Einwilligung und Vorstellung\n/newvoice – eine Stimme anlegen\n/samples – ihre Aufnahmen (eine entfernen)\n"
         "/train – sie trainieren\n/voices – deine Stimmen (verlängern, löschen)\n/settings – Sprache, Stimme, Tempo, Tonhöhe, Format\n"
         "/batch – viele Texte auf einmal, einer pro Zeile\n/status – deine Aufträge\n/cancel – einen Auftrag abbrechen\n"
-        "/link – Dieselben Stimmen auf Telegram und Discord\n/forgetme – Alles über dich löschen\n/revoke – Einwilligung widerrufen\nSende eine Sprachnachricht als Aufnahme; sende Text, um ihn mit deiner Stimme zu hören."
+        "/link – Dieselben Stimmen auf Telegram und Discord\n/forgetme – Alles über dich löschen\n/mydata – Ein Zip mit allem, was über dich gespeichert ist\n/revoke – Einwilligung widerrufen\nSende eine Sprachnachricht als Aufnahme; sende Text, um ihn mit deiner Stimme zu hören."
     ),
     "voice.default_name": "Meine Stimme",
     "voice.name_taken": "Du hast schon eine Stimme namens {name}. Wähle einen anderen Namen: /newvoice <Name>",
@@ -284,4 +284,9 @@ MESSAGES = {
     "command.forgetme": "Alles über dich löschen",
     "discord.forgetme": "Alles über dich löschen, auf jeder verknüpften Plattform",
     "name.forgetme": "vergissmich",
+    "mydata.caption": "Alles, was über dich gespeichert ist: data.json (Konten, Einstellungen, Einwilligungen, Stimmen, Proben, Belege, Verlauf) und die Proben deiner {voices} Stimmen.",
+    "discord.file_too_large": "Diese Datei hat {mb} MiB, mehr als dieser Kanal annimmt ({limit} MiB).",
+    "command.mydata": "Ein Zip mit allem, was über dich gespeichert ist",
+    "discord.mydata": "Ein Zip mit allem über dich, nur an dich geschickt",
+    "name.mydata": "meinedaten",
 }

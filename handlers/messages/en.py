@@ -16,7 +16,7 @@ MESSAGES = {
         "/start – consent and introduction\n/newvoice – start a voice\n/samples – its samples (remove one)\n"
         "/train – train it\n/voices – your voices (renew, delete)\n/settings – language, voice, speed, pitch, format\n"
         "/batch – many texts at once, one per line\n/status – your jobs\n/cancel – cancel a job\n"
-        "/link – the same voices on Telegram and Discord\n/forgetme – Erase everything kept about you\n/revoke – withdraw consent\nSend a voice note to add a sample; send text to hear it in your voice."
+        "/link – the same voices on Telegram and Discord\n/forgetme – Erase everything kept about you\n/mydata – A zip of everything kept about you\n/revoke – withdraw consent\nSend a voice note to add a sample; send text to hear it in your voice."
     ),
     "voice.default_name": "My voice",
     "voice.name_taken": "You already have a voice called {name}. Choose another name: /newvoice <name>",
@@ -283,4 +283,9 @@ MESSAGES = {
     "command.forgetme": "Erase everything kept about you",
     "discord.forgetme": "Erase everything kept about you, on every linked platform",
     "name.forgetme": "forgetme",
+    "mydata.caption": "Everything kept about you: data.json (accounts, settings, consent records, voices, samples, receipts, history) and your {voices} voices' samples.",
+    "discord.file_too_large": "That file is {mb} MiB, more than this channel takes ({limit} MiB).",
+    "command.mydata": "A zip of everything kept about you",
+    "discord.mydata": "A zip of everything kept about you, sent only to you",
+    "name.mydata": "mydata",
 }

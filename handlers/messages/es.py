@@ -16,7 +16,7 @@ MESSAGES = {
         "/start – consentimiento y presentación\n/newvoice – empezar una voz\n/samples – sus muestras (quitar una)\n"
         "/train – entrenarla\n/voices – tus voces (renovar, borrar)\n/settings – idioma, voz, velocidad, tono, formato\n"
         "/batch – muchos textos a la vez, uno por línea\n/status – tus tareas\n/cancel – cancelar una tarea\n"
-        "/link – Las mismas voces en Telegram y Discord\n/forgetme – Borrar todo lo que se guarda sobre ti\n/revoke – retirar el consentimiento\nEnvía una nota de voz para añadir una muestra; envía texto para oírlo con tu voz."
+        "/link – Las mismas voces en Telegram y Discord\n/forgetme – Borrar todo lo que se guarda sobre ti\n/mydata – Un zip con todo lo que se guarda sobre ti\n/revoke – retirar el consentimiento\nEnvía una nota de voz para añadir una muestra; envía texto para oírlo con tu voz."
     ),
     "voice.default_name": "Mi voz",
     "voice.name_taken": "Ya tienes una voz llamada {name}. Elige otro nombre: /newvoice <nombre>",
@@ -283,4 +283,9 @@ MESSAGES = {
     "command.forgetme": "Borrar todo lo que se guarda sobre ti",
     "discord.forgetme": "Borrar todo lo tuyo, en todas las plataformas vinculadas",
     "name.forgetme": "olvídame",
+    "mydata.caption": "Todo lo que se guarda sobre ti: data.json (cuentas, ajustes, consentimientos, voces, muestras, recibos, historial) y las muestras de tus {voices} voces.",
+    "discord.file_too_large": "Ese archivo ocupa {mb} MiB, más de lo que acepta este canal ({limit} MiB).",
+    "command.mydata": "Un zip con todo lo que se guarda sobre ti",
+    "discord.mydata": "Un zip con todo lo tuyo, enviado solo a ti",
+    "name.mydata": "misdatos",
 }

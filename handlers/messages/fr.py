@@ -17,7 +17,7 @@ MESSAGES = {
         "/start – consentement et présentation\n/newvoice – commencer une voix\n/samples – ses échantillons (en retirer un)\n"
         "/train – l’entraîner\n/voices – tes voix (prolonger, supprimer)\n/settings – langue, voix, vitesse, hauteur, format\n"
         "/batch – plusieurs textes d’un coup, un par ligne\n/status – tes tâches\n/cancel – annuler une tâche\n"
-        "/link – Les mêmes voix sur Telegram et Discord\n/forgetme – Effacer tout ce qui vous concerne\n/revoke – retirer ton consentement\nEnvoie un message vocal pour ajouter un échantillon ; envoie du texte pour l’entendre avec ta voix."
+        "/link – Les mêmes voix sur Telegram et Discord\n/forgetme – Effacer tout ce qui vous concerne\n/mydata – Un zip de tout ce qui vous concerne\n/revoke – retirer ton consentement\nEnvoie un message vocal pour ajouter un échantillon ; envoie du texte pour l’entendre avec ta voix."
     ),
     "voice.default_name": "Ma voix",
     "voice.name_taken": "Vous avez déjà une voix nommée {name}. Choisissez un autre nom : /newvoice <nom>",
@@ -284,4 +284,9 @@ MESSAGES = {
     "command.forgetme": "Effacer tout ce qui vous concerne",
     "discord.forgetme": "Effacer tout ce qui vous concerne, sur toutes les plateformes liées",
     "name.forgetme": "oubliez-moi",
+    "mydata.caption": "Tout ce qui est conservé à votre sujet : data.json (comptes, réglages, consentements, voix, échantillons, reçus, historique) et les échantillons de vos {voices} voix.",
+    "discord.file_too_large": "Ce fichier fait {mb} Mio, plus que ce salon n’accepte ({limit} Mio).",
+    "command.mydata": "Un zip de tout ce qui vous concerne",
+    "discord.mydata": "Un zip de tout ce qui vous concerne, envoyé à vous seul",
+    "name.mydata": "mesdonnées",
 }

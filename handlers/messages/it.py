@@ -16,7 +16,7 @@ MESSAGES = {
         "/start – consenso e presentazione\n/newvoice – iniziare una voce\n/samples – i suoi campioni (toglierne uno)\n"
         "/train – addestrarla\n/voices – le tue voci (rinnovare, eliminare)\n/settings – lingua, voce, velocità, tono, formato\n"
         "/batch – molti testi insieme, uno per riga\n/status – i tuoi lavori\n/cancel – annullare un lavoro\n"
-        "/link – Le stesse voci su Telegram e Discord\n/forgetme – Cancellare tutto ciò che ti riguarda\n/revoke – ritirare il consenso\nInvia un messaggio vocale per aggiungere un campione; invia del testo per sentirlo con la tua voce."
+        "/link – Le stesse voci su Telegram e Discord\n/forgetme – Cancellare tutto ciò che ti riguarda\n/mydata – Uno zip di tutto ciò che ti riguarda\n/revoke – ritirare il consenso\nInvia un messaggio vocale per aggiungere un campione; invia del testo per sentirlo con la tua voce."
     ),
     "voice.default_name": "La mia voce",
     "voice.name_taken": "Hai già una voce chiamata {name}. Scegli un altro nome: /newvoice <nome>",
@@ -283,4 +283,9 @@ MESSAGES = {
     "command.forgetme": "Cancellare tutto ciò che ti riguarda",
     "discord.forgetme": "Cancellare tutto ciò che ti riguarda, su ogni piattaforma collegata",
     "name.forgetme": "dimenticami",
+    "mydata.caption": "Tutto ciò che è conservato su di te: data.json (account, impostazioni, consensi, voci, campioni, ricevute, cronologia) e i campioni delle tue {voices} voci.",
+    "discord.file_too_large": "Quel file è di {mb} MiB, più di quanto accetta questo canale ({limit} MiB).",
+    "command.mydata": "Uno zip di tutto ciò che ti riguarda",
+    "discord.mydata": "Uno zip di tutto ciò che ti riguarda, inviato solo a te",
+    "name.mydata": "imieidati",
 }

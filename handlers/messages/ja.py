@@ -15,7 +15,7 @@ MESSAGES = {
     "help": (
         "/start – 同意と紹介\n/newvoice – 声を作り始める\n/samples – その録音（1件削除）\n/train – 学習させる\n/voices – あなたの声（延長・削除）\n"
         "/settings – 言語・声・速さ・高さ・形式\n/batch – 複数のテキストを一度に（1行に1つ）\n/status – あなたのジョブ\n/cancel – ジョブを取り消す\n"
-        "/link – Telegram と Discord で同じ声\n/forgetme – あなたに関するすべてを消去\n/revoke – 同意を取り消す\nボイスメッセージを送ると録音として追加します。テキストを送るとあなたの声で読み上げます。"
+        "/link – Telegram と Discord で同じ声\n/forgetme – あなたに関するすべてを消去\n/mydata – あなたに関するすべてを zip で\n/revoke – 同意を取り消す\nボイスメッセージを送ると録音として追加します。テキストを送るとあなたの声で読み上げます。"
     ),
     "voice.default_name": "わたしの声",
     "voice.name_taken": "「{name}」という声はすでにあります。別の名前を選んでください：/newvoice <名前>",
@@ -282,4 +282,9 @@ MESSAGES = {
     "command.forgetme": "あなたに関するすべてを消去",
     "discord.forgetme": "連携したすべてのプラットフォームで、あなたに関するすべてを消去",
     "name.forgetme": "忘れて",
+    "mydata.caption": "あなたについて保存されているすべて:data.json(アカウント、設定、同意記録、声、サンプル、受領記録、履歴)と、{voices} 件の声のサンプル。",
+    "discord.file_too_large": "そのファイルは {mb} MiB で、このチャンネルの上限({limit} MiB)を超えています。",
+    "command.mydata": "あなたに関するすべてを zip で",
+    "discord.mydata": "あなたに関するすべてを zip で、あなたにだけ送信",
+    "name.mydata": "マイデータ",
 }

@@ -15,7 +15,7 @@ MESSAGES = {
     "help": (
         "/start – 동의와 소개\n/newvoice – 목소리 만들기 시작\n/samples – 그 녹음 목록(하나 삭제)\n/train – 학습시키기\n/voices – 내 목소리(연장, 삭제)\n"
         "/settings – 언어, 목소리, 속도, 음높이, 형식\n/batch – 여러 텍스트를 한 번에, 한 줄에 하나씩\n/status – 내 작업\n/cancel – 작업 취소\n"
-        "/link – Telegram과 Discord에서 같은 목소리\n/forgetme – 나에 관한 모든 것 지우기\n/revoke – 동의 철회\n음성 메시지를 보내면 녹음으로 추가되고, 텍스트를 보내면 내 목소리로 들려드립니다."
+        "/link – Telegram과 Discord에서 같은 목소리\n/forgetme – 나에 관한 모든 것 지우기\n/mydata – 나에 대해 저장된 모든 것을 zip으로\n/revoke – 동의 철회\n음성 메시지를 보내면 녹음으로 추가되고, 텍스트를 보내면 내 목소리로 들려드립니다."
     ),
     "voice.default_name": "내 목소리",
     "voice.name_taken": "이미 {name}(이)라는 목소리가 있습니다. 다른 이름을 고르세요: /newvoice <이름>",
@@ -282,4 +282,9 @@ MESSAGES = {
     "command.forgetme": "나에 관한 모든 것 지우기",
     "discord.forgetme": "연결된 모든 플랫폼에서 나에 관한 모든 것 지우기",
     "name.forgetme": "잊어줘",
+    "mydata.caption": "나에 대해 저장된 모든 것: data.json(계정, 설정, 동의 기록, 목소리, 샘플, 영수증, 기록)과 목소리 {voices}개의 샘플.",
+    "discord.file_too_large": "이 파일은 {mb} MiB로 이 채널의 한도({limit} MiB)를 넘습니다.",
+    "command.mydata": "나에 대해 저장된 모든 것을 zip으로",
+    "discord.mydata": "나에 대한 모든 것을 zip으로, 나에게만 보내기",
+    "name.mydata": "내데이터",
 }

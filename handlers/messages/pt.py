@@ -16,7 +16,7 @@ MESSAGES = {
         "/start – consentimento e apresentação\n/newvoice – começar uma voz\n/samples – as amostras dela (remover uma)\n"
         "/train – treiná-la\n/voices – suas vozes (renovar, apagar)\n/settings – idioma, voz, velocidade, tom, formato\n"
         "/batch – muitos textos de uma vez, um por linha\n/status – suas tarefas\n/cancel – cancelar uma tarefa\n"
-        "/link – As mesmas vozes no Telegram e no Discord\n/forgetme – Apagar tudo o que é guardado sobre você\n/revoke – retirar o consentimento\nEnvie uma mensagem de voz para adicionar uma amostra; envie texto para ouvi-lo com a sua voz."
+        "/link – As mesmas vozes no Telegram e no Discord\n/forgetme – Apagar tudo o que é guardado sobre você\n/mydata – Um zip com tudo o que é guardado sobre você\n/revoke – retirar o consentimento\nEnvie uma mensagem de voz para adicionar uma amostra; envie texto para ouvi-lo com a sua voz."
     ),
     "voice.default_name": "A minha voz",
     "voice.name_taken": "Já tem uma voz chamada {name}. Escolha outro nome: /newvoice <nome>",
@@ -283,4 +283,9 @@ MESSAGES = {
     "command.forgetme": "Apagar tudo o que é guardado sobre você",
     "discord.forgetme": "Apagar tudo sobre você, em todas as plataformas vinculadas",
     "name.forgetme": "esqueça-me",
+    "mydata.caption": "Tudo o que é guardado sobre você: data.json (contas, configurações, consentimentos, vozes, amostras, recibos, histórico) e as amostras das suas {voices} vozes.",
+    "discord.file_too_large": "Esse arquivo tem {mb} MiB, mais do que este canal aceita ({limit} MiB).",
+    "command.mydata": "Um zip com tudo o que é guardado sobre você",
+    "discord.mydata": "Um zip com tudo sobre você, enviado só para você",
+    "name.mydata": "meusdados",
 }

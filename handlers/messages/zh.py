@@ -14,7 +14,7 @@ MESSAGES = {
     "consent.required": "请先接受同意声明：发送 /start。",
     "help": (
         "/start – 同意与介绍\n/newvoice – 开始创建声音\n/samples – 它的录音（删除一条）\n/train – 训练它\n/voices – 你的声音（续期、删除）\n"
-        "/settings – 语言、声音、语速、音高、格式\n/batch – 一次多段文字，每行一段\n/status – 你的任务\n/cancel – 取消任务\n/link – 在 Telegram 和 Discord 使用同样的声音\n/forgetme – 删除关于你的一切\n/revoke – 撤回同意\n"
+        "/settings – 语言、声音、语速、音高、格式\n/batch – 一次多段文字，每行一段\n/status – 你的任务\n/cancel – 取消任务\n/link – 在 Telegram 和 Discord 使用同样的声音\n/forgetme – 删除关于你的一切\n/mydata – 关于你保存的一切,打包成 zip\n/revoke – 撤回同意\n"
         "发送语音消息即可添加录音；发送文字即可用你的声音听到它。"
     ),
     "voice.default_name": "我的声音",
@@ -282,4 +282,9 @@ MESSAGES = {
     "command.forgetme": "删除关于你的一切",
     "discord.forgetme": "在所有关联平台上删除关于你的一切",
     "name.forgetme": "忘记我",
+    "mydata.caption": "关于你保存的一切:data.json(账号、设置、同意记录、声音、样本、回执、历史)以及你 {voices} 个声音的样本。",
+    "discord.file_too_large": "该文件有 {mb} MiB,超过此频道的上限({limit} MiB)。",
+    "command.mydata": "关于你保存的一切,打包成 zip",
+    "discord.mydata": "关于你的一切,打包成 zip,只发给你",
+    "name.mydata": "我的数据",
 }

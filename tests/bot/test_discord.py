@@ -70,8 +70,8 @@ def test_every_command_name_is_one_discord_accepts():
     from handlers.messages import catalog
 
     siblings = [
-        ("consent", "revoke", "help", "link", "unlink", "forgetme", "voice", "speak", "batch", "jobs",
-         "settings", "say", "skip", "stop", "leave", "server"),
+        ("consent", "revoke", "help", "link", "unlink", "forgetme", "mydata", "voice", "speak", "batch",
+         "jobs", "settings", "say", "skip", "stop", "leave", "server"),
         ("create", "add", "samples", "train", "status", "list", "delete", "renew"),
         ("show", "set"),
     ]  # fmt: skip
@@ -182,3 +182,19 @@ async def test_forget_me_asks_first_then_erases_the_person(tmp_path, monkeypatch
         done = await fake.reply_to(await fake.press("forget:yes", user_id="44"))
         assert done["data"]["content"].startswith("Erased: 0 voice(s)")
         assert await ctx.storage.users.find("discord", "44") is None
+
+
+async def test_mydata_comes_as_an_attachment_only_to_the_person(tmp_path, monkeypatch):
+    import io
+    import json
+    import zipfile
+
+    async with connected(tmp_path, monkeypatch) as (fake, _ctx, _client):
+        await fake.reply_to(await fake.press("consent:accept", user_id="45"))
+        asked = await fake.command("mydata", user_id="45", guild=True)
+        reply = await fake.reply_to(asked)
+        assert reply["data"]["flags"] & 64  # ephemeral: only the person sees it, in a server too
+        data = json.loads(zipfile.ZipFile(io.BytesIO(reply["files"]["mydata.zip"])).read("data.json"))
+        assert data["accounts"][0]["id"] == "45" and data["consents"][0]["method"] == "discord:button"
+        small = await fake.command("mydata", user_id="45", size_limit=100)
+        assert (await fake.reply_to(small))["data"]["content"].startswith("That file is ")

@@ -248,3 +248,27 @@ async def test_forget_me_erases_the_person_and_their_voices_after_a_confirmation
         assert done.params["text"].startswith("Erased: 1 voice(s)")
         assert await ctx.storage.users.find("telegram", "37") is None
         assert not [p for p in (tmp_path / "files").rglob("*") if p.is_file()]
+
+
+async def test_mydata_sends_a_zip_of_everything_kept_and_keeps_no_copy(tmp_path):
+    async with running(tmp_path) as (fake, ctx):
+        voice_id = await _ready_voice(ctx, 38, "Exported")
+        owner = await ctx.storage.users.find("telegram", "38")
+        await ctx.storage.consents.accept(owner.id, "2026-11", "shown-hash", "telegram:button")
+        sent = await _said(fake, 38, "/mydata", method="sendDocument")
+        archive = zipfile.ZipFile(io.BytesIO(sent.files["document"]))
+        data = json.loads(archive.read("data.json"))
+        assert [a["platform"] for a in data["accounts"]] == ["telegram"]
+        assert [v["voiceId"] for v in data["voices"]] == [voice_id]
+        assert "shown-hash" in [c["statement_hash"] for c in data["consents"]]
+        flacs = [n for n in archive.namelist() if n.endswith(".flac")]
+        assert len(flacs) == len(data["samples"]) == 4 and all(
+            n.startswith(f"samples/{voice_id}/") for n in flacs
+        )
+        assert sent.params["caption"].startswith("Everything kept about you")
+        exports = tmp_path / "files" / "exports"
+        async with asyncio.timeout(30):  # removed once sent (just after the upload was answered)
+            while exports.exists() and any(exports.rglob("*.zip")):  # noqa: ASYNC110 — nothing signals it
+                await asyncio.sleep(0.05)
+        stranger = await _said(fake, 39, "/mydata")
+        assert stranger.params["text"] == "Nothing is kept about you."

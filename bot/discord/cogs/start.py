@@ -1,5 +1,5 @@
 """/consent, /revoke, /help (the consent buttons: ``VoiceBot.on_interaction``), /link, /unlink,
-/forgetme."""
+/forgetme, /mydata."""
 
 from __future__ import annotations
 
@@ -36,6 +36,12 @@ class Start(Feature):
         sender = await self.sender(interaction)
         await self.answer(interaction, privacy.forget_in_chat(self.ctx, sender, confirmed=False))
 
+    @app_commands.command(name="mydata", description=described("mydata"))
+    async def my_data(self, interaction: discord.Interaction) -> None:
+        """The zip goes only to the person (privately in a server) and is removed once sent."""
+        async with privacy.my_data(self.ctx, await self.sender(interaction)) as reply:
+            await self.answer(interaction, _given(reply))
+
     @app_commands.command(name="help", description=described("help"))
     async def help_(self, interaction: discord.Interaction) -> None:
         sender = await self.sender(interaction)
@@ -50,3 +56,7 @@ class Start(Feature):
             if isinstance(each, app_commands.Command)
         ]
         return Reply("\n".join([*lines, "", t(locale, "discord.help_end")]))
+
+
+async def _given(reply: Reply) -> Reply:
+    return reply

@@ -1,4 +1,5 @@
-"""/start, /help, /revoke (the consent buttons: ``routers/buttons.py``), /link, /unlink, /forgetme."""
+"""/start, /help, /revoke (the consent buttons: ``routers/buttons.py``), /link, /unlink, and one's
+data: /forgetme, /mydata."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def router() -> Router:
     r.message.register(link_, Command("link"))
     r.message.register(unlink, Command("unlink"))
     r.message.register(forget_me, Command("forgetme"))
+    r.message.register(my_data, Command("mydata"))
     return r
 
 
@@ -48,3 +50,8 @@ async def unlink(message: Message, ctx: Context, sender: Sender) -> None:
 
 async def forget_me(message: Message, ctx: Context, sender: Sender) -> None:
     await answer(message, await privacy.forget_in_chat(ctx, sender, confirmed=False))
+
+
+async def my_data(message: Message, ctx: Context, sender: Sender) -> None:
+    async with privacy.my_data(ctx, sender) as reply:
+        await answer(message, reply)
