@@ -14,6 +14,7 @@ import soundfile
 
 from engine.errors import InvalidRequestError, TextTooLongError
 from engine.jobs.queue import JobContext, JobSpec, QueueError
+from engine.speech import provenance
 from engine.speech import text as text_rules
 from engine.speech.backends.base import EngineUnavailable
 from engine.speech.render import SpeechOptions, adjust, render
@@ -23,6 +24,7 @@ from handlers.consent import require
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.messages import t
+from storage.ids import new_id
 
 MAX_BATCH = 100
 
@@ -156,7 +158,9 @@ async def _say(
             )
             await job.step("speaking", 90.0 * (chunk.index + 1) / total)
     audio = np.concatenate(parts)
-    data = await asyncio.to_thread(render, audio, rate, options, backend.handles_speed)
+    generation_id = new_id("gen")  # carried by the file itself (provenance)
+    marking = provenance.tags(generation_id, voice_id)
+    data = await asyncio.to_thread(render, audio, rate, options, backend.handles_speed, marking)
     duration = len(audio) / rate / (1.0 if backend.handles_speed else options.speed)
     receipt = await ctx.storage.generations.record(
         owner_id,
@@ -166,6 +170,8 @@ async def _say(
         format=options.output_format,
         sample_rate=options.sample_rate,
         job_id=job.job.id,
+        generation_id=generation_id,
+        fingerprint=provenance.fingerprint(data),
     )
     path = ctx.storage.files.output_path(owner_id, receipt.id, options.output_format)
     await asyncio.to_thread(ctx.storage.files.write, path, data)

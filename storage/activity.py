@@ -26,9 +26,12 @@ class GenerationRepo:
         format: str,
         sample_rate: int,
         job_id: str | None = None,
+        generation_id: str | None = None,
+        fingerprint: str | None = None,
     ) -> Generation:
+        """``generation_id``: made beforehand when the file carries it (its provenance tags)."""
         gen = Generation(
-            id=new_id("gen"),
+            id=generation_id or new_id("gen"),
             owner_id=owner_id,
             voice_id=voice_id,
             job_id=job_id,
@@ -37,10 +40,11 @@ class GenerationRepo:
             format=format,
             sample_rate=sample_rate,
             created_at=iso(now()),
+            fingerprint=fingerprint,
         )
         await self._conn.execute(
             "INSERT INTO generations (id, owner_id, voice_id, job_id, text_chars, duration, format,"
-            " sample_rate, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " sample_rate, created_at, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 gen.id,
                 gen.owner_id,
@@ -51,6 +55,7 @@ class GenerationRepo:
                 gen.format,
                 gen.sample_rate,
                 gen.created_at,
+                gen.fingerprint,
             ),
         )
         await self._conn.commit()
@@ -61,6 +66,18 @@ class GenerationRepo:
             self._conn, "SELECT * FROM generations WHERE owner_id = ? AND voice_id = ?", (owner_id, voice_id)
         )
         return [Generation(**dict(r)) for r in rows]
+
+    async def find(
+        self, generation_id: str | None = None, fingerprint: str | None = None
+    ) -> Generation | None:
+        """A receipt by its id (from a file's tags) or by its file's fingerprint; anybody's: the
+        caller decides what the asker may see."""
+        row = await fetch_one(
+            self._conn,
+            "SELECT * FROM generations WHERE id = ? OR (fingerprint IS NOT NULL AND fingerprint = ?)",
+            (generation_id, fingerprint),
+        )
+        return Generation(**dict(row)) if row else None
 
     async def for_owner(self, owner_id: int) -> list[Generation]:
         rows = await fetch_all(

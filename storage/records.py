@@ -98,6 +98,7 @@ class Generation:
     format: str
     sample_rate: int
     created_at: str
+    fingerprint: str | None = None  # SHA-256 of the file as written (provenance)
 
 
 @dataclass(frozen=True, slots=True)

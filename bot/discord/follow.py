@@ -23,6 +23,7 @@ from discord.http import handle_message_parameters
 from bot.discord.replies import said
 from engine.audio.decode import Limits, decode_file
 from engine.audio.measure import waveform
+from engine.speech import provenance
 from engine.speech.render import SpeechOptions, render
 from handlers.delivery import Target, Undeliverable
 from handlers.messages import t
@@ -53,9 +54,11 @@ def _voice_note(path: Path) -> VoiceNote:
 
 
 def _smaller(path: Path) -> bytes:
-    """The same speech as OGG/Opus (about 48 kbit/s): what a WAV or FLAC too large to upload becomes."""
+    """The same speech as OGG/Opus (about 48 kbit/s), its provenance marking kept: what a WAV or
+    FLAC too large to upload becomes."""
     decoded = decode_file(path, VOICE_RATE, Limits(max_bytes=path.stat().st_size))
-    return render(decoded.samples, VOICE_RATE, SpeechOptions(output_format="ogg", sample_rate=48000), True)
+    options = SpeechOptions(output_format="ogg", sample_rate=48000)
+    return render(decoded.samples, VOICE_RATE, options, True, provenance.read(path) or None)
 
 
 class DiscordOutlet:

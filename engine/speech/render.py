@@ -69,7 +69,15 @@ def _filters(speed: float, pitch: float, rate: int) -> list[str]:
     return ["-af", ",".join(chain)]
 
 
-def _run(audio: np.ndarray, rate: int, speed: float, pitch: float, out_rate: int, codec: list[str]) -> bytes:
+def _run(
+    audio: np.ndarray,
+    rate: int,
+    speed: float,
+    pitch: float,
+    out_rate: int,
+    codec: list[str],
+    tags: dict[str, str] | None = None,
+) -> bytes:
     if audio.size == 0:
         raise InvalidRequestError("there was nothing to say")
     with tempfile.TemporaryDirectory(prefix="voicebot-render-") as folder:
@@ -88,6 +96,7 @@ def _run(audio: np.ndarray, rate: int, speed: float, pitch: float, out_rate: int
                 "-i",
                 str(raw),
                 *_filters(speed, pitch, out_rate),
+                *[arg for key, value in (tags or {}).items() for arg in ("-metadata", f"{key}={value}")],
                 *codec,
                 "pipe:1",
             ],
@@ -98,11 +107,18 @@ def _run(audio: np.ndarray, rate: int, speed: float, pitch: float, out_rate: int
     return result.stdout
 
 
-def render(audio: np.ndarray, rate: int, options: SpeechOptions, speed_done: bool = False) -> bytes:
+def render(
+    audio: np.ndarray,
+    rate: int,
+    options: SpeechOptions,
+    speed_done: bool = False,
+    tags: dict[str, str] | None = None,
+) -> bytes:
     """Apply speed (unless the engine already did: ``speed_done``) and pitch, resample to
-    ``options.sample_rate``, encode to ``options.output_format``."""
+    ``options.sample_rate``, encode to ``options.output_format`` with ``tags`` as its metadata
+    (``engine.speech.provenance``)."""
     speed = 1.0 if speed_done else options.speed
-    return _run(audio, rate, speed, options.pitch, options.sample_rate, _CODECS[options.codec])
+    return _run(audio, rate, speed, options.pitch, options.sample_rate, _CODECS[options.codec], tags)
 
 
 def adjust(audio: np.ndarray, rate: int, speed: float = 1.0, pitch: float = 0.0) -> np.ndarray:

@@ -269,3 +269,15 @@ def test_the_operator_erases_a_chat_user_by_platform_and_id(tmp_path):
     assert json.loads(done.stdout) == {"forgotten": True, "voices": 0, "accounts": 1}
     again = run("--data-dir", str(tmp_path), "user", "forget", "--owner", "telegram:4242", "--yes")
     assert json.loads(again.stdout)["error"]["code"] == "not_found"
+
+
+def test_verify_says_real_speech_was_not_generated_here(tmp_path):
+    from tests.audio import clips
+
+    said = run("--data-dir", str(tmp_path), "verify", str(clips("allison_en")[0]))
+    assert said.returncode == 0 and json.loads(said.stdout) == {
+        "generatedHere": False,
+        "markedAiGenerated": False,
+    }
+    missing = run("--data-dir", str(tmp_path), "verify", str(tmp_path / "nothing.mp3"))
+    assert missing.returncode == 2 and json.loads(missing.stdout)["error"]["code"] == "invalid_request"

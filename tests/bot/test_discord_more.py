@@ -8,6 +8,7 @@ import asyncio
 import io
 import zipfile
 
+from engine.speech import provenance
 from handlers import collect, consent
 from handlers.chat import Sender
 from tests.audio import clips
@@ -145,6 +146,9 @@ async def test_a_result_over_the_upload_limit_is_sent_smaller_or_refused_in_word
         assert (
             list(sent.body["files"]) == ["speech.ogg"] and len(sent.body["files"]["speech.ogg"]) <= 64 * 2**10
         )
+        smaller = tmp_path / "smaller.ogg"
+        smaller.write_bytes(sent.body["files"]["speech.ogg"])
+        assert provenance.read(smaller)["ai_generated"] == "true"  # still marked after the re-encoding
 
         lines = fake.attachment(b"One.\nTwo.\n", "lines.txt", "text/plain")
         batch = await fake.command("batch", {"file": lines}, [lines], user_id=USER, size_limit=2**10)
