@@ -99,7 +99,11 @@ async def open_context(config: Config) -> AsyncIterator[Context]:
             job_retention_days=config.storage.job_retention_days,
             engines=engines(config, device),
             default_engine=config.engine.backend,
-            quotas=Quotas(config.quotas.trainings_per_day, config.quotas.speech_minutes_per_day),
+            quotas=Quotas(
+                config.quotas.trainings_per_day,
+                config.quotas.speech_minutes_per_day,
+                config.quotas.cooldown_s,
+            ),
             transcriber=WhisperTranscriber(config.engine.asr_model, device)
             if config.engine.asr_model
             else None,

@@ -74,6 +74,7 @@ class QuotasConfig(Section):
 
     trainings_per_day: int = Field(0, ge=0, le=10000)
     speech_minutes_per_day: float = Field(0, ge=0, le=100000)
+    cooldown_s: float = Field(0, ge=0, le=3600)  # between two speech requests of one person
 
 
 class PlatformConfig(Section):

@@ -135,6 +135,11 @@ async def show(ctx: Context, sender: Sender, saved: bool = False) -> Reply:
     use = await quotas.usage(ctx, user.id)
     minutes = f"{use.speech_s / 60:.1f}"
     lines.append(t(sender.locale, "settings.usage", trainings=use.trainings, minutes=minutes))
+    trainings_left, minutes_left = quotas.left(ctx, use)  # None: no limit set
+    if trainings_left is not None:
+        lines.append(t(sender.locale, "settings.left_trainings", count=trainings_left))
+    if minutes_left is not None:
+        lines.append(t(sender.locale, "settings.left_minutes", minutes=f"{minutes_left:.1f}"))
     lines.append(t(sender.locale, "settings.typed"))
     return Reply("\n".join(lines), tuple(buttons))
 

@@ -1,5 +1,6 @@
 """Per-user quotas set by the operator (``[quotas]``): trainings and minutes of generated speech per
-day. Checked here, once, before a job is queued; 0 means no limit."""
+day, and a cooldown between two speech requests. Checked before a job is queued, and by a batch
+before each of its texts (so a long batch cannot run past the day's minutes); 0 means no limit."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ DAY = timedelta(days=1)
 class Quotas:
     trainings_per_day: int = 0
     speech_minutes_per_day: float = 0.0
+    cooldown_s: float = 0.0  # between two speech requests of one person
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,13 +40,35 @@ async def usage(ctx: Context, owner_id: int) -> Usage:
     return Usage(await _trainings(ctx, owner_id), await _speech_s(ctx, owner_id))
 
 
+def left(ctx: Context, used: Usage) -> tuple[int | None, float | None]:
+    """(trainings, minutes of speech) left today; None where there is no limit."""
+    quotas: Quotas = ctx.quotas or Quotas()
+    trainings = max(0, quotas.trainings_per_day - used.trainings) if quotas.trainings_per_day else None
+    limit = quotas.speech_minutes_per_day
+    minutes = max(0.0, limit - used.speech_s / 60) if limit else None
+    return trainings, minutes
+
+
 async def check(ctx: Context, owner_id: int, kind: str, locale: str | None = None) -> None:
     """Refuse a training or speech job that would go over the owner's daily quota."""
     quotas: Quotas = ctx.quotas or Quotas()
     if kind == "train" and quotas.trainings_per_day:
         if await _trainings(ctx, owner_id) >= quotas.trainings_per_day:
             raise Refusal("quota_exceeded", t(locale, "quota.trainings", limit=quotas.trainings_per_day))
-    elif kind in ("speak", "batch") and quotas.speech_minutes_per_day:
-        if await _speech_s(ctx, owner_id) >= quotas.speech_minutes_per_day * 60:
-            limit = f"{quotas.speech_minutes_per_day:g}"
-            raise Refusal("quota_exceeded", t(locale, "quota.speech", limit=limit))
+    elif kind in ("speak", "batch"):
+        await speech_left(ctx, owner_id, locale)
+        if quotas.cooldown_s:
+            since = iso(now() - timedelta(seconds=quotas.cooldown_s))
+            recent = sum(
+                [await ctx.engine.queue.submitted_since(owner_id, k, since) for k in ("speak", "batch")]
+            )
+            if recent:
+                raise Refusal("rate_limited", t(locale, "quota.cooldown", seconds=f"{quotas.cooldown_s:g}"))
+
+
+async def speech_left(ctx: Context, owner_id: int, locale: str | None) -> None:
+    """Refuse more speech once today's minutes are spent (a batch asks before each text)."""
+    quotas: Quotas = ctx.quotas or Quotas()
+    if quotas.speech_minutes_per_day and await _speech_s(ctx, owner_id) >= quotas.speech_minutes_per_day * 60:
+        limit = f"{quotas.speech_minutes_per_day:g}"
+        raise Refusal("quota_exceeded", t(locale, "quota.speech", limit=limit))

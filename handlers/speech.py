@@ -23,7 +23,7 @@ from handlers.chat import Queued, Reply, Sender, reply_to
 from handlers.consent import require
 from handlers.context import Context
 from handlers.errors import Refusal
-from handlers.messages import t
+from handlers.messages import locale_of, t
 from storage.ids import new_id
 
 MAX_BATCH = 100
@@ -64,6 +64,7 @@ async def _submit(
     """Queue a speech or batch job whose ``texts`` are checked: the owner's quota, then the queue."""
     await quotas.check(ctx, owner_id, kind, locale)
     payload = {"voiceId": voice_id, **texts, "language": language, "options": dataclasses.asdict(options)}
+    payload["locale"] = locale_of(locale)  # what the worker says (a quota reached) is in their words
     spec = JobSpec(kind, owner_id, payload, voice_id, live, idempotency_key, ctx.max_tries, reply_to)
     try:
         job = await ctx.engine.submit(spec)
@@ -206,6 +207,7 @@ async def run_batch(ctx: Context, job: JobContext) -> dict[str, Any]:
     for index in range(resumed_at, len(texts)):
         if index > resumed_at:
             await job.take_turns()  # fair share: another user's job goes between two items
+        await quotas.speech_left(ctx, owner_id, payload.get("locale"))  # never past the day's minutes
         await job.step("speaking", 100.0 * index / len(texts))
         item = await _say(ctx, job, texts[index], payload["language"], options, False)
         items.append(item | {"filename": f"speech_{index + 1:03d}.{options.output_format}"})

@@ -289,4 +289,7 @@ MESSAGES = {
     "command.mydata": "Ein Zip mit allem, was über dich gespeichert ist",
     "discord.mydata": "Ein Zip mit allem über dich, nur an dich geschickt",
     "name.mydata": "meinedaten",
+    "quota.cooldown": "Einen Moment: eine Sprachanfrage alle {seconds} s. Versuch es gleich noch einmal.",
+    "settings.left_trainings": "Heute noch {count} Trainings.",
+    "settings.left_minutes": "Heute noch {minutes} min Sprache.",
 }

@@ -288,4 +288,7 @@ MESSAGES = {
     "command.mydata": "A zip of everything kept about you",
     "discord.mydata": "A zip of everything kept about you, sent only to you",
     "name.mydata": "mydata",
+    "quota.cooldown": "One moment: one speech request every {seconds} s. Try again shortly.",
+    "settings.left_trainings": "{count} trainings left today.",
+    "settings.left_minutes": "{minutes} min of speech left today.",
 }

@@ -288,4 +288,7 @@ MESSAGES = {
     "command.mydata": "Un zip con todo lo que se guarda sobre ti",
     "discord.mydata": "Un zip con todo lo tuyo, enviado solo a ti",
     "name.mydata": "misdatos",
+    "quota.cooldown": "Un momento: una petición de voz cada {seconds} s. Inténtalo en breve.",
+    "settings.left_trainings": "Te quedan {count} entrenamientos hoy.",
+    "settings.left_minutes": "Te quedan {minutes} min de habla hoy.",
 }

@@ -289,4 +289,7 @@ MESSAGES = {
     "command.mydata": "Un zip de tout ce qui vous concerne",
     "discord.mydata": "Un zip de tout ce qui vous concerne, envoyé à vous seul",
     "name.mydata": "mesdonnées",
+    "quota.cooldown": "Un instant : une demande de parole toutes les {seconds} s. Réessayez bientôt.",
+    "settings.left_trainings": "Il vous reste {count} entraînements aujourd’hui.",
+    "settings.left_minutes": "Il vous reste {minutes} min de parole aujourd’hui.",
 }

@@ -288,4 +288,7 @@ MESSAGES = {
     "command.mydata": "Uno zip di tutto ciò che ti riguarda",
     "discord.mydata": "Uno zip di tutto ciò che ti riguarda, inviato solo a te",
     "name.mydata": "imieidati",
+    "quota.cooldown": "Un attimo: una richiesta vocale ogni {seconds} s. Riprova tra poco.",
+    "settings.left_trainings": "Ti restano {count} addestramenti oggi.",
+    "settings.left_minutes": "Ti restano {minutes} min di parlato oggi.",
 }

@@ -287,4 +287,7 @@ MESSAGES = {
     "command.mydata": "あなたに関するすべてを zip で",
     "discord.mydata": "あなたに関するすべてを zip で、あなたにだけ送信",
     "name.mydata": "マイデータ",
+    "quota.cooldown": "少々お待ちください:音声のリクエストは {seconds} 秒に1回です。すぐにもう一度お試しください。",
+    "settings.left_trainings": "今日の学習の残り:{count} 回。",
+    "settings.left_minutes": "今日の音声の残り:{minutes} 分。",
 }

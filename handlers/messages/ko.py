@@ -287,4 +287,7 @@ MESSAGES = {
     "command.mydata": "나에 대해 저장된 모든 것을 zip으로",
     "discord.mydata": "나에 대한 모든 것을 zip으로, 나에게만 보내기",
     "name.mydata": "내데이터",
+    "quota.cooldown": "잠시만요: 음성 요청은 {seconds}초에 한 번입니다. 곧 다시 시도하세요.",
+    "settings.left_trainings": "오늘 남은 학습: {count}회.",
+    "settings.left_minutes": "오늘 남은 음성: {minutes}분.",
 }

@@ -288,4 +288,7 @@ MESSAGES = {
     "command.mydata": "Um zip com tudo o que é guardado sobre você",
     "discord.mydata": "Um zip com tudo sobre você, enviado só para você",
     "name.mydata": "meusdados",
+    "quota.cooldown": "Um momento: um pedido de fala a cada {seconds} s. Tente de novo em instantes.",
+    "settings.left_trainings": "Restam {count} treinos hoje.",
+    "settings.left_minutes": "Restam {minutes} min de fala hoje.",
 }

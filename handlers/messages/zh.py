@@ -287,4 +287,7 @@ MESSAGES = {
     "command.mydata": "关于你保存的一切,打包成 zip",
     "discord.mydata": "关于你的一切,打包成 zip,只发给你",
     "name.mydata": "我的数据",
+    "quota.cooldown": "请稍等:每 {seconds} 秒只能请求一次语音。请稍后再试。",
+    "settings.left_trainings": "今天还可训练 {count} 次。",
+    "settings.left_minutes": "今天还可生成 {minutes} 分钟语音。",
 }
