@@ -341,6 +341,20 @@ class FakeDiscord:
                 self.changed.clear()
                 await self.changed.wait()
 
+    async def answer(self, interaction: dict[str, Any], test=bool, limit_s: float = 90) -> str:
+        """The text of the answer to ``interaction`` that passes ``test``: its callback, or (once
+        deferred) a followup or an edit of it."""
+        async with asyncio.timeout(limit_s):
+            while True:
+                for call in self.calls:
+                    inside = call.path.startswith(f"/interactions/{interaction['id']}/")
+                    if (inside or interaction["token"] in call.path) and isinstance(call.body, dict):
+                        content = (call.body.get("data") or call.body).get("content") or ""
+                        if test(content):
+                            return content
+                self.changed.clear()
+                await self.changed.wait()
+
     async def sent(self, where: str, test, limit_s: float = 60) -> Call:
         """The first REST call under ``where`` (e.g. "/webhooks/": followups) whose body passes ``test``."""
         async with asyncio.timeout(limit_s):

@@ -4,7 +4,6 @@ the embedded engine: consent, a voice created with attachments, training with pr
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import math
 
@@ -13,30 +12,10 @@ from handlers import consent
 from handlers.chat import Sender
 from tests.audio import clips
 from tests.bot.harness import discord_running
-from tests.fake_discord import APP_ID, FakeDiscord
+from tests.fake_discord import APP_ID
 
 USER, OTHER = "51", "52"
 FOLLOWUPS = f"/webhooks/{APP_ID}/"
-
-
-async def _answer(fake: FakeDiscord, interaction: dict, test) -> str:
-    """The answer to an interaction: its callback, or (once deferred) a followup, that passes ``test``."""
-    token = interaction["token"]
-    async with asyncio.timeout(90):
-        return await _answered(fake, interaction, token, test)
-
-
-async def _answered(fake: FakeDiscord, interaction: dict, token: str, test) -> str:
-    while True:
-        for call in fake.calls:
-            inside = call.path.startswith(f"/interactions/{interaction['id']}/") or token in call.path
-            if not inside or not isinstance(call.body, dict):
-                continue
-            content = (call.body.get("data") or call.body).get("content") or ""
-            if test(content):
-                return content
-        fake.changed.clear()
-        await fake.changed.wait()
 
 
 async def test_attachments_train_and_speak_as_a_voice_message(tmp_path, monkeypatch):
@@ -46,13 +25,13 @@ async def test_attachments_train_and_speak_as_a_voice_message(tmp_path, monkeypa
         files = [fake.attachment(p.read_bytes(), p.name, "audio/ogg") for p in clips("allison_en")[:5]]
         options = {"name": "Allison", "kind": "instant"} | {f"file{n}": f for n, f in enumerate(files, 1)}
         created = await fake.command("voice create", options, files, user_id=USER)
-        kept = await _answer(fake, created, lambda text: "kept" in text)
+        kept = await fake.answer(created, lambda text: "kept" in text)
         assert kept.count(": kept,") == 5 and "/voice train" in kept, kept
         assert sorted(fake.downloads) == sorted(f["id"] for f in files)
 
         trained = await fake.command("voice train", user_id=USER)
-        await _answer(fake, trained, lambda text: text.startswith("Training “Allison” is queued"))
-        await _answer(fake, trained, lambda text: "is ready" in text)
+        await fake.answer(trained, lambda text: text.startswith("Training “Allison” is queued"))
+        await fake.answer(trained, lambda text: "is ready" in text)
         assert any(c.method == "PATCH" and trained["token"] in c.path for c in fake.calls)  # progress
 
         # Another person sees none of it: not in autocomplete, not by id.
@@ -63,7 +42,7 @@ async def test_attachments_train_and_speak_as_a_voice_message(tmp_path, monkeypa
         assert theirs == [] and mine == [{"name": "Allison", "value": voice_id}]
         await fake.reply_to(await fake.press("consent:accept", user_id=OTHER))
         stolen = await fake.command("speak", {"text": "Hi", "voice": voice_id}, user_id=OTHER)
-        assert "No such voice" in await _answer(fake, stolen, bool)
+        assert "No such voice" in await fake.answer(stolen, bool)
         for name, options in (
             ("voice status", {"voice": voice_id}),
             ("voice delete", {"voice": voice_id}),
@@ -71,15 +50,15 @@ async def test_attachments_train_and_speak_as_a_voice_message(tmp_path, monkeypa
             ("voice delete", {"voice": "Allison"}),  # by name: theirs only
         ):
             refused = await fake.command(name, options, user_id=OTHER)
-            assert "No such voice" in await _answer(fake, refused, bool), name
+            assert "No such voice" in await fake.answer(refused, bool), name
         lines = fake.attachment(b"One.\n", "lines.txt", "text/plain")
         batch = await fake.command("batch", {"file": lines, "voice": voice_id}, [lines], user_id=OTHER)
-        assert "No such voice" in await _answer(fake, batch, bool)
+        assert "No such voice" in await fake.answer(batch, bool)
         assert [v.id for v in await ctx.storage.voices.list(user.id)] == [voice_id]  # untouched
 
         mark = len(fake.calls)
         spoken = await fake.command("speak", {"text": "Hello there, this is my cloned voice."}, user_id=USER)
-        await _answer(fake, spoken, lambda text: text == "Saying it in your voice…")
+        await fake.answer(spoken, lambda text: text == "Saying it in your voice…")
         sent = await fake.sent("/channels/777/messages", lambda body: bool(body.get("files")))
         assert fake.calls.index(sent) > mark
         assert sent.body["flags"] == 8192 and list(sent.body["files"]) == ["voice-message.ogg"]

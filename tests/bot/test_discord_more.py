@@ -4,7 +4,6 @@ and a gateway disconnect that loses no reply."""
 
 from __future__ import annotations
 
-import asyncio
 import io
 import zipfile
 
@@ -13,25 +12,10 @@ from handlers import collect, consent
 from handlers.chat import Sender
 from tests.audio import clips
 from tests.bot.harness import discord_running
-from tests.fake_discord import APP_ID, FakeDiscord
+from tests.fake_discord import APP_ID
 from tests.voices import collecting
 
 USER = "61"
-
-
-async def _answer(fake: FakeDiscord, interaction: dict, test=bool, within: float = 90) -> str:
-    """The answer to an interaction (its callback or a followup) whose text passes ``test``."""
-    token = interaction["token"]
-    async with asyncio.timeout(within):
-        while True:
-            for call in fake.calls:
-                inside = call.path.startswith(f"/interactions/{interaction['id']}/") or token in call.path
-                if inside and isinstance(call.body, dict):
-                    content = (call.body.get("data") or call.body).get("content") or ""
-                    if test(content):
-                        return content
-            fake.changed.clear()
-            await fake.changed.wait()
 
 
 async def _ready_voice(ctx, sender: Sender) -> None:
@@ -52,14 +36,14 @@ async def test_bad_attachments_are_refused_before_download_and_leave_nothing(tmp
             "voice add", {"file1": big, "file2": image}, [big, image], user_id=USER, locale="de",
             size_limit=2 * 2**20,
         )  # fmt: skip
-        text = await _answer(fake, added)
+        text = await fake.answer(added)
         assert "lang.ogg: nicht gespeichert: Diese Datei ist größer als 2 MiB" in text, text
         assert "bild.png: nicht gespeichert: Diese Datei ist kein Audio" in text
         assert fake.downloads == [] and await ctx.storage.samples.list(user.id, voice.id) == []
 
         letter = fake.attachment(b"%PDF-1.7", "texte.pdf", "application/pdf")
         batch = await fake.command("batch", {"file": letter}, [letter], user_id=USER, locale="de")
-        assert "Textdatei" in await _answer(fake, batch)
+        assert "Textdatei" in await fake.answer(batch)
         assert fake.downloads == []
 
 
@@ -113,7 +97,7 @@ async def test_a_batch_file_comes_back_as_a_zip(tmp_path, monkeypatch):
         await _ready_voice(ctx, Sender("discord", USER, "777", "en"))
         lines = fake.attachment(b"First line.\n\nSecond line.\n", "lines.txt", "text/plain; charset=utf-8")
         batch = await fake.command("batch", {"file": lines}, [lines], user_id=USER)
-        assert (await _answer(fake, batch)).startswith("2 texts queued")
+        assert (await fake.answer(batch)).startswith("2 texts queued")
         sent = await fake.sent(f"/webhooks/{APP_ID}/{batch['token']}", lambda body: bool(body.get("files")))
         names = zipfile.ZipFile(io.BytesIO(sent.body["files"]["speech.zip"])).namelist()
         assert (
@@ -128,7 +112,7 @@ async def test_a_gateway_disconnect_and_resume_loses_no_reply(tmp_path, monkeypa
         asked = await fake.command("consent", user_id=USER, locale="es-ES")  # while disconnected
         reply = await fake.reply_to(asked)
         assert reply["data"]["content"].startswith("¡Hola!")
-        statement = await _answer(fake, asked, lambda text: "2026-11" in text)  # its followup too
+        statement = await fake.answer(asked, lambda text: "2026-11" in text)  # its followup too
         assert statement.startswith("Antes de guardar cualquier grabación")
         assert fake.resumed == 1 and fake.identified == 1  # the same session, resumed
         await consent.user_for(ctx, Sender("discord", USER, "777"))
@@ -152,5 +136,5 @@ async def test_a_result_over_the_upload_limit_is_sent_smaller_or_refused_in_word
 
         lines = fake.attachment(b"One.\nTwo.\n", "lines.txt", "text/plain")
         batch = await fake.command("batch", {"file": lines}, [lines], user_id=USER, size_limit=2**10)
-        refused = await _answer(fake, batch, lambda said: "more than this channel takes" in said)
+        refused = await fake.answer(batch, lambda said: "more than this channel takes" in said)
         assert refused.startswith("The result is ") and "(0 MiB)" not in refused

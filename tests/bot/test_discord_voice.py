@@ -18,28 +18,12 @@ from handlers import collect
 from handlers.chat import Sender
 from tests.audio import clips
 from tests.bot.harness import discord_running
-from tests.fake_discord import BOT_ID, GUILD_ID, ROLE_ID, VOICE_ID, FakeDiscord
+from tests.fake_discord import BOT_ID, GUILD_ID, ROLE_ID, VOICE_ID
 from tests.fake_voice import FakeVoice
 from tests.voices import collecting
 
 USER = "71"
 TEXT = "Hello everyone in the lounge. This is my own voice, cloned. It is said while it is made."
-
-
-async def _answer(fake: FakeDiscord, interaction: dict, within: float = 90) -> str:
-    async with asyncio.timeout(within):
-        while True:
-            for call in fake.calls:
-                inside = (
-                    call.path.startswith(f"/interactions/{interaction['id']}/")
-                    or interaction["token"] in call.path
-                )
-                if inside and isinstance(call.body, dict):
-                    content = (call.body.get("data") or call.body).get("content") or ""
-                    if content:
-                        return content
-            fake.changed.clear()
-            await fake.changed.wait()
 
 
 async def _until(check, event: asyncio.Event | None = None, within: float = 90) -> None:
@@ -88,7 +72,7 @@ async def test_say_streams_the_speech_into_the_voice_channel(tmp_path, monkeypat
             monkeypatch.setattr(ctx.backend, "synthesize", gated)
             voice.first = first_packet
             said = await fake.command("say", {"text": TEXT}, user_id=USER, guild=True)
-            assert await _answer(fake, said) == "Queued in Lounge (place 0)."
+            assert await fake.answer(said) == "Queued in Lounge (place 0)."
             await _until(lambda: voice.speaking[-1:] == [0] and 1 in voice.speaking, voice.spoke)
 
             assert voice.identified[0]["max_dave_protocol_version"] >= 1  # DAVE offered (voice extra)
@@ -104,17 +88,17 @@ async def test_say_streams_the_speech_into_the_voice_channel(tmp_path, monkeypat
 
             guild = client.get_guild(int(GUILD_ID))
             left = await fake.command("leave", user_id=USER, guild=True)
-            assert await _answer(fake, left) == "I left the voice channel."
+            assert await fake.answer(left) == "I left the voice channel."
             assert fake.bot_moves[-1] is None and guild.voice_client is None
 
             # Taken out by a moderator: the queue goes, and /say joins again without complaint.
             again = await fake.command("say", {"text": "Once more."}, user_id=USER, guild=True)
-            assert (await _answer(fake, again)).startswith("Queued in Lounge")
+            assert (await fake.answer(again)).startswith("Queued in Lounge")
             await _until(lambda: guild.voice_client is not None and guild.voice_client.is_connected())
             await fake.move(BOT_ID, None)
             await _until(lambda: guild.voice_client is None)
             third = await fake.command("say", {"text": "And back."}, user_id=USER, guild=True)
-            assert (await _answer(fake, third)).startswith("Queued in Lounge")
+            assert (await fake.answer(third)).startswith("Queued in Lounge")
             assert fake.bot_moves.count(VOICE_ID) == 3
     finally:
         await voice.close()
@@ -142,11 +126,11 @@ async def test_speak_for_me_says_what_a_member_types_in_their_own_voice(tmp_path
             asked = await fake.command(
                 "server set", {"name": "speak-channel", "value": "voice"}, user_id=A, guild=True
             )
-            assert "speak-channel: the voice channel's own chat" in await _answer(fake, asked)
+            assert "speak-channel: the voice channel's own chat" in await fake.answer(asked)
             opted = await fake.command(
                 "settings", {"name": "speakforme", "value": "on"}, user_id=B, guild=True
             )
-            assert "parlare per me" not in await _answer(fake, opted)  # answered (in Italian: "parla per me")
+            assert "parlare per me" not in await fake.answer(opted)  # answered (in Italian: "parla per me")
 
             quiet = await fake.post(VOICE_ID, C, "I have no voice here.")
             unasked = await fake.post(VOICE_ID, A, "I did not opt in.")
@@ -172,7 +156,7 @@ async def test_speak_for_me_says_what_a_member_types_in_their_own_voice(tmp_path
             lent = await fake.command(
                 "server set", {"name": "speak-default", "value": "Allison"}, user_id=A, guild=True
             )
-            assert "speak-default: " in await _answer(fake, lent)
+            assert "speak-default: " in await fake.answer(lent)
             heard = await fake.post(VOICE_ID, C, "Now I am heard.")
             key = f"dc:{VOICE_ID}:{heard['id']}"
             async with asyncio.timeout(60):
@@ -195,29 +179,27 @@ async def test_server_rules_are_for_admins_and_go_with_the_server(tmp_path, monk
         member = await fake.command(
             "server set", {"name": "max-chars", "value": "10"}, user_id="74", guild=True, permissions="0"
         )
-        assert await _answer(fake, member) == "Only those who may manage this server can change its rules."
+        assert await fake.answer(member) == "Only those who may manage this server can change its rules."
 
         roles = await fake.command(
             "server set", {"name": "speak-roles", "value": f"<@&{ROLE_ID}>"}, user_id="1", guild=True
         )
-        assert f"speak-roles: <@&{ROLE_ID}>" in await _answer(fake, roles)
+        assert f"speak-roles: <@&{ROLE_ID}>" in await fake.answer(roles)
         spoken = await fake.command("speak", {"text": "Hello."}, user_id="74", guild=True)
-        assert await _answer(fake, spoken) == "On this server only some roles may have text spoken."
+        assert await fake.answer(spoken) == "On this server only some roles may have text spoken."
 
         everyone = await fake.command(
             "server set", {"name": "speak-roles", "value": "everyone"}, user_id="1", guild=True
         )
-        assert "speak-roles: everyone" in await _answer(fake, everyone)
+        assert "speak-roles: everyone" in await fake.answer(everyone)
         quota = await fake.command(
             "server set", {"name": "speeches-per-day", "value": "1"}, user_id="1", guild=True
         )
-        assert "speeches-per-day: 1" in await _answer(fake, quota)
+        assert "speeches-per-day: 1" in await fake.answer(quota)
         first = await fake.command("speak", {"text": "Hello."}, user_id="74", guild=True)
-        assert await _answer(fake, first) == "Saying it in your voice…"
+        assert await fake.answer(first) == "Saying it in your voice…"
         second = await fake.command("speak", {"text": "Again."}, user_id="74", guild=True)
-        assert (
-            await _answer(fake, second) == "This server has reached its daily limit (1); try again tomorrow."
-        )
+        assert await fake.answer(second) == "This server has reached its daily limit (1); try again tomorrow."
 
         await fake.dispatch("GUILD_DELETE", {"id": GUILD_ID})  # the bot was removed from the server
         async with asyncio.timeout(30):

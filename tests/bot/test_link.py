@@ -4,7 +4,6 @@ others still see nothing; /unlink parts them, each keeping its own."""
 
 from __future__ import annotations
 
-import asyncio
 import re
 
 from handlers import collect
@@ -12,22 +11,6 @@ from handlers.chat import Sender
 from tests.audio import clips
 from tests.bot.harness import discord_running, running
 from tests.voices import collecting
-
-
-async def _answer(fake, interaction: dict) -> str:
-    async with asyncio.timeout(60):
-        while True:
-            for call in fake.calls:
-                inside = (
-                    call.path.startswith(f"/interactions/{interaction['id']}/")
-                    or interaction["token"] in call.path
-                )
-                if inside and isinstance(call.body, dict):
-                    content = (call.body.get("data") or call.body).get("content") or ""
-                    if content:
-                        return content
-            fake.changed.clear()
-            await fake.changed.wait()
 
 
 async def test_link_walks_from_telegram_to_discord_and_back(tmp_path, monkeypatch):
@@ -45,22 +28,22 @@ async def test_link_walks_from_telegram_to_discord_and_back(tmp_path, monkeypatc
             wrong = await discord.command(
                 "link", {"code": "00000000" if code != "00000000" else "1"}, user_id="92"
             )
-            assert (await _answer(discord, wrong)).startswith("That code is wrong or has expired")
+            assert (await discord.answer(wrong)).startswith("That code is wrong or has expired")
             linked = await discord.command("link", {"code": code}, user_id="92")
-            assert (await _answer(discord, linked)).startswith("Linked: this account now shares your voices")
+            assert (await discord.answer(linked)).startswith("Linked: this account now shares your voices")
             again = await discord.command("link", {"code": code}, user_id="93")  # used up
-            assert (await _answer(discord, again)).startswith("That code is wrong or has expired")
+            assert (await discord.answer(again)).startswith("That code is wrong or has expired")
 
             listed = await discord.command("voice list", user_id="92")
-            assert "Allison" in await _answer(discord, listed)
+            assert "Allison" in await discord.answer(listed)
             assert await discord.complete("speak", "voice", "", user_id="92") == [
                 {"name": "Allison", "value": voice.id}
             ]
             stranger = await discord.command("voice list", user_id="93")
-            assert "Allison" not in await _answer(discord, stranger)
+            assert "Allison" not in await discord.answer(stranger)
 
             parted = await discord.command("unlink", user_id="92")
-            assert (await _answer(discord, parted)).startswith("Unlinked")
+            assert (await discord.answer(parted)).startswith("Unlinked")
             after = await discord.command("voice list", user_id="92")
-            assert (await _answer(discord, after)).startswith("You have no voices yet")
+            assert (await discord.answer(after)).startswith("You have no voices yet")
         assert [v.id for v in await ctx.storage.voices.list(user.id)] == [voice.id]  # Telegram's own, kept
