@@ -63,6 +63,10 @@ class VoiceBot(commands.Bot):
         await self.deliveries.close()
         await super().close()
 
+    async def on_message(self, message: discord.Message) -> None:
+        """No prefix commands here (a mention with text would only log "command not found"): DMs
+        and speak-for-me are the cogs' listeners."""
+
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Buttons: one handler, the action parsed back and pressed."""
         if interaction.type is not discord.InteractionType.component:
