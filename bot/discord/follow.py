@@ -131,7 +131,8 @@ class DiscordOutlet:
         """Posted as a channel message (then a DM); False when neither would take it."""
         flags = discord.MessageFlags()
         flags.voice = True
-        for channel in (to.chat, await self._dm_id(to)):
+        for place in ("channel", "dm"):
+            channel = to.chat if place == "channel" else await self._dm_id(to)  # a DM only if needed
             if channel is None:
                 continue
             note.reset()
