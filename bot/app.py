@@ -97,6 +97,7 @@ async def open_context(config: Config) -> AsyncIterator[Context]:
             max_tries=config.engine.max_tries,
             audit_retention_days=config.storage.audit_retention_days,
             job_retention_days=config.storage.job_retention_days,
+            output_retention_days=config.storage.output_retention_days,
             engines=engines(config, device),
             default_engine=config.engine.backend,
             quotas=Quotas(

@@ -32,6 +32,7 @@ class StorageConfig(Section):
     data_dir: Path = DEFAULT_DATA_DIR
     audit_retention_days: int = Field(365, ge=1)
     job_retention_days: int = Field(7, ge=1, le=365)  # finished jobs, their events and files
+    output_retention_days: int = Field(30, ge=1, le=3650)  # generated speech files (receipts stay)
 
 
 class AudioConfig(Section):

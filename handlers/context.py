@@ -30,6 +30,7 @@ class Context:
     max_tries: int = 3
     audit_retention_days: int = 365
     job_retention_days: int = 7
+    output_retention_days: int = 30
     engines: dict[str, VoiceBackend] = field(default_factory=dict)  # other engines by name (xtts)
     default_engine: str = "embedded"  # for new voices
     quotas: Quotas | None = None  # None: no limits

@@ -49,6 +49,12 @@ async def old_audit(ctx: Context) -> int:
     return await ctx.storage.audit.purge_before(iso(now() - timedelta(days=ctx.audit_retention_days)))
 
 
+async def old_outputs(ctx: Context) -> int:
+    """Generated speech files past ``output_retention_days``: the audio goes, the receipt stays."""
+    before = iso(now() - timedelta(days=ctx.output_retention_days))
+    return await ctx.storage.generations.purge_outputs(before, ctx.storage.files)
+
+
 async def old_server_usage(ctx: Context) -> int:
     """Servers' usage rows older than any daily quota looks at."""
     return await ctx.storage.servers.prune()
@@ -62,6 +68,7 @@ CHORES: dict[str, tuple[Chore, float]] = {
     "jobs": (old_jobs, 3600),
     "auditEntries": (old_audit, 86400),
     "serverUsage": (old_server_usage, 3600),
+    "outputs": (old_outputs, 3600),
 }
 
 

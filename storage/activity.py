@@ -79,6 +79,22 @@ class GenerationRepo:
         )
         return Generation(**dict(row)) if row else None
 
+    async def purge_outputs(self, before: str, files: Any) -> int:
+        """Remove the speech files of receipts made before ``before`` (ISO); the receipts stay."""
+        rows = await fetch_all(
+            self._conn,
+            "SELECT * FROM generations WHERE output_purged_at IS NULL AND created_at < ?",
+            (before,),
+        )
+        for row in rows:
+            gen = Generation(**dict(row))
+            files.delete(files.output_path(gen.owner_id, gen.id, gen.format))
+        await self._conn.executemany(
+            "UPDATE generations SET output_purged_at = ? WHERE id = ?", [(iso(now()), r["id"]) for r in rows]
+        )
+        await self._conn.commit()
+        return len(rows)
+
     async def for_owner(self, owner_id: int) -> list[Generation]:
         rows = await fetch_all(
             self._conn, "SELECT * FROM generations WHERE owner_id = ? ORDER BY created_at", (owner_id,)

@@ -99,6 +99,7 @@ class Generation:
     sample_rate: int
     created_at: str
     fingerprint: str | None = None  # SHA-256 of the file as written (provenance)
+    output_purged_at: str | None = None  # when the file went (output_retention_days)
 
 
 @dataclass(frozen=True, slots=True)

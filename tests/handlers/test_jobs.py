@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +15,7 @@ from handlers import jobs, voices
 from handlers.errors import Refusal
 from handlers.maintenance import housekeeping
 from storage.db import fetch_one
+from storage.ids import iso, now
 from tests.audio import clips
 
 
@@ -91,3 +94,29 @@ async def test_housekeeping_removes_old_jobs_abandoned_voices_and_their_files(tm
             await fetch_one(ctx.storage.conn, "SELECT 1 FROM job_events WHERE job_id = ?", (old.id,)) is None
         )
         assert (await queue.get(me.id, abandoned["jobId"])).status == "failed"  # recent: kept for now
+
+
+async def test_old_speech_files_go_and_their_receipts_stay(tmp_path):
+    from engine.speech.render import SpeechOptions
+    from handlers import speech
+    from tests.voices import submit, uploads
+
+    async with open_context(load_config(data_dir=tmp_path)) as ctx:
+        me = await ctx.storage.users.get_or_create("cli", "me")
+        voice = await jobs.wait_result(ctx, me.id, (await submit(ctx, me.id, "v", uploads()))["jobId"])
+        said = await speech.submit_speech(ctx, me.id, voice["voiceId"], "An old sentence.", SpeechOptions())
+        old = await jobs.wait_result(ctx, me.id, said["jobId"])
+        said = await speech.submit_speech(ctx, me.id, voice["voiceId"], "A new one.", SpeechOptions())
+        new = await jobs.wait_result(ctx, me.id, said["jobId"])
+        (receipt,) = [g for g in await ctx.storage.generations.for_owner(me.id) if g.id in old["path"]]
+        before = iso(now() - timedelta(days=ctx.output_retention_days + 1))
+        await ctx.storage.conn.execute(
+            "UPDATE generations SET created_at = ? WHERE id = ?", (before, receipt.id)
+        )
+        await ctx.storage.conn.commit()
+
+        done = await housekeeping(ctx)
+        gone, kept = Path(old["path"]), Path(new["path"])
+        assert done["outputs"] == 1 and not gone.exists() and kept.exists()  # noqa: ASYNC240
+        assert len(await ctx.storage.generations.for_owner(me.id)) == 2  # receipts stay
+        assert (await housekeeping(ctx))["outputs"] == 0  # once
