@@ -18,7 +18,7 @@ from handlers.consent import user_for
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.messages import LANGUAGES, t
-from storage.records import User
+from storage.records import User, Voice
 
 VOICE_NOTE = "voice"  # outputFormat for a platform voice note: OGG/Opus at 48 kHz
 # Setting name (as typed after /settings) -> stored key, and the choices offered as buttons.
@@ -66,12 +66,22 @@ async def voice_for(ctx: Context, user: User) -> str | None:
     return ready[-1].id if ready else None
 
 
+async def own_voice(ctx: Context, owner_id: int, given: str, ready: bool = False) -> Voice | None:
+    """One of the person's voices (``ready``: trained ones only) by id (a button, autocomplete) or by
+    name (typed); None when they have no such voice — somebody else's is never found."""
+    wanted = given.strip()
+    voices = await ctx.storage.voices.list(owner_id)
+    return next(
+        (v for v in voices if (not ready or v.status == "completed") and wanted in (v.id, v.name)), None
+    )
+
+
 async def voice_named(ctx: Context, user: User, given: str, locale: str | None) -> str:
-    """One of the person's ready voices by id (as autocomplete gives it) or by name (as typed)."""
-    for voice in await ctx.storage.voices.list(user.id):
-        if voice.status == "completed" and given.strip() in (voice.id, voice.name):
-            return voice.id
-    raise Refusal("not_found", t(locale, "voices.not_found"))
+    """The id of one of the person's ready voices, by id or name; refused otherwise."""
+    voice = await own_voice(ctx, user.id, given, ready=True)
+    if voice is None:
+        raise Refusal("not_found", t(locale, "voices.not_found"))
+    return voice.id
 
 
 async def voice_choices(ctx: Context, sender: Sender, typed: str, ready: bool) -> list[tuple[str, str]]:

@@ -4,6 +4,7 @@ samples of the voice being collected, see one's jobs and cancel one."""
 from __future__ import annotations
 
 from engine.audio.tiers import TIERS
+from handlers.account import own_voice
 from handlers.chat import Action, Button, Reply, Sender
 from handlers.collect import bar, collecting
 from handlers.consent import user_for
@@ -47,11 +48,10 @@ async def status(ctx: Context, sender: Sender, voice_id: str | None) -> Reply:
     """Where one voice stands (by default the newest): collecting, training (step, %, ETA), ready
     or failed (and why)."""
     user = await user_for(ctx, sender)
-    mine = await ctx.storage.voices.list(user.id)
     if voice_id:
-        voice_id = await _own(ctx, user.id, voice_id)
-        voice = next((v for v in mine if v.id == voice_id), None)
+        voice = await own_voice(ctx, user.id, voice_id)
     else:
+        mine = await ctx.storage.voices.list(user.id)
         voice = mine[-1] if mine else None
     if voice is None:
         raise Refusal("not_found", t(sender.locale, "voices.not_found" if voice_id else "voices.none"))
@@ -85,19 +85,12 @@ async def status(ctx: Context, sender: Sender, voice_id: str | None) -> Reply:
     return Reply("\n".join(lines))
 
 
-async def _own(ctx: Context, owner_id: int, given: str) -> str:
-    """A voice of theirs by id (a button, autocomplete) or by name (typed); else the id as given,
-    which the use case then refuses as not found."""
-    voices = await ctx.storage.voices.list(owner_id)
-    return next((v.id for v in voices if given in (v.id, v.name)), given)
-
-
 async def renew(ctx: Context, sender: Sender, voice_id: str) -> Reply:
     user = await user_for(ctx, sender)
-    try:
-        renewed = await renew_voice(ctx, user.id, await _own(ctx, user.id, voice_id))
-    except Refusal:
-        raise Refusal("not_found", t(sender.locale, "voices.not_found")) from None
+    voice = await own_voice(ctx, user.id, voice_id)
+    if voice is None:
+        raise Refusal("not_found", t(sender.locale, "voices.not_found"))
+    renewed = await renew_voice(ctx, user.id, voice.id)
     return Reply(
         t(sender.locale, "voices.renewed", name=renewed["voiceName"], until=renewed["expiresAt"][:10])
     )
@@ -105,15 +98,14 @@ async def renew(ctx: Context, sender: Sender, voice_id: str) -> Reply:
 
 async def delete(ctx: Context, sender: Sender, voice_id: str, confirmed: bool) -> Reply:
     user = await user_for(ctx, sender)
-    voice_id = await _own(ctx, user.id, voice_id)
-    voice = await ctx.storage.voices.get(user.id, voice_id)
+    voice = await own_voice(ctx, user.id, voice_id)
     if voice is None:  # gone already, or somebody else's
         raise Refusal("not_found", t(sender.locale, "voices.not_found"))
     if not confirmed:
-        yes = Button(t(sender.locale, "voices.delete_yes"), Action.of("delete", voice_id, "yes"))
+        yes = Button(t(sender.locale, "voices.delete_yes"), Action.of("delete", voice.id, "yes"))
         keep = Button(t(sender.locale, "voices.keep"), Action.of("delete", "keep"))
         return Reply(t(sender.locale, "voices.confirm", name=voice.name), ((yes, keep),))
-    await ctx.delete_voice(user.id, voice_id)
+    await ctx.delete_voice(user.id, voice.id)
     return Reply(t(sender.locale, "voices.deleted", name=voice.name))
 
 

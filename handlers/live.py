@@ -31,8 +31,6 @@ class LiveStream:
         self.ctx, self.owner_id, self.job_id = ctx, owner_id, job_id
         self._packets: queue.SimpleQueue[bytes] = queue.SimpleQueue()
         self._ended = threading.Event()
-        self.padded = 0  # silent packets sent while the next sentence was being made
-        self.outcome: str | None = None  # the job's terminal event, once it came
         self.ready = asyncio.Event()  # the first packet is there (or the stream ended without one)
 
     async def feed(self) -> None:
@@ -45,8 +43,6 @@ class LiveStream:
                     for packet in await asyncio.to_thread(encoder.feed, audio, rate):
                         self._packets.put(packet)
                     self.ready.set()
-                elif event.terminal:
-                    self.outcome = event.type
             for packet in await asyncio.to_thread(encoder.finish):
                 self._packets.put(packet)
         except Exception:  # a broken stream ends its line, never the channel
@@ -66,8 +62,7 @@ class LiveStream:
         except queue.Empty:
             if self._ended.is_set() and self._packets.empty():
                 return b""
-            self.padded += 1
-            return SILENCE
+            return SILENCE  # the next sentence is still being made
 
     def end(self) -> None:
         """Stop now (skipped): what is left is dropped."""

@@ -5,7 +5,6 @@ the voice's owner; anyone else learns that it was generated here, and when."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -14,19 +13,11 @@ from engine.speech import provenance
 from handlers.context import Context
 
 
-def _fingerprint(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while block := handle.read(2**20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 async def verify(ctx: Context, path: Path, asker_id: int | None) -> dict[str, Any]:
     size = await asyncio.to_thread(lambda: path.stat().st_size)
     check_size(size, ctx.ingestor.limits)  # refused before it is read
     marking = await asyncio.to_thread(provenance.read, path)
-    fingerprint = await asyncio.to_thread(_fingerprint, path)
+    fingerprint = await asyncio.to_thread(provenance.fingerprint_file, path)
     receipt = await ctx.storage.generations.find(marking.get("voicebot_generation"), fingerprint)
     if receipt is None:
         # Marked by another installation of this bot, or not generated here at all.

@@ -128,11 +128,18 @@ async def change(
 
 
 async def allowed(
-    ctx: Context, sender: Sender, server_id: str, use: str, roles: Sequence[str], spend: str | None = None
+    ctx: Context,
+    sender: Sender,
+    server_id: str,
+    use: str,
+    roles: Sequence[str],
+    spend: str | None = None,
+    rules: dict[str, Any] | None = None,
 ) -> None:
     """Refuse what the server keeps to some roles (``use``: clone, speak, voice), the voice channel
-    when it is off, and (``spend``: "train" or "speak") what its daily quota no longer allows."""
-    rules = await settings(ctx, sender.platform, server_id)
+    when it is off, and (``spend``: "train" or "speak") what its daily quota no longer allows.
+    ``rules``: the server's, when the caller has them already."""
+    rules = rules or await settings(ctx, sender.platform, server_id)
     if use == "voice" and not rules["voiceChannel"]:
         raise Refusal("forbidden", t(sender.locale, "server.voice_off"))
     wanted = rules[USES[use]]
@@ -163,14 +170,21 @@ def spoken(text: str, limit: int, link: str) -> str:
 
 
 async def speak_for(
-    ctx: Context, author: Sender, server_id: str, text: str, roles: Sequence[str], key: str
+    ctx: Context,
+    author: Sender,
+    server_id: str,
+    text: str,
+    roles: Sequence[str],
+    key: str,
+    rules: dict[str, Any] | None = None,
 ) -> Queued | None:
     """A message in the speak-for-me channel: a live line in the author's own voice, the server's
-    default voice, or nothing (None) — never a reply: the channel is a conversation."""
-    rules = await settings(ctx, author.platform, server_id)
+    default voice, or nothing (None) — never a reply: the channel is a conversation. ``rules``: the
+    server's, when the caller read them already."""
+    rules = rules or await settings(ctx, author.platform, server_id)
     try:
-        await allowed(ctx, author, server_id, "voice", roles)
-        await allowed(ctx, author, server_id, "speak", roles, spend="speak")
+        await allowed(ctx, author, server_id, "voice", roles, rules=rules)
+        await allowed(ctx, author, server_id, "speak", roles, spend="speak", rules=rules)
     except Refusal:
         return None
     words = spoken(text, rules["maxChars"], t(author.locale, "voice.link"))

@@ -28,7 +28,7 @@ PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {  # table -> (its owner colu
 }
 # Not a person's: job events hang off their job, workers are the operator's, servers the server's
 # (a default voice an admin lent is taken out of them: ``purge``).
-IMPERSONAL = ("job_events", "workers", "servers", "schema_migrations")
+IMPERSONAL = ("job_events", "workers", "servers")
 
 
 async def purge(conn: aiosqlite.Connection, user_id: int) -> None:

@@ -82,11 +82,8 @@ class VoiceBot(commands.Bot):
         log.error("command %s failed", interaction.command and interaction.command.name, exc_info=error)
         sender = await sender_of(self.ctx, interaction)
 
-        async def said() -> Reply:
-            return Reply(t(sender.locale, "error.internal"))
-
         try:
-            await answer(self.ctx, interaction, said())
+            await answer(self.ctx, interaction, Reply(t(sender.locale, "error.internal")))
         except Exception:  # the connection itself is gone (closing): nothing more to say
             log.warning("could not answer interaction %s", interaction.id, exc_info=True)
 

@@ -20,13 +20,12 @@ from typing import Any
 import discord
 from discord.http import handle_message_parameters
 
-from bot.discord.replies import said
+from bot.discord.replies import over_limit, said
 from engine.audio.decode import Limits, decode_file
 from engine.audio.measure import waveform
 from engine.speech import provenance
 from engine.speech.render import SpeechOptions, render
 from handlers.delivery import Target, Undeliverable
-from handlers.messages import t
 
 TOKEN_LIFE = datetime.timedelta(minutes=14)  # Discord's is 15; a margin for a slow upload
 VOICE_RATE = 48000
@@ -116,10 +115,9 @@ class DiscordOutlet:
         return contextlib.nullcontext()  # the interaction's answer says it is being made
 
     async def _upload(self, to: Target, data: bytes, filename: str, caption: str) -> None:
-        if len(data) > self._limit(to):
-            mb, limit = f"{len(data) / 2**20:.3g}", f"{self._limit(to) / 2**20:.3g}"
-            text = t(to.locale, "discord.too_large", mb=mb, limit=limit)
-            await self.send_text(to, text)
+        refused = over_limit(len(data), self._limit(to), to.locale, "discord.too_large")
+        if refused is not None:
+            await self.send_text(to, refused)
             return
 
         def upload(where: Any) -> Awaitable[Any]:

@@ -41,6 +41,14 @@ def command(path: str, locale: str | None) -> str:
     return "/" + " ".join(t(locale, f"name.{part}") for part in path.split())
 
 
+def over_limit(size: int, limit: int, locale: str | None, key: str) -> str | None:
+    """Why a file of ``size`` bytes cannot be uploaded where ``limit`` holds (``key``: the catalog's
+    sentence), or None when it can."""
+    if size <= limit:
+        return None
+    return t(locale, key, mb=f"{size / 2**20:.3g}", limit=f"{limit / 2**20:.3g}")
+
+
 def said(text: str, locale: str | None = None) -> str:
     """A catalog sentence as said on Discord: its command names Discord's, in the person's
     language, within one message's length."""
@@ -126,19 +134,22 @@ class Answer:
         assert reply.file is not None
         path, name = reply.file
         size, limit = Path(path).stat().st_size, self.interaction.filesize_limit
-        if size > limit:
-            mb, most = f"{size / 2**20:.3g}", f"{limit / 2**20:.3g}"
-            return t(str(self.interaction.locale), "discord.file_too_large", mb=mb, limit=most), extra
+        refused = over_limit(size, limit, str(self.interaction.locale), "discord.file_too_large")
+        if refused is not None:
+            return refused, extra
         return text, extra | {"file": discord.File(path, filename=name)}
 
 
 async def answer(
-    ctx: Any, interaction: discord.Interaction, work: Awaitable[Reply | Sequence[Reply]], private: bool = True
+    ctx: Any,
+    interaction: discord.Interaction,
+    work: Reply | Awaitable[Reply | Sequence[Reply]],
+    private: bool = True,
 ) -> None:
-    """Run a use case and answer with its replies; a refusal is the answer, anything else is logged
-    and said as a general error in the person's language (never raw)."""
+    """Run a use case (or take its ready reply) and answer with its replies; a refusal is the
+    answer, anything else is logged and said as a general error in the person's language."""
     async with Answer(interaction, private and interaction.guild_id is not None) as out:
-        await out.send(await _guarded(ctx, interaction, work))
+        await out.send(work if isinstance(work, Reply) else await _guarded(ctx, interaction, work))
 
 
 async def answer_queued(

@@ -13,7 +13,6 @@ import av
 import numpy as np
 
 RATE = 48000
-FRAME = 960  # samples per 20 ms packet
 SILENCE = b"\xf8\xff\xfe"  # one 20 ms Opus frame of silence (what a player sends while it waits)
 
 

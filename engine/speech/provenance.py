@@ -33,6 +33,15 @@ def fingerprint(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def fingerprint_file(path: Path) -> str:
+    """``fingerprint`` of a file's bytes, read a MiB at a time."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while block := handle.read(2**20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
 def read(path: Path) -> dict[str, str]:
     """The marking in a file's metadata (container and stream tags), as ``tags`` wrote it; {} if
     there is none or the file cannot be read."""

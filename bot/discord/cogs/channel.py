@@ -131,7 +131,8 @@ class Channel(Feature):
         a voice channel, said there in their own voice (``handlers.servers.speak_for`` decides)."""
         if message.guild is None or message.author.bot or not message.content:
             return
-        where = (await servers.settings(self.ctx, "discord", str(message.guild.id)))["speakChannel"]
+        rules = await servers.settings(self.ctx, "discord", str(message.guild.id))
+        where = rules["speakChannel"]
         state = getattr(message.author, "voice", None)
         if where == "off" or state is None or state.channel is None:
             return
@@ -143,7 +144,7 @@ class Channel(Feature):
         roles = [str(role.id) for role in getattr(message.author, "roles", [])]
         key = f"dc:{message.channel.id}:{message.id}"
         queued = await servers.speak_for(
-            self.ctx, author, str(message.guild.id), message.clean_content, roles, key
+            self.ctx, author, str(message.guild.id), message.clean_content, roles, key, rules
         )
         if queued is None:
             return

@@ -40,7 +40,7 @@ class Start(Feature):
     async def my_data(self, interaction: discord.Interaction) -> None:
         """The zip goes only to the person (privately in a server) and is removed once sent."""
         async with privacy.my_data(self.ctx, await self.sender(interaction)) as reply:
-            await self.answer(interaction, _given(reply))
+            await self.answer(interaction, reply)
 
     @app_commands.command(name="help", description=described("help"))
     async def help_(self, interaction: discord.Interaction) -> None:
@@ -56,7 +56,3 @@ class Start(Feature):
             if isinstance(each, app_commands.Command)
         ]
         return Reply("\n".join([*lines, "", t(locale, "discord.help_end")]))
-
-
-async def _given(reply: Reply) -> Reply:
-    return reply
