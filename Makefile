@@ -58,6 +58,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/xtts_bench.py
 	$(BIN)/python bench/telegram_bench.py
 	$(BIN)/python bench/discord_bench.py
+	$(BIN)/python bench/watermark_bench.py
 
 clean:
 	rm -rf $(VENV) $(LATEST) *.egg-info .pytest_cache .ruff_cache

@@ -16,6 +16,7 @@ from engine.jobs.queue import JobQueue
 from engine.jobs.sqlite import SqliteQueue
 from engine.speech.backends.embedded import EmbeddedBackend
 from engine.speech.backends.xtts import XttsBackend, XttsSettings
+from engine.speech.watermark import Watermarker
 from handlers.context import Context
 from handlers.jobs import runners
 from handlers.quotas import Quotas
@@ -105,6 +106,7 @@ async def open_context(config: Config) -> AsyncIterator[Context]:
                 config.quotas.speech_minutes_per_day,
                 config.quotas.cooldown_s,
             ),
+            watermarker=Watermarker(device) if config.provenance.watermark else None,
             transcriber=WhisperTranscriber(config.engine.asr_model, device)
             if config.engine.asr_model
             else None,

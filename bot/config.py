@@ -112,6 +112,11 @@ class DiscordConfig(PlatformConfig):
     idle_leave_s: float = Field(300.0, ge=1, le=86400)  # a voice channel is left after this long silent
 
 
+class ProvenanceConfig(Section):
+    # Perth's imperceptible watermark on every generated file (metadata marking is always written)
+    watermark: bool = True
+
+
 class LoggingConfig(Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -125,6 +130,7 @@ class Config(Section):
     quotas: QuotasConfig = QuotasConfig()
     telegram: TelegramConfig = TelegramConfig()
     discord: DiscordConfig = DiscordConfig()
+    provenance: ProvenanceConfig = ProvenanceConfig()
     logging: LoggingConfig = LoggingConfig()
 
     @property

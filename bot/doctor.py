@@ -110,19 +110,27 @@ def _versions() -> list[Check]:
     return checks
 
 
+# Weights the wheels ship (nothing downloads): speaker, speech detection, watermark, consent words.
+MODELS = (
+    ("resemblyzer", "pretrained.pt"),
+    ("silero_vad", "data/silero_vad.jit"),
+    ("perth", "perth_net/pretrained/implicit"),
+    ("pocketsphinx", "model/en-us/en-us"),
+)
+
+
 def _models() -> Check:
+    from importlib.util import find_spec
+
     problems = []
-    for module, relative in (("resemblyzer", "pretrained.pt"), ("silero_vad", "data/silero_vad.jit")):
-        try:
-            spec = __import__(module).__file__
-        except Exception as exc:
-            problems.append(f"{module}: {exc}")
-            continue
-        if not (Path(spec).parent / relative).is_file():
+    for module, relative in MODELS:
+        spec = find_spec(module)  # found, not imported: perth alone takes seconds to import
+        if spec is None or spec.origin is None:
+            problems.append(f"{module}: not installed")
+        elif not (Path(spec.origin).parent / relative).exists():
             problems.append(f"{module}: {relative} missing")
-    return Check(
-        "analysis models", not problems, "; ".join(problems) or "resemblyzer and silero-vad weights present"
-    )
+    names = ", ".join(module for module, _ in MODELS)
+    return Check("analysis models", not problems, "; ".join(problems) or f"weights present ({names})")
 
 
 def _data_dir(path: Path) -> list[Check]:

@@ -12,6 +12,7 @@ from engine.audio.ingest import CleaningOptions, Ingestor
 from engine.jobs.client import EngineClient
 from engine.speech.backends.base import EngineUnavailable, PreparedVoice, VoiceBackend
 from engine.speech.backends.embedded import EmbeddedBackend
+from engine.speech.watermark import Watermarker
 from storage import Storage
 
 if TYPE_CHECKING:  # handlers.quotas uses the context: imported here for the type only
@@ -35,6 +36,7 @@ class Context:
     default_engine: str = "embedded"  # for new voices
     quotas: Quotas | None = None  # None: no limits
     transcriber: Transcriber | None = None  # when a speech recogniser is configured
+    watermarker: Watermarker | None = None  # None: generated audio carries the metadata marking only
     _voices: dict[str, PreparedVoice] = field(default_factory=dict)  # loaded voices, by id
 
     async def load_voice(self, owner_id: int, voice_id: str) -> PreparedVoice:

@@ -141,16 +141,24 @@ async def _say(
         await asyncio.to_thread(backend.ready)
     except EngineUnavailable as exc:
         raise Refusal.of(exc, f"This voice needs the {voice.engine} engine: ") from None
+    try:  # never speech without its mark when the operator asked for one
+        if ctx.watermarker:
+            await asyncio.to_thread(ctx.watermarker.ready)
+    except EngineUnavailable as exc:
+        raise Refusal.of(exc, "Speech is marked before it is sent: ") from None
     prepared = await ctx.load_voice(owner_id, voice_id)
     stream = backend.synthesize(prepared, text, language, options)
     total = max(1, len(text_rules.prepare(text, language)))
     parts, rate = [], 0
     while (chunk := await asyncio.to_thread(next, stream, None)) is not None:
-        parts.append(chunk.audio)
         rate = chunk.rate
+        audio = chunk.audio
+        if ctx.watermarker:  # sentence by sentence, so what streams is marked as the file is
+            audio = await asyncio.to_thread(ctx.watermarker.mark, audio, rate)
+        parts.append(audio)
         if chunks:  # as the person asked it: their speed (unless the engine applied it) and pitch
             speed = 1.0 if backend.handles_speed else options.speed
-            heard = await asyncio.to_thread(adjust, chunk.audio, rate, speed, options.pitch)
+            heard = await asyncio.to_thread(adjust, audio, rate, speed, options.pitch)
             path = ctx.storage.files.job_dir(owner_id, job.job.id) / f"chunk_{chunk.index:03d}.wav"
             await asyncio.to_thread(ctx.storage.files.write, path, _wav(heard, rate))
             await job.emit(

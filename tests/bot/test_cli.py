@@ -278,6 +278,7 @@ def test_verify_says_real_speech_was_not_generated_here(tmp_path):
     assert said.returncode == 0 and json.loads(said.stdout) == {
         "generatedHere": False,
         "markedAiGenerated": False,
+        "watermark": False,
     }
     missing = run("--data-dir", str(tmp_path), "verify", str(tmp_path / "nothing.mp3"))
     assert missing.returncode == 2 and json.loads(missing.stdout)["error"]["code"] == "invalid_request"

@@ -11,7 +11,7 @@ from engine.speech import provenance
 from engine.speech.render import SpeechOptions
 from handlers import jobs, speech
 from handlers.provenance import verify
-from tests.audio import clips
+from tests.audio import RATE, clips, encode, load
 from tests.voices import submit, uploads
 
 FORMATS = [("mp3", 44100), ("wav", 22050), ("flac", 44100), ("ogg", 48000), ("ogg", 44100)]
@@ -45,4 +45,28 @@ async def test_every_format_carries_the_marking_and_verify_tells_owner_and_stran
         copy.write_bytes(path.read_bytes())  # noqa: ASYNC240 — a test's few bytes
         assert (await verify(ctx, copy, None))["generatedHere"]
         for real in clips("allison_en")[:3] + clips("carlo_it")[:3]:  # real speech is not ours
-            assert await verify(ctx, real, owner.id) == {"generatedHere": False, "markedAiGenerated": False}
+            said = await verify(ctx, real, owner.id)
+            assert said["generatedHere"] is False and said["markedAiGenerated"] is False
+            assert said["watermark"] is not True
+
+
+async def test_a_reencoded_file_without_its_metadata_is_still_known_as_generated(tmp_path):
+    """What a chat app does to a file (Opus 32 kb/s, tags dropped) leaves the watermark: verify
+    says it is AI-generated though it cannot say which generation; real speech is not."""
+    async with open_context(load_config(data_dir=tmp_path)) as ctx:
+        owner = await ctx.storage.users.get_or_create("cli", "owner")
+        voice_id = (
+            await jobs.wait_result(ctx, owner.id, (await submit(ctx, owner.id, "v", uploads()))["jobId"])
+        )["voiceId"]
+        options = SpeechOptions(output_format="wav", sample_rate=22050)
+        text = "This sentence was made by a machine, and the mark it carries says so."
+        queued = await speech.submit_speech(ctx, owner.id, voice_id, text, options)
+        path = Path((await jobs.wait_result(ctx, owner.id, queued["jobId"]))["path"])
+        converted = encode(
+            load(path), tmp_path / "forwarded.ogg", "-map_metadata", "-1", "-c:a", "libopus", "-b:a", "32k"
+        )
+        assert provenance.read(converted) == {}
+        said = await verify(ctx, converted, owner.id)
+        assert said == {"generatedHere": False, "markedAiGenerated": False, "watermark": True}
+        real = next(p for p in clips("carlo_it") if len(load(p)) > 3 * RATE)
+        assert (await verify(ctx, real, owner.id))["watermark"] is False
