@@ -59,6 +59,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/telegram_bench.py
 	$(BIN)/python bench/discord_bench.py
 	$(BIN)/python bench/watermark_bench.py
+	$(BIN)/python bench/speaker_bench.py
+	$(BIN)/python bench/code_bench.py
 
 clean:
 	rm -rf $(VENV) $(LATEST) *.egg-info .pytest_cache .ruff_cache

@@ -10,6 +10,7 @@ from engine.audio.asr import WhisperTranscriber
 from engine.audio.decode import Limits
 from engine.audio.ingest import CleaningOptions, Ingestor
 from engine.audio.speaker import SpeakerEncoder
+from engine.audio.spoken_code import CodeReader
 from engine.device import pick_device
 from engine.jobs.client import EngineClient
 from engine.jobs.queue import JobQueue
@@ -106,6 +107,9 @@ async def open_context(config: Config) -> AsyncIterator[Context]:
                 config.quotas.speech_minutes_per_day,
                 config.quotas.cooldown_s,
             ),
+            consent_policy=config.consent.policy,
+            code_reader=CodeReader(),
+            speaker_threshold=config.consent.speaker_threshold,
             watermarker=Watermarker(device) if config.provenance.watermark else None,
             transcriber=WhisperTranscriber(config.engine.asr_model, device)
             if config.engine.asr_model

@@ -112,6 +112,13 @@ class DiscordConfig(PlatformConfig):
     idle_leave_s: float = Field(300.0, ge=1, le=86400)  # a voice channel is left after this long silent
 
 
+class ConsentConfig(Section):
+    # "voice": the speaker reads a challenge (a code) and every sample must be the same speaker;
+    # "text": accepting the statement is enough.
+    policy: Literal["voice", "text"] = "voice"
+    speaker_threshold: float = Field(0.78, ge=0, le=1)  # calibrated: docs/audio-analysis.md
+
+
 class ProvenanceConfig(Section):
     # Perth's imperceptible watermark on every generated file (metadata marking is always written)
     watermark: bool = True
@@ -130,6 +137,7 @@ class Config(Section):
     quotas: QuotasConfig = QuotasConfig()
     telegram: TelegramConfig = TelegramConfig()
     discord: DiscordConfig = DiscordConfig()
+    consent: ConsentConfig = ConsentConfig()
     provenance: ProvenanceConfig = ProvenanceConfig()
     logging: LoggingConfig = LoggingConfig()
 

@@ -82,3 +82,15 @@ class TextTooLongError(InvalidRequestError):
             limit=limit,
         )
         self.length, self.limit = length, limit
+
+
+class OtherSpeakerError(AudioError):
+    """Another voice than the consent recording's speaks in a sample (``at``: seconds of speech)."""
+
+    code = "other_speaker"
+
+
+class UnverifiableSpeakerError(AudioError):
+    """Too noisy or distorted to tell whether the consent recording's speaker is the one speaking."""
+
+    code = "unverifiable_speaker"

@@ -17,7 +17,7 @@ from engine.audio.ingest import ProcessedSample
 from engine.audio.tiers import TIERS, VOICE_TYPES
 from engine.errors import AudioError
 from engine.jobs.queue import JobSpec, QueueError
-from handlers import quotas
+from handlers import quotas, voice_consent
 from handlers.chat import Action, Button, Queued, Reply, Sender, reply_to
 from handlers.consent import require
 from handlers.context import Context
@@ -90,16 +90,20 @@ async def new_voice(
         user.id, name, [language], voice_type or "instant", ctx.default_engine, ctx.retention_days
     )
     if voice_type is not None:
-        return _first(sender, voice_type, language)
+        return await _first(ctx, sender, voice, voice_type)
     buttons = tuple(
         (Button(t(sender.locale, f"tier.{v}"), Action.of("tier", voice.id, v)),) for v in VOICE_TYPES
     )
     return Reply(t(sender.locale, "voice.choose_type", name=name), buttons)
 
 
-def _first(sender: Sender, voice_type: str, language: str) -> Reply:
-    words, _ = _script(language, 0)
-    return Reply(t(sender.locale, "collect.first", seconds=TIERS[voice_type].min_seconds, sentence=words))
+async def _first(ctx: Context, sender: Sender, voice: Voice, voice_type: str) -> Reply:
+    """The first sentence to read, after the consent challenge when the voice still needs one."""
+    words, _ = _script(voice.languages[0], 0)
+    first = t(sender.locale, "collect.first", seconds=TIERS[voice_type].min_seconds, sentence=words)
+    if not await voice_consent.pending(ctx, voice.owner_id, voice):
+        return Reply(first)
+    return Reply(await voice_consent.ask(ctx, voice.owner_id, voice, sender.locale))
 
 
 async def choose_type(ctx: Context, sender: Sender, voice_id: str, voice_type: str) -> Reply:
@@ -108,12 +112,14 @@ async def choose_type(ctx: Context, sender: Sender, voice_id: str, voice_type: s
     if voice is None or voice.status != "collecting" or voice_type not in VOICE_TYPES:
         raise Refusal("not_found", t(sender.locale, "voice.not_collecting"))
     await ctx.storage.voices.update(user.id, voice_id, voice_type=voice_type)
-    return _first(sender, voice_type, voice.languages[0])
+    return await _first(ctx, sender, voice, voice_type)
 
 
 async def add_sample(ctx: Context, sender: Sender, incoming: Incoming, max_bytes: int) -> Reply:
     """Check, fetch, clean and keep one note; the reply says what happened and what to read next."""
     user, voice = await _collecting_for(ctx, sender)
+    if await voice_consent.pending(ctx, user.id, voice):
+        return await _consent(ctx, sender, voice, incoming, max_bytes)
     samples = await ctx.storage.samples.list(user.id, voice.id)
     words, _ = _script(voice.languages[0], len(samples))
     try:
@@ -137,12 +143,19 @@ async def add_sample(ctx: Context, sender: Sender, incoming: Incoming, max_bytes
     )
 
 
-async def add_samples(ctx: Context, sender: Sender, incoming: Sequence[Incoming], max_bytes: int) -> Reply:
+async def add_samples(
+    ctx: Context, sender: Sender, incoming: Sequence[Incoming], max_bytes: int, reading: bool = True
+) -> Reply:
     """Several attachments at once: one line per file (kept, or why not), then the progress and the
-    sentence to read next. A file refused leaves nothing and does not stop the others."""
-    if len(incoming) == 1:
-        return await add_sample(ctx, sender, incoming[0], max_bytes)
+    sentence to read next. A file refused leaves nothing and does not stop the others.
+
+    While the voice waits for its consent recording, one file sent alone is that recording (unless
+    not ``reading``: files given with the voice's creation, before the challenge was seen); files
+    sent together are samples, checked against the recording when it comes."""
     user, voice = await _collecting_for(ctx, sender)
+    waiting = await voice_consent.pending(ctx, user.id, voice)
+    if len(incoming) == 1 and (reading or not waiting):
+        return await add_sample(ctx, sender, incoming[0], max_bytes)
     lines = []
     for number, item in enumerate(incoming, 1):
         label = item.name or str(number)
@@ -157,12 +170,52 @@ async def add_samples(ctx: Context, sender: Sender, incoming: Sequence[Incoming]
         lines.append(
             t(sender.locale, "collect.file_kept", name=label, seconds=seconds, quality=processed.quality)
         )
-    samples = await ctx.storage.samples.list(user.id, voice.id)
+    if waiting:  # what to do next is the consent recording, not a sentence
+        lines.append(await voice_consent.ask(ctx, user.id, voice, sender.locale, reuse=True))
+        return Reply("\n".join(lines))
+    lines.append(await _progress(ctx, sender, voice))
+    return Reply("\n".join(lines))
+
+
+async def _progress(ctx: Context, sender: Sender, voice: Voice) -> str:
+    """The progress bar toward the tier's minimum and the sentence to read next."""
+    samples = await ctx.storage.samples.list(voice.owner_id, voice.id)
     have, need = sum(s.speech_duration for s in samples), TIERS[voice.voice_type].min_seconds
     following, _ = _script(voice.languages[0], len(samples))
     key = "collect.progress_ready" if have >= need else "collect.progress"
-    lines.append(t(sender.locale, key, bar=bar(have, need), sentence=following))
+    return t(sender.locale, key, bar=bar(have, need), sentence=following)
+
+
+async def _consent(ctx: Context, sender: Sender, voice: Voice, incoming: Incoming, max_bytes: int) -> Reply:
+    """The recording of the consent challenge: verified, then the first sentence to read; else why
+    not (with the next code when the old one is spent)."""
+    _declared(sender, incoming, max_bytes, ctx.ingestor.limits.max_seconds)
+    data = await incoming.fetch()
+    try:
+        verified = await voice_consent.answer(ctx, voice.owner_id, voice, data, sender.locale)
+    except AudioError as exc:  # the code stays good: the same sentence again
+        again = await voice_consent.ask(ctx, voice.owner_id, voice, sender.locale, reuse=True)
+        return Reply(t(sender.locale, "collect.not_kept", reason=describe(sender.locale, exc)) + "\n" + again)
+    except Refusal as exc:
+        return Reply(exc.message)
+    lines = [t(sender.locale, "vconsent.verified" if verified.words_checked else "vconsent.verified_speaker")]
+    if verified.removed:
+        lines.append(t(sender.locale, "vconsent.removed", count=verified.removed))
+    lines.append(await _progress(ctx, sender, voice))
     return Reply("\n".join(lines))
+
+
+def _declared(sender: Sender, incoming: Incoming, max_bytes: int, longest: float) -> None:
+    """The platform's word on type, size and length, checked before anything is downloaded."""
+    if not incoming.audio:
+        raise Refusal("not_audio", t(sender.locale, "collect.not_audio"))
+    if incoming.size is not None and incoming.size > max_bytes:
+        raise Refusal("too_large", t(sender.locale, "collect.too_large", mb=max_bytes // 2**20))
+    if incoming.duration is not None and incoming.duration > longest:
+        raise Refusal(
+            "too_long",
+            t(sender.locale, "collect.too_long", seconds=round(incoming.duration), limit=round(longest)),
+        )
 
 
 async def _collecting_for(ctx: Context, sender: Sender) -> tuple[User, Voice]:
@@ -178,18 +231,10 @@ async def _keep(
 ) -> tuple[ProcessedSample, bool]:
     """The declared type, size and length checked before the download; then fetched, cleaned and
     kept with the sentence it was asked for as its transcript. (sample, whether it is new)."""
-    if not incoming.audio:
-        raise Refusal("not_audio", t(sender.locale, "collect.not_audio"))
-    if incoming.size is not None and incoming.size > max_bytes:
-        raise Refusal("too_large", t(sender.locale, "collect.too_large", mb=max_bytes // 2**20))
-    longest = ctx.ingestor.limits.max_seconds
-    if incoming.duration is not None and incoming.duration > longest:  # refused before the download
-        raise Refusal(
-            "too_long",
-            t(sender.locale, "collect.too_long", seconds=round(incoming.duration), limit=round(longest)),
-        )
+    _declared(sender, incoming, max_bytes, ctx.ingestor.limits.max_seconds)
     data = await incoming.fetch()
     processed = await asyncio.to_thread(ctx.ingestor.from_bytes, data, ctx.cleaning)
+    await voice_consent.check_sample(ctx, owner_id, voice, processed)  # before it is kept
     words, emotion = _script(voice.languages[0], index)
     meta = SampleMeta(transcript=words, language=voice.languages[0], emotion=emotion)
     before = {s.id for s in await ctx.storage.samples.list(owner_id, voice.id)}
@@ -203,6 +248,9 @@ async def train(ctx: Context, sender: Sender, idempotency_key: str | None) -> Qu
     voice = await collecting(ctx, user.id)
     if voice is None:
         raise Refusal("no_voice", t(sender.locale, "collect.no_voice"))
+    if await voice_consent.pending(ctx, user.id, voice):
+        ask = await voice_consent.ask(ctx, user.id, voice, sender.locale, reuse=True)
+        raise Refusal("consent_required", t(sender.locale, "vconsent.needed") + "\n" + ask)
     have = sum(s.speech_duration for s in await ctx.storage.samples.list(user.id, voice.id))
     need = TIERS[voice.voice_type].min_seconds
     if have < need:

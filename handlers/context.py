@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 
 from engine.audio.asr import Transcriber
 from engine.audio.ingest import CleaningOptions, Ingestor
+from engine.audio.speaker_check import THRESHOLD as SPEAKER_THRESHOLD
+from engine.audio.spoken_code import CodeReader
 from engine.jobs.client import EngineClient
 from engine.speech.backends.base import EngineUnavailable, PreparedVoice, VoiceBackend
 from engine.speech.backends.embedded import EmbeddedBackend
@@ -36,6 +38,9 @@ class Context:
     default_engine: str = "embedded"  # for new voices
     quotas: Quotas | None = None  # None: no limits
     transcriber: Transcriber | None = None  # when a speech recogniser is configured
+    consent_policy: str = "voice"  # "text": an accepted statement is enough (handlers/voice_consent.py)
+    code_reader: CodeReader | None = None  # hears the code in a consent recording (English)
+    speaker_threshold: float = SPEAKER_THRESHOLD  # a sample against the consent recording
     watermarker: Watermarker | None = None  # None: generated audio carries the metadata marking only
     _voices: dict[str, PreparedVoice] = field(default_factory=dict)  # loaded voices, by id
 

@@ -31,7 +31,7 @@ class SampleMeta:
     emotion: str | None = None
 
 
-def _flac(sample: ProcessedSample) -> bytes:
+def flac(sample: ProcessedSample) -> bytes:
     buffer = io.BytesIO()
     soundfile.write(buffer, sample.audio, sample.rate, format="FLAC", subtype="PCM_16")
     return buffer.getvalue()
@@ -63,7 +63,7 @@ async def store_sample(
         return existing
     sample_id = new_id("sample")
     path = storage.files.sample_path(owner_id, sample_id)
-    storage.files.write(path, _flac(processed))
+    storage.files.write(path, flac(processed))
     try:
         sample = await storage.samples.add(
             owner_id,

@@ -27,6 +27,7 @@ from engine.jobs.queue import JobContext
 from engine.jobs.worker import JobCancelled
 from engine.speech.backends.base import EngineUnavailable, TrainingSample
 from engine.speech.backends.xtts_finetune import StopTraining
+from handlers import voice_consent
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.messages import describe, t
@@ -86,10 +87,12 @@ async def _train(ctx: Context, job: JobContext, voice: Voice, payload: dict[str,
         for index, upload in enumerate(uploads):
             path = storage.files.upload_path(owner_id, voice_id, index)
             try:
-                processed.append(await asyncio.to_thread(ctx.ingestor.from_file, path, cleaning))
+                sample = await asyncio.to_thread(ctx.ingestor.from_file, path, cleaning)
+                await voice_consent.check_sample(ctx, owner_id, voice, sample)  # the consent's speaker?
             except AudioError as exc:
                 refused.append(left_out(upload["name"], exc, locale))
             else:
+                processed.append(sample)
                 names.append(upload["name"])
                 metas.append(SampleMeta(upload["transcript"], upload["language"], upload["emotion"]))
             await step("preprocessing", 2.0 + 38.0 * (index + 1) / len(uploads))

@@ -26,7 +26,7 @@ from engine.audio.tiers import VOICE_TYPES
 from engine.errors import AudioError, CorruptAudioError
 from engine.jobs.queue import JobSpec, QueueError
 from engine.speech.backends import ENGINES
-from handlers import quotas
+from handlers import quotas, voice_consent
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.messages import CONSENT_VERSION, describe, t
@@ -158,11 +158,15 @@ async def submit_voice(
     idempotency_key: str | None = None,
     engine: str | None = None,
     locale: str | None = None,
+    challenge_id: str | None = None,
+    consent_recording: Path | None = None,
 ) -> dict[str, Any]:
     """Check the request, keep the usable uploads and queue the training; the worker does the rest
     (handlers/training.py). ``cleaning`` and ``consistency_threshold`` are the request's
     trainingOptions (default: config). A retried request (same key) returns the same voice.
-    ``leftOut`` in the answer lists the files refused here, each with its reason."""
+    ``leftOut`` in the answer lists the files refused here, each with its reason. Under
+    voice-verified consent, ``consent_recording`` is the speaker reading ``challenge_id``'s code
+    (``handlers.voice_consent``); each upload is then checked against it."""
     cleaning = cleaning or ctx.cleaning
     threshold = ctx.consistency_threshold if consistency_threshold is None else consistency_threshold
     if not consent_statement or not consent_statement.strip():
@@ -187,6 +191,11 @@ async def submit_voice(
     if await ctx.storage.voices.by_name(owner_id, name) is not None:
         raise Refusal("name_taken", f"you already have a voice named {name!r}")
     await quotas.check(ctx, owner_id, "train")
+    reading = None
+    if voice_consent.required(ctx):
+        if not challenge_id or consent_recording is None:
+            raise Refusal("consent_required", t(locale, "vconsent.needed_api"))
+        reading = await voice_consent.for_new_voice(ctx, owner_id, challenge_id, consent_recording, locale)
 
     await ctx.storage.consents.accept(
         owner_id, CONSENT_VERSION, hashlib.sha256(consent_statement.strip().encode()).hexdigest(), "cli"
@@ -203,6 +212,8 @@ async def submit_voice(
     refused: list[dict[str, Any]] = []
     kept: list[Upload] = []
     try:
+        if reading is not None:
+            await voice_consent.keep(ctx, owner_id, voice.id, reading, locale)
         for upload in uploads:
             path = ctx.storage.files.upload_path(owner_id, voice.id, len(kept))
             try:

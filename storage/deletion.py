@@ -25,6 +25,8 @@ PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {  # table -> (its owner colu
     "server_usage": (("owner_id",), "cascade"),
     "user_links": (("alias_id", "primary_id"), "cascade"),
     "link_codes": (("user_id",), "cascade"),
+    "consent_challenges": (("owner_id",), "cascade (and with their voice)"),
+    "voice_consents": (("owner_id",), "cascade (and with their voice; the recording is in its folder)"),
 }
 # Not a person's: job events hang off their job, workers are the operator's, servers the server's
 # (a default voice an admin lent is taken out of them: ``purge``).

@@ -38,6 +38,10 @@ class FileStore:
     def voice_dir(self, owner_id: int, voice_id: str) -> Path:
         return self.root / "voices" / _part(owner_id) / _part(voice_id)
 
+    def consent_path(self, owner_id: int, voice_id: str) -> Path:
+        """The recording that proved the speaker's consent: goes with the voice's folder."""
+        return self.voice_dir(owner_id, voice_id) / "consent" / "recording.flac"
+
     def upload_path(self, owner_id: int, voice_id: str, index: int) -> Path:
         """A raw upload waiting for its training job; removed when the job ends."""
         return self.voice_dir(owner_id, voice_id) / "uploads" / f"upload_{int(index):03d}.bin"

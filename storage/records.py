@@ -110,3 +110,30 @@ class AuditEntry:
     subject: str | None
     detail: str | None
     created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class Challenge:
+    id: str
+    owner_id: int
+    voice_id: str | None
+    language: str
+    code: str
+    sentence: str
+    created_at: str
+    expires_at: str
+    used_at: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceConsent:
+    voice_id: str
+    owner_id: int
+    challenge_id: str
+    sentence_hash: str
+    words_checked: bool
+    heard: str | None
+    speaker_score: float | None
+    embedding: bytes
+    recording_hash: str
+    created_at: str

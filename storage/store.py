@@ -13,6 +13,7 @@ from pathlib import Path
 import aiosqlite
 
 from storage.activity import AuditRepo, GenerationRepo
+from storage.consents import VoiceConsentRepo
 from storage.db import connect
 from storage.deletion import purge
 from storage.files import FileStore
@@ -34,6 +35,7 @@ class Storage:
     generations: GenerationRepo
     audit: AuditRepo
     servers: ServerRepo
+    voice_consents: VoiceConsentRepo
 
     @classmethod
     @asynccontextmanager
@@ -49,6 +51,7 @@ class Storage:
                 generations=GenerationRepo(conn),
                 audit=AuditRepo(conn),
                 servers=ServerRepo(conn),
+                voice_consents=VoiceConsentRepo(conn),
             )
 
     async def delete_sample(self, owner_id: int, sample_id: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from engine.audio.decode import Limits, decode_file
 from engine.audio.ffmpeg import ffmpeg_exe
 
 VOICES = Path(__file__).parent / "data" / "voices"
+DIGITS = Path(__file__).parent / "data" / "digits" / "allison_en"
 RATE = 24000
 # What some of Allison's prompts say (approximately; fine-tuning needs text, not a perfect match).
 TRANSCRIPTS = {
@@ -98,3 +100,21 @@ def snr_mix(speech: np.ndarray, noise_db: float, seed: int = 0) -> np.ndarray:
     rms = np.sqrt(np.mean(speech**2))
     noise = rng.standard_normal(len(speech)).astype(np.float32) * rms * 10 ** (-noise_db / 20)
     return (speech + noise).astype(np.float32)
+
+
+def code_in(text: str) -> str:
+    """The six digits of a consent challenge shown in ``text``."""
+    found = re.search(r"(\d(?: \d){5})", text)
+    assert found, text
+    return found.group(1).replace(" ", "")
+
+
+def reading(code: str, folder: Path, name: str = "consent") -> Path:
+    """Allison reading ``code`` digit by digit, then two of her prompts (not our statement: the
+    recogniser checks the code, the statement after it is optional), as an Opus voice note."""
+    pause = np.zeros(int(0.3 * RATE), np.float32)
+    parts = [np.zeros(int(0.5 * RATE), np.float32)]
+    for digit in code:
+        parts += [load(DIGITS / f"{digit}.ogg"), pause]
+    parts += [load(clips("allison_en")[i]) for i in (3, 5)]
+    return encode(np.concatenate(parts), folder / f"{name}_{code}.ogg", "-c:a", "libopus", "-b:a", "32k")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from bot.config import Config, load_config
-from handlers import collect, consent, voices
+from handlers import collect, consent, voice_consent, voices
 from handlers.chat import Sender
 from handlers.samples import SampleMeta
-from tests.audio import TRANSCRIPTS, clips
+from tests.audio import TRANSCRIPTS, clips, code_in, reading
 
 
 def xtts_config(data_dir: Path, model_dir: Path) -> Config:
@@ -32,17 +33,33 @@ def transcribed() -> list[voices.Upload]:
 async def submit(
     ctx, owner_id: int, name: str, sent: list[voices.Upload], voice_type: str = "instant", **options: Any
 ) -> dict[str, Any]:
-    """Queue a voice in English with consent given."""
-    return await voices.submit_voice(
-        ctx,
-        owner_id,
-        name=name,
-        language="en",
-        voice_type=voice_type,
-        uploads=sent,
-        consent_statement="I am the speaker and I agree.",
-        **options,
-    )
+    """Queue a voice in English with consent given: the statement, and Allison reading the
+    challenge's code (so the uploads must be hers, unless the test says otherwise)."""
+    challenge = await voice_consent.new_challenge(ctx, owner_id, "en")
+    with tempfile.TemporaryDirectory() as folder:
+        return await voices.submit_voice(
+            ctx,
+            owner_id,
+            name=name,
+            language="en",
+            voice_type=voice_type,
+            uploads=sent,
+            consent_statement="I am the speaker and I agree.",
+            challenge_id=challenge["challengeId"],
+            consent_recording=reading(code_in(challenge["sentence"]), Path(folder)),
+            **options,
+        )
+
+
+async def read_challenge(ctx, sender: Sender, asked: str) -> str:
+    """Send Allison reading the code in ``asked`` as a voice note; the bot's reply."""
+    with tempfile.TemporaryDirectory() as folder:
+        data = reading(code_in(asked), Path(folder)).read_bytes()
+
+    async def fetch() -> bytes:
+        return data
+
+    return (await collect.add_sample(ctx, sender, collect.Incoming(fetch, None, None), 2**24)).text
 
 
 async def collecting(ctx, sender: Sender, notes: list[Path] = (), name: str = "Ma voix"):
@@ -52,7 +69,9 @@ async def collecting(ctx, sender: Sender, notes: list[Path] = (), name: str = "M
     await collect.new_voice(ctx, sender, name)
     user = await consent.user_for(ctx, sender)
     voice = (await ctx.storage.voices.list(user.id))[0]
-    await collect.choose_type(ctx, sender, voice.id, "instant")
+    asked = await collect.choose_type(ctx, sender, voice.id, "instant")
+    if voice_consent.required(ctx):
+        await read_challenge(ctx, sender, asked.text)
     for path in notes:
 
         async def fetch(path=path) -> bytes:

@@ -25,6 +25,10 @@ def add_commands(commands: Any) -> None:
     create = actions.add_parser("create", help="build a voice from samples (needs --consent)")
     create.add_argument("--name", required=True, help="voiceName, unique among your voices")
     create.add_argument("--consent", help="the consent statement the speaker accepted, word for word")
+    create.add_argument("--challenge", help="a challenge id (`voicebot consent challenge`)")
+    create.add_argument(
+        "--consent-recording", type=Path, help="the speaker reading that challenge's sentence, code included"
+    )
     add_sample_options(create)
     create.add_argument("--engine", choices=ENGINES, help="default: engine.backend in the config")
     create.add_argument(
@@ -46,6 +50,9 @@ def add_commands(commands: Any) -> None:
     batch.add_argument("-o", "--output", type=Path, required=True, help="folder for the files and batch.zip")
     _speech_options(batch)
 
+    challenge = commands.add_parser("consent", help="voice-verified consent: a challenge to read aloud")
+    challenge.add_argument("action", choices=["challenge"])
+    challenge.add_argument("--language", default="en", help="the voice's language (default en)")
     commands.add_parser("history", help="what was done with your data (your audit log)")
     forget = commands.add_parser(
         "forget", help="delete everything kept for you: voices, samples, speech, jobs"
@@ -142,7 +149,7 @@ def _save_batch(result: dict[str, Any], folder: Path) -> None:
 
 
 async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: Any) -> dict[str, Any]:
-    from handlers import jobs, privacy, speech, voices
+    from handlers import jobs, privacy, speech, voice_consent, voices
     from handlers.samples import SampleMeta
 
     if args.command == "speak":
@@ -159,6 +166,8 @@ async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: 
         result = await jobs.wait_result(ctx, owner_id, queued["jobId"], _Bar().event)
         await asyncio.to_thread(_save_batch, result, args.output)
         return result
+    if args.command == "consent":
+        return await voice_consent.new_challenge(ctx, owner_id, args.language)
     if args.command == "history":
         return await privacy.history(ctx, owner_id)
     if args.command == "forget":
@@ -183,6 +192,8 @@ async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: 
             cleaning=request.options,
             consistency_threshold=request.threshold,
             engine=args.engine,
+            challenge_id=args.challenge,
+            consent_recording=args.consent_recording,
         )
         if not args.wait:
             if not await ctx.engine.queue.live_workers():

@@ -12,6 +12,7 @@ from engine.lazy import Lazy
 EMBED_RATE = 16000
 PARTIAL_FRAMES = 160  # 1.6 s of 10 ms mel frames, resemblyzer's partial utterance
 MAX_PARTIALS = 12  # ~19 s of speech is plenty for one embedding; beyond it costs time, not accuracy
+WINDOW_S, WINDOW_HOP_S = 3.2, 1.6  # per-stretch speaker checks: three partials a window
 
 
 def resample(audio: np.ndarray, rate: int, to_rate: int) -> np.ndarray:
@@ -71,6 +72,32 @@ class SpeakerEncoder:
             partials = encoder(self._torch.from_numpy(batch).to(self.device)).cpu().numpy()
         mean = partials.mean(axis=0)
         return (mean / np.linalg.norm(mean)).astype(np.float32)
+
+    def embed_windows(
+        self, audio: np.ndarray, rate: int, window_s: float = WINDOW_S, hop_s: float = WINDOW_HOP_S
+    ) -> list[tuple[float, np.ndarray]]:
+        """(start in seconds, unit embedding) for each ``window_s`` stretch of ``audio``, every
+        ``hop_s``: who speaks where, so a second voice inside one file shows. One forward pass:
+        1.6 s partials every 0.8 s, each window the mean of the partials inside it. Audio shorter
+        than a window is one window."""
+        from resemblyzer.audio import wav_to_mel_spectrogram
+
+        mel = wav_to_mel_spectrogram(to_16k(audio, rate))
+        if len(mel) < PARTIAL_FRAMES:
+            mel = np.pad(mel, ((0, PARTIAL_FRAMES - len(mel)), (0, 0)))
+        step = PARTIAL_FRAMES // 2
+        starts = list(range(0, len(mel) - PARTIAL_FRAMES + 1, step))
+        batch = np.stack([mel[s : s + PARTIAL_FRAMES] for s in starts]).astype(np.float32)
+        encoder = self._encoder
+        with self._lock, self._torch.inference_mode():
+            partials = encoder(self._torch.from_numpy(batch).to(self.device)).cpu().numpy()
+        per_window = max(1, round((window_s * 100 - PARTIAL_FRAMES) / step) + 1)
+        per_hop = max(1, round(hop_s * 100 / step))
+        out = []
+        for first in range(0, max(1, len(starts) - per_window + 1), per_hop):
+            mean = partials[first : first + per_window].mean(axis=0)
+            out.append((starts[first] / 100, (mean / np.linalg.norm(mean)).astype(np.float32)))
+        return out
 
     def embed_utterance(self, audio: np.ndarray, rate: int) -> np.ndarray:
         """Resemblyzer's documented way (``preprocess_wav``: level normalised, long silences cut;

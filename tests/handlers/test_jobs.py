@@ -17,17 +17,12 @@ from handlers.maintenance import housekeeping
 from storage.db import fetch_one
 from storage.ids import iso, now
 from tests.audio import clips
+from tests.voices import submit
 
 
 async def _queued_voice(ctx, owner_id: int, name: str) -> dict:
-    return await voices.submit_voice(
-        ctx,
-        owner_id,
-        name=name,
-        language="en",
-        voice_type="instant",
-        uploads=[voices.Upload(p.name, p.read_bytes()) for p in clips("allison_en")[:4]],
-        consent_statement="I agree.",
+    return await submit(
+        ctx, owner_id, name, [voices.Upload(p.name, p.read_bytes()) for p in clips("allison_en")[:4]]
     )
 
 
@@ -44,7 +39,7 @@ async def test_a_queued_voice_shows_its_place_and_the_owner_can_cancel_it(tmp_pa
         assert first["status"] == "processing" and first["trainingProgress"]["currentStep"] == "queued"
         status = await voices.voice_status(ctx, me.id, second["voiceId"])
         assert status["jobId"] == second["jobId"] and status["trainingProgress"]["queuePosition"] == 1
-        assert len(_files(tmp_path)) == 8  # the uploads, kept for the worker
+        assert len(_files(tmp_path)) == 10  # the uploads, kept for the worker, and the consent readings
 
         with pytest.raises(Refusal) as refused:
             await jobs.cancel_job(ctx, other.id, first["jobId"])
@@ -52,7 +47,7 @@ async def test_a_queued_voice_shows_its_place_and_the_owner_can_cancel_it(tmp_pa
         cancelled = await jobs.cancel_job(ctx, me.id, first["jobId"])
         assert cancelled["status"] == "cancelled"
         assert [v["voiceName"] for v in (await voices.list_voices(ctx, me.id))["voices"]] == ["two"]
-        assert len(_files(tmp_path)) == 4  # the cancelled voice's uploads are gone
+        assert len(_files(tmp_path)) == 5  # the cancelled voice's uploads and reading are gone
         assert (await jobs.job_status(ctx, me.id, second["jobId"]))["progress"]["queuePosition"] == 0
 
 
@@ -60,9 +55,8 @@ async def test_a_retried_submission_returns_the_same_voice(tmp_path):
     async with open_context(load_config(data_dir=tmp_path)) as ctx:
         me = await ctx.storage.users.get_or_create("cli", "me")
         uploads = [voices.Upload(p.name, p.read_bytes()) for p in clips("allison_en")[:4]]
-        args = dict(name="v", language="en", voice_type="instant", uploads=uploads, consent_statement="ok")
-        first = await voices.submit_voice(ctx, me.id, **args, idempotency_key="tg-msg-17")
-        again = await voices.submit_voice(ctx, me.id, **args, idempotency_key="tg-msg-17")
+        first = await submit(ctx, me.id, "v", uploads, idempotency_key="tg-msg-17")
+        again = await submit(ctx, me.id, "v", uploads, idempotency_key="tg-msg-17")
         assert (again["voiceId"], again["jobId"]) == (first["voiceId"], first["jobId"])
         assert len((await voices.list_voices(ctx, me.id))["voices"]) == 1
 

@@ -70,7 +70,9 @@ class Voices(Feature, commands.GroupCog, group_name="voice", group_description=d
                 return started
             return [
                 started,
-                await collect.add_samples(self.ctx, sender, given, self.download_limit(interaction)),
+                await collect.add_samples(
+                    self.ctx, sender, given, self.download_limit(interaction), reading=False
+                ),
             ]
 
         await self.answer(interaction, work())

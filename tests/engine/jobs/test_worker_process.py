@@ -24,6 +24,7 @@ from handlers.context import Context
 from storage import Storage
 from tests.audio import clips
 from tests.bot.test_cli import VOICEBOT
+from tests.voices import submit
 
 
 class WorkerProcess:
@@ -78,15 +79,7 @@ async def caller(data: Path):
 
 
 async def _submit_voice(ctx: Context, owner_id: int, name: str, files: list[Path]) -> str:
-    queued = await voices.submit_voice(
-        ctx,
-        owner_id,
-        name=name,
-        language="en",
-        voice_type="instant",
-        uploads=[voices.Upload(p.name, p.read_bytes()) for p in files],
-        consent_statement="I am the speaker and I agree.",
-    )
+    queued = await submit(ctx, owner_id, name, [voices.Upload(p.name, p.read_bytes()) for p in files])
     return queued["jobId"]
 
 

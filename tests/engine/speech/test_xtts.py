@@ -90,7 +90,7 @@ async def test_clone_from_real_speech_and_speak_through_the_worker(tmp_path, tin
         created = await jobs.wait_result(ctx, user.id, queued["jobId"])
         assert created["engine"] == "xtts" and "engineNote" not in created
         folder = ctx.storage.files.voice_dir(user.id, created["voiceId"])
-        assert {p.name for p in folder.iterdir()} == {"xtts-latents.pt", "voice.json"}
+        assert {p.name for p in folder.iterdir()} == {"xtts-latents.pt", "voice.json", "consent"}
         prepared = await ctx.load_voice(user.id, created["voiceId"])
         assert set(prepared.emotions) == {"happy"}  # its own latents from the tagged samples
 

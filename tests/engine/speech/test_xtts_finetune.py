@@ -87,7 +87,12 @@ async def test_a_premium_voice_is_fine_tuned_by_the_worker(tmp_path, tiny_xtts, 
         assert job.result["fineTuning"] == {"samplesUsed": 4, "leftOut": []}
         assert "fine-tuning" in {e.data.get("step") for e in steps if e.type == "progress"}
         folder = ctx.storage.files.voice_dir(user.id, job.result["voiceId"])
-        assert {p.name for p in folder.iterdir()} == {"xtts-latents.pt", "xtts-gpt.pt", "voice.json"}
+        assert {p.name for p in folder.iterdir()} == {
+            "xtts-latents.pt",
+            "xtts-gpt.pt",
+            "voice.json",
+            "consent",
+        }
         spoken = await speech.submit_speech(ctx, user.id, job.result["voiceId"], "Hello.", SpeechOptions())
         assert (await jobs.wait_result(ctx, user.id, spoken["jobId"]))["duration"] > 0.1
 
