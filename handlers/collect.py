@@ -248,6 +248,7 @@ async def train(ctx: Context, sender: Sender, idempotency_key: str | None) -> Qu
     voice = await collecting(ctx, user.id)
     if voice is None:
         raise Refusal("no_voice", t(sender.locale, "collect.no_voice"))
+    await quotas.check(ctx, user.id, "train", sender.locale)  # first: no use reading a code today
     if await voice_consent.pending(ctx, user.id, voice):
         ask = await voice_consent.ask(ctx, user.id, voice, sender.locale, reuse=True)
         raise Refusal("consent_required", t(sender.locale, "vconsent.needed") + "\n" + ask)
@@ -255,7 +256,6 @@ async def train(ctx: Context, sender: Sender, idempotency_key: str | None) -> Qu
     need = TIERS[voice.voice_type].min_seconds
     if have < need:
         raise Refusal("not_enough_audio", t(sender.locale, "collect.not_enough", bar=bar(have, need)))
-    await quotas.check(ctx, user.id, "train", sender.locale)
     payload: dict[str, Any] = {
         "voiceId": voice.id,
         "engine": voice.engine,

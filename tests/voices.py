@@ -51,10 +51,14 @@ async def submit(
         )
 
 
-async def read_challenge(ctx, sender: Sender, asked: str) -> str:
-    """Send Allison reading the code in ``asked`` as a voice note; the bot's reply."""
-    with tempfile.TemporaryDirectory() as folder:
-        data = reading(code_in(asked), Path(folder)).read_bytes()
+async def read_challenge(ctx, sender: Sender, asked: str, voice, speaker: Path | None = None) -> str:
+    """Send the reading of the challenge in ``asked`` as a voice note; the bot's reply. Where the
+    words are checked (English) Allison reads the code; elsewhere ``speaker``'s clip does."""
+    if voice_consent.words_checked(ctx, voice.languages[0]) or speaker is None:
+        with tempfile.TemporaryDirectory() as folder:
+            data = reading(code_in(asked), Path(folder)).read_bytes()
+    else:
+        data = speaker.read_bytes()  # noqa: ASYNC240 — a test clip
 
     async def fetch() -> bytes:
         return data
@@ -71,7 +75,7 @@ async def collecting(ctx, sender: Sender, notes: list[Path] = (), name: str = "M
     voice = (await ctx.storage.voices.list(user.id))[0]
     asked = await collect.choose_type(ctx, sender, voice.id, "instant")
     if voice_consent.required(ctx):
-        await read_challenge(ctx, sender, asked.text)
+        await read_challenge(ctx, sender, asked.text, voice, notes[0] if notes else None)
     for path in notes:
 
         async def fetch(path=path) -> bytes:

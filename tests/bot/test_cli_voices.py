@@ -7,13 +7,25 @@ import zipfile
 from pathlib import Path
 
 from engine.audio.decode import Limits, decode_file
-from tests.audio import clips
+from tests.audio import clips, code_in, reading
 from tests.bot.test_cli import run
 
 
 def _json(result) -> dict:
     assert result.stdout, result.stderr
     return json.loads(result.stdout)
+
+
+def _challenge(data: Path, folder: Path, wrong: bool = False) -> list[str]:
+    """``voicebot consent challenge``, read aloud by Allison (``wrong``: every digit one off): the
+    arguments that pass it on."""
+    challenge = _json(run("--data-dir", str(data), "consent", "challenge", "--language", "en"))
+    assert challenge["wordsChecked"] is True and challenge["challengeId"].startswith("chl_")
+    code = code_in(challenge["sentence"])
+    if wrong:
+        code = "".join(str((int(d) + 1) % 10) for d in code)
+    recording = reading(code, folder)
+    return ["--challenge", challenge["challengeId"], "--consent-recording", str(recording)]
 
 
 def test_create_speak_list_delete(tmp_path):
@@ -32,6 +44,7 @@ def test_create_speak_list_delete(tmp_path):
             "instant",
             "--consent",
             "I am the speaker and I agree.",
+            *_challenge(data, tmp_path),
             *files,
         )
     )
@@ -116,6 +129,16 @@ def test_refusals_leave_nothing(tmp_path):
     files = [str(p) for p in clips("allison_en")[:3]]  # ~10 s: too little for standard
     no_consent = run("--data-dir", str(data), "voice", "create", "--name", "x", "--type", "instant", *files)
     assert no_consent.returncode == 2 and _json(no_consent)["error"]["code"] == "consent_required"
+    statement_only = run(
+        "--data-dir", str(data), "voice", "create", "--name", "x", "--consent", "I agree.", *files
+    )  # fmt: skip
+    error = _json(statement_only)["error"]
+    assert error["code"] == "consent_required" and "challenge" in error["message"]
+    wrong = _challenge(data, tmp_path, wrong=True)
+    misread = run(
+        "--data-dir", str(data), "voice", "create", "--name", "x", "--consent", "ok", *wrong, *files
+    )
+    assert _json(misread)["error"]["code"] == "consent_wrong_code"
     too_little = run(
         "--data-dir",
         str(data),
@@ -128,6 +151,7 @@ def test_refusals_leave_nothing(tmp_path):
         "standard",
         "--consent",
         "I agree.",
+        *_challenge(data, tmp_path),
         *files,
     )
     error = _json(too_little)["error"]
@@ -136,6 +160,6 @@ def test_refusals_leave_nothing(tmp_path):
         and "standard voice needs at least 60 s of speech" in error["message"]
     )
     assert _json(run("--data-dir", str(data), "voice", "list")) == {"voices": []}
-    assert not [p for p in (data / "files").rglob("*") if p.is_file()]  # uploads gone too
+    assert not [p for p in (data / "files").rglob("*") if p.is_file()]  # uploads and reading gone too
     bad = run("--data-dir", str(data), "speak", "voice_x", "hi", "--speed", "3")
     assert _json(bad)["error"]["code"] == "invalid_request" and "speed must be from 0.5 to 2.0" in bad.stdout

@@ -10,7 +10,7 @@ import math
 from engine.audio.decode import Limits, decode_bytes
 from handlers import consent
 from handlers.chat import Sender
-from tests.audio import clips
+from tests.audio import clips, code_in, reading
 from tests.bot.harness import discord_running
 from tests.fake_discord import APP_ID
 
@@ -26,8 +26,15 @@ async def test_attachments_train_and_speak_as_a_voice_message(tmp_path, monkeypa
         options = {"name": "Allison", "kind": "instant"} | {f"file{n}": f for n, f in enumerate(files, 1)}
         created = await fake.command("voice create", options, files, user_id=USER)
         kept = await fake.answer(created, lambda text: "kept" in text)
-        assert kept.count(": kept,") == 5 and "/voice train" in kept, kept
+        assert kept.count(": kept,") == 5 and "record yourself reading this sentence aloud" in kept, kept
         assert sorted(fake.downloads) == sorted(f["id"] for f in files)
+        # The samples wait for the consent recording: Allison reads the code, as a DM voice message.
+        read = reading(code_in(kept), tmp_path)
+        note = fake.attachment(read.read_bytes(), "voice-message.ogg", "audio/ogg", 9.0)
+        await fake.dm(USER, attachments=[note])
+        verified = await fake.sent(f"/channels/8{USER}/messages", lambda body: bool(body.get("content")))
+        assert verified.body["content"].startswith("Thank you, that is you"), verified.body
+        assert "/voice train" in verified.body["content"]  # the five samples are hers: enough
 
         trained = await fake.command("voice train", user_id=USER)
         await fake.answer(trained, lambda text: text.startswith("Training “Allison” is queued"))

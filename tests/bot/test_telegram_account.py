@@ -99,14 +99,17 @@ async def test_speech_follows_the_chosen_voice_format_and_options(tmp_path):
 
 
 async def test_samples_are_listed_and_the_owner_removes_one(tmp_path):
-    from tests.audio import clips
+    from tests.audio import clips, code_in, reading
 
     async with running(tmp_path) as (fake, ctx):
         owner = await ctx.storage.users.get_or_create("telegram", "33")
         await ctx.storage.consents.accept(owner.id, "2026-11", "x", "test")
         asked = await _said(fake, 33, "/newvoice Mine")
         tier = next(b for b in buttons_of(asked) if b.endswith(":standard"))
-        await _pressed(fake, 33, tier)
+        challenge = await _pressed(fake, 33, tier)
+        mark = len(fake.calls)  # Allison reads the code first
+        await fake.voice(33, reading(code_in(challenge.params["text"]), tmp_path).read_bytes(), duration=9)
+        await fake.wait_for("sendMessage", after=mark, chat_id=33)
         for path in clips("allison_en")[:2]:
             mark = len(fake.calls)
             await fake.voice(33, path.read_bytes(), duration=3)

@@ -5,9 +5,10 @@ edits, then text spoken back as an OGG/Opus voice note."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from engine.audio.decode import Limits, decode_bytes
-from tests.audio import clips
+from tests.audio import clips, code_in, reading
 from tests.bot.harness import running
 from tests.fake_telegram import FakeTelegram
 
@@ -16,10 +17,10 @@ USER = 21
 
 async def test_consent_voice_notes_train_and_speak(tmp_path):
     async with running(tmp_path, worker=True, within=240) as (fake, ctx):
-        await _walk(fake, ctx)
+        await _walk(fake, ctx, tmp_path)
 
 
-async def _walk(fake: FakeTelegram, ctx) -> None:
+async def _walk(fake: FakeTelegram, ctx, tmp: Path) -> None:
     await fake.message(USER, "/start")
     welcome = await fake.wait_for("sendMessage", chat_id=USER)
     await fake.wait_for("sendMessage", after=fake.calls.index(welcome) + 1, chat_id=USER)  # the statement
@@ -36,7 +37,18 @@ async def _walk(fake: FakeTelegram, ctx) -> None:
     instant = next(b for b in buttons if b.endswith(":instant"))
     mark = len(fake.calls)
     await fake.callback(USER, chat_message, instant)
+    challenge = await fake.wait_for("sendMessage", after=mark, chat_id=USER)
+    assert "record yourself reading this sentence aloud" in challenge.params["text"]
+    mark = len(fake.calls)
+    await fake.message(USER, "/train")  # nothing trains before the speaker has read the code
+    refused = await fake.wait_for("sendMessage", after=mark, chat_id=USER)
+    assert refused.params["text"].startswith("This voice needs your consent recording first.")
+    assert code_in(refused.params["text"]) == code_in(challenge.params["text"])
+
+    mark = len(fake.calls)  # a voice note of Allison reading it
+    await fake.voice(USER, reading(code_in(challenge.params["text"]), tmp).read_bytes(), duration=9)
     first = await fake.wait_for("sendMessage", after=mark, chat_id=USER)
+    assert first.params["text"].startswith("Thank you, that is you"), first.params["text"]
     assert "The quick brown fox" in first.params["text"]
 
     for path in clips("allison_en")[:5]:
