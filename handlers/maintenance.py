@@ -60,6 +60,11 @@ async def old_server_usage(ctx: Context) -> int:
     return await ctx.storage.servers.prune()
 
 
+async def old_challenges(ctx: Context) -> int:
+    """Consent challenges answered, withdrawn or expired."""
+    return await ctx.storage.voice_consents.prune()
+
+
 Chore = Callable[[Context], Awaitable[Any]]
 # name -> (chore, every so many seconds)
 CHORES: dict[str, tuple[Chore, float]] = {
@@ -69,6 +74,7 @@ CHORES: dict[str, tuple[Chore, float]] = {
     "auditEntries": (old_audit, 86400),
     "serverUsage": (old_server_usage, 3600),
     "outputs": (old_outputs, 3600),
+    "challenges": (old_challenges, 3600),
 }
 
 

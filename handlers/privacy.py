@@ -63,11 +63,13 @@ async def forget_in_chat(ctx: Context, sender: Sender, confirmed: bool) -> Reply
 
 async def gather(ctx: Context, owner_id: int) -> tuple[dict[str, Any], list[Any]]:
     """Everything kept about the person, on every linked account (GDPR Art. 15 and 20): accounts
-    and settings, consent records, voices, samples, receipts, history; and the samples to copy."""
+    and settings, consent records (statements and voice readings), voices, samples, receipts,
+    history; and the files to copy, as (name in the archive, path)."""
     data: dict[str, list[Any]] = {
-        k: [] for k in ("accounts", "consents", "voices", "samples", "receipts", "history")
+        k: [] for k in ("accounts", "consents", "voiceConsents", "voices", "samples", "receipts", "history")
     }
-    kept = []
+    kept: list[tuple[str, Path]] = []
+    files = ctx.storage.files
     for account in await ctx.storage.users.linked(owner_id):
         user = await ctx.storage.users.get(account)
         if user is None:
@@ -80,26 +82,32 @@ async def gather(ctx: Context, owner_id: int) -> tuple[dict[str, Any], list[Any]
         for voice in await ctx.storage.voices.list(account):
             data["voices"].append(voice_json(voice))
             for sample in await ctx.storage.samples.list(account, voice.id):
-                kept.append(sample)
+                name = f"samples/{voice.id}/{sample.id}.flac"
+                kept.append((name, files.sample_path(account, sample.id)))
                 fields = dataclasses.asdict(sample)
                 del fields["embedding"]  # bytes: the file's own numbers, not information about the person
-                data["samples"].append(fields | {"file": f"samples/{voice.id}/{sample.id}.flac"})
+                data["samples"].append(fields | {"file": name})
+            if (reading := await ctx.storage.voice_consents.get(account, voice.id)) is not None:
+                name = f"consent/{voice.id}.flac"
+                kept.append((name, files.consent_path(account, voice.id)))
+                fields = dataclasses.asdict(reading)
+                del fields["embedding"]
+                data["voiceConsents"].append(fields | {"file": name})
         data["receipts"] += [dataclasses.asdict(g) for g in await ctx.storage.generations.for_owner(account)]
         data["history"] += (await history(ctx, account))["entries"]
     return data, kept
 
 
-def _zip(ctx: Context, owner_id: int, data: dict[str, Any], samples: list[Any]) -> Path:
+def _zip(ctx: Context, owner_id: int, data: dict[str, Any], kept: list[tuple[str, Path]]) -> Path:
     """Written under the person's own folder: a crash before it is sent leaves nothing that
     forgetting them would not take."""
     files = ctx.storage.files
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2, default=str))
-        for sample in samples:
-            source = files.sample_path(sample.owner_id, sample.id)
+        for name, source in kept:
             if source.exists():
-                archive.writestr(f"samples/{sample.voice_id}/{sample.id}.flac", files.read(source))
+                archive.writestr(name, files.read(source))
     return files.write(files.export_path(owner_id, "mydata"), buffer.getvalue())
 
 
@@ -111,9 +119,9 @@ async def my_data(ctx: Context, sender: Sender) -> AsyncIterator[Reply]:
     if user is None:
         yield Reply(t(sender.locale, "forget.nothing"))
         return
-    data, samples = await gather(ctx, user.id)
-    path = await asyncio.to_thread(_zip, ctx, user.id, data, samples)
-    await ctx.storage.audit.log(user.id, "data.exported", None, samples=len(samples))
+    data, kept = await gather(ctx, user.id)
+    path = await asyncio.to_thread(_zip, ctx, user.id, data, kept)
+    await ctx.storage.audit.log(user.id, "data.exported", None, files=len(kept))
     try:
         yield Reply(
             t(sender.locale, "mydata.caption", voices=len(data["voices"])), file=(str(path), "mydata.zip")

@@ -102,3 +102,12 @@ class VoiceConsentRepo:
         if row is None:
             return None
         return VoiceConsent(**(dict(row) | {"words_checked": bool(row["words_checked"])}))
+
+    async def prune(self) -> int:
+        """Challenges answered, withdrawn or expired: nothing to keep them for (the consent row keeps
+        the hash of the sentence read)."""
+        cur = await self._conn.execute(
+            "DELETE FROM consent_challenges WHERE used_at IS NOT NULL OR expires_at <= ?", (iso(now()),)
+        )
+        await self._conn.commit()
+        return cur.rowcount

@@ -15,6 +15,7 @@ from engine.audio.spoken_code import misheard
 from handlers import collect, consent
 from handlers.chat import Sender
 from handlers.errors import Refusal
+from handlers.maintenance import housekeeping
 from handlers.messages import t
 from tests.audio import RATE, clips, code_in, encode, joined, load, reading, snr_mix
 
@@ -70,6 +71,11 @@ async def test_the_speaker_reads_the_code_then_only_their_own_voice_is_kept(tmp_
         kept = await ctx.storage.samples.list(user.id, voice.id)
         assert len(kept) == 1  # only Allison's own
 
+        await consent.revoke(ctx, sender)  # the reading goes with the voice it authorised
+        assert await ctx.storage.voice_consents.get(user.id, voice.id) is None
+        assert not ctx.storage.files.consent_path(user.id, voice.id).exists()
+        assert not [p for p in (tmp_path / "files").rglob("*") if p.is_file()]
+
 
 async def test_an_earlier_code_a_replayed_file_and_a_noisy_reading_are_refused(tmp_path):
     sender = Sender("telegram", "2", "2", "de")
@@ -101,6 +107,12 @@ async def test_an_earlier_code_a_replayed_file_and_a_noisy_reading_are_refused(t
         replay = await collect.add_sample(ctx, sender, note(good), 2**24)
         assert replay.text.startswith(t("de", "vconsent.replayed"))
         assert code_in(replay.text) != other_code
+        # spent and withdrawn codes are pruned; the open one stays
+        assert (await housekeeping(ctx))["challenges"] >= 4
+        second_voice = await collect.collecting(ctx, user.id)
+        assert (await ctx.storage.voice_consents.open_challenge(user.id, second_voice.id)).code == code_in(
+            replay.text
+        )
 
 
 async def test_a_recording_of_another_speaker_cannot_authorise_someones_samples(tmp_path):
