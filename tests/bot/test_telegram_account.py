@@ -264,10 +264,13 @@ async def test_mydata_sends_a_zip_of_everything_kept_and_keeps_no_copy(tmp_path)
         assert [a["platform"] for a in data["accounts"]] == ["telegram"]
         assert [v["voiceId"] for v in data["voices"]] == [voice_id]
         assert "shown-hash" in [c["statement_hash"] for c in data["consents"]]
-        flacs = [n for n in archive.namelist() if n.endswith(".flac")]
+        flacs = [n for n in archive.namelist() if n.startswith("samples/")]
         assert len(flacs) == len(data["samples"]) == 4 and all(
-            n.startswith(f"samples/{voice_id}/") for n in flacs
+            n.startswith(f"samples/{voice_id}/") and n.endswith(".flac") for n in flacs
         )
+        (reading,) = data["voiceConsents"]  # the recording that proved the consent, with its audio
+        assert reading["words_checked"] and "embedding" not in reading
+        assert archive.read(reading["file"])[:4] == b"fLaC" and reading["file"] == f"consent/{voice_id}.flac"
         assert sent.params["caption"].startswith("Everything kept about you")
         exports = tmp_path / "files" / "exports"
         async with asyncio.timeout(30):  # removed once sent (just after the upload was answered)
