@@ -81,6 +81,7 @@ class QuotasConfig(Section):
 class PlatformConfig(Section):
     enabled: bool = False
     token_env: str
+    notices_every_s: float = Field(30.0, ge=0.05, le=3600)  # how often queued reminders and alerts go
 
     def token(self) -> SecretStr | None:
         value = os.environ.get(self.token_env)

@@ -31,7 +31,10 @@ KEYS = {
     "format": "outputFormat",
     "rate": "sampleRate",
     "speakforme": "speakForMe",  # what one types in a server's speak-for-me channel is said in one's voice
+    "excerpts": "receiptExcerpts",  # /usage shows the start of each text said with one's voices
+    "alerts": "notifyUse",  # be told when one's voice is used elsewhere (a server, another device)
 }
+SWITCHES = ("speakforme", "excerpts", "alerts")  # on / off
 CHOICES: dict[str, tuple[str, ...]] = {
     "language": ("auto", *LANGUAGES),
     "speed": ("0.75", "1.0", "1.25", "1.5"),
@@ -39,7 +42,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
     "emotion": EMOTIONS,
     "format": (VOICE_NOTE, *FORMATS),
     "rate": tuple(str(r) for r in SAMPLE_RATES),
-    "speakforme": ("on", "off"),
+    **dict.fromkeys(SWITCHES, ("on", "off")),
 }
 LANGUAGE_NAMES = {
     "en": "English", "es": "Español", "fr": "Français", "de": "Deutsch", "it": "Italiano",
@@ -126,7 +129,7 @@ def _shown(locale: str | None, name: str, value: Any, voices: dict[str, str]) ->
         return t(locale, f"emotion.{value or 'neutral'}")
     if name == "pitch":
         return f"{float(value or 0):+g}"
-    if name == "speakforme":
+    if name in SWITCHES:
         return t(locale, "settings.on" if value else "settings.off")
     return f"{value:g}" if isinstance(value, float) else str(value or {"speed": "1", "rate": "44100"}[name])
 
@@ -142,14 +145,7 @@ async def show(ctx: Context, sender: Sender, saved: bool = False) -> Reply:
         label = t(sender.locale, f"settings.{name}")
         lines.append(f"• {label}: {shown}")
         buttons.append((Button(f"{label}: {shown}", Action.of("set", name)),))
-    use = await quotas.usage(ctx, user.id)
-    minutes = f"{use.speech_s / 60:.1f}"
-    lines.append(t(sender.locale, "settings.usage", trainings=use.trainings, minutes=minutes))
-    trainings_left, minutes_left = quotas.left(ctx, use)  # None: no limit set
-    if trainings_left is not None:
-        lines.append(t(sender.locale, "settings.left_trainings", count=trainings_left))
-    if minutes_left is not None:
-        lines.append(t(sender.locale, "settings.left_minutes", minutes=f"{minutes_left:.1f}"))
+    lines += await quotas.summary(ctx, user.id, sender.locale)
     lines.append(t(sender.locale, "settings.typed"))
     return Reply("\n".join(lines), tuple(buttons))
 
@@ -180,7 +176,7 @@ def _parse(name: str, value: str) -> Any:
         return float(value.replace(",", ".").replace("−", "-"))
     if name == "rate":
         return int(value)
-    if name == "speakforme":
+    if name in SWITCHES:
         if value.lower() not in ("on", "off"):
             raise ValueError(value)
         return value.lower() == "on"
@@ -214,7 +210,7 @@ async def change(ctx: Context, sender: Sender, name: str, value: str) -> Reply:
         if parsed not in CHOICES["language"]:
             raise bad
         parsed = None if parsed == "auto" else parsed
-    elif name == "speakforme":
+    elif name in SWITCHES:
         parsed = parsed or None  # off: the default
     else:
         trial = {k: settings[k] for k in ("speed", "pitch", "emotion") if k in settings}

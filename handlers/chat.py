@@ -12,6 +12,7 @@ class Sender:
     user_id: str  # the platform's id, as text
     chat_id: str
     locale: str | None = None  # the platform's language code, e.g. "pt-BR"
+    server_id: str | None = None  # the chat server (a Discord guild) it came from, if any
 
 
 MAX_PACKED = 64  # bytes: Telegram's callback_data limit (Discord's custom_id allows 100)
@@ -69,4 +70,15 @@ def reply_to(sender: Sender, send_as: str) -> dict[str, Any]:
         "user": sender.user_id,
         "locale": sender.locale,
         "as": send_as,
+    }
+
+
+def where_of(sender: Sender, requested_by: int | None = None) -> dict[str, Any]:
+    """Where speech was asked, for the voice owner's receipts (``requested_by``: the user who asked,
+    when the voice is not theirs)."""
+    return {
+        "platform": sender.platform,
+        "chat": sender.chat_id,
+        "server": sender.server_id,
+        "requestedBy": requested_by,
     }

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from engine.jobs.queue import Event
-from handlers.chat import Queued
+from handlers.chat import Queued, Reply
 from handlers.context import Context
 from handlers.messages import eta, failure, step, t
 
@@ -54,6 +54,9 @@ class Outlet(Protocol):
         """``send_as``: "voice" (a voice note), "audio" (a track) or "file" (a document)."""
 
     async def send_file(self, to: Target, path: Path, filename: str, caption: str) -> None: ...
+
+    async def send_notice(self, to: Target, reply: Reply) -> None:
+        """A message with its buttons to the person's private chat (``to.user``), unasked."""
 
     def working(self, to: Target, speech: bool) -> AbstractAsyncContextManager[Any]:
         """An indicator while the job runs ("recording a voice…"); a null context if none."""

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
+from handlers import notices
 from handlers.context import Context
 from storage.ids import iso, now
 
@@ -65,6 +66,11 @@ async def old_challenges(ctx: Context) -> int:
     return await ctx.storage.voice_consents.prune()
 
 
+async def old_notices(ctx: Context) -> int:
+    """Notices sent over a month ago."""
+    return await ctx.storage.notices.prune(iso(now() - timedelta(days=30)))
+
+
 Chore = Callable[[Context], Awaitable[Any]]
 # name -> (chore, every so many seconds)
 CHORES: dict[str, tuple[Chore, float]] = {
@@ -75,6 +81,8 @@ CHORES: dict[str, tuple[Chore, float]] = {
     "serverUsage": (old_server_usage, 3600),
     "outputs": (old_outputs, 3600),
     "challenges": (old_challenges, 3600),
+    "expiryReminders": (notices.expiry_reminders, 3600),
+    "notices": (old_notices, 86400),
 }
 
 

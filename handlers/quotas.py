@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 from handlers.context import Context
 from handlers.errors import Refusal
@@ -49,6 +50,18 @@ def left(ctx: Context, used: Usage) -> tuple[int | None, float | None]:
     return trainings, minutes
 
 
+async def summary(ctx: Context, owner_id: int, locale: str | None) -> list[str]:
+    """The last 24 hours in words, and what today's limits still allow (where there are limits)."""
+    used = await usage(ctx, owner_id)
+    lines = [t(locale, "settings.usage", trainings=used.trainings, minutes=f"{used.speech_s / 60:.1f}")]
+    trainings, minutes = left(ctx, used)
+    if trainings is not None:
+        lines.append(t(locale, "settings.left_trainings", count=trainings))
+    if minutes is not None:
+        lines.append(t(locale, "settings.left_minutes", minutes=f"{minutes:.1f}"))
+    return lines
+
+
 async def check(ctx: Context, owner_id: int, kind: str, locale: str | None = None) -> None:
     """Refuse a training or speech job that would go over the owner's daily quota."""
     quotas: Quotas = ctx.quotas or Quotas()
@@ -66,9 +79,25 @@ async def check(ctx: Context, owner_id: int, kind: str, locale: str | None = Non
                 raise Refusal("rate_limited", t(locale, "quota.cooldown", seconds=f"{quotas.cooldown_s:g}"))
 
 
-async def speech_left(ctx: Context, owner_id: int, locale: str | None) -> None:
-    """Refuse more speech once today's minutes are spent (a batch asks before each text)."""
+async def speech_left(
+    ctx: Context, owner_id: int, locale: str | None, where: dict[str, Any] | None = None
+) -> None:
+    """Refuse more speech once today's minutes are spent — the owner's, and the server's it is asked
+    in (``where``) — (a batch asks before each text)."""
     quotas: Quotas = ctx.quotas or Quotas()
     if quotas.speech_minutes_per_day and await _speech_s(ctx, owner_id) >= quotas.speech_minutes_per_day * 60:
         limit = f"{quotas.speech_minutes_per_day:g}"
         raise Refusal("quota_exceeded", t(locale, "quota.speech", limit=limit))
+    if where and where.get("server"):
+        await server_speech_left(ctx, where["platform"], where["server"], locale)
+
+
+async def server_speech_left(ctx: Context, platform: str, server_id: str, locale: str | None) -> None:
+    """Refuse more speech in a server once its daily seconds (``speechSecondsPerDay``, set by its
+    admins) are spent, whoever's voices spoke."""
+    limit = (await ctx.storage.servers.settings(platform, server_id)).get("speechSecondsPerDay") or 0
+    if (
+        limit
+        and await ctx.storage.generations.server_seconds_since(platform, server_id, iso(now() - DAY)) >= limit
+    ):
+        raise Refusal("quota_exceeded", t(locale, "server.quota_seconds", seconds=limit))

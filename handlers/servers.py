@@ -11,11 +11,12 @@ which they chose to lend). Links are said as a word, mentions by name, emoji are
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from typing import Any
 
-from handlers import account, speech
+from handlers import account, quotas, speech
 from handlers.chat import Queued, Reply, Sender
 from handlers.consent import require
 from handlers.context import Context
@@ -31,6 +32,7 @@ DEFAULTS: dict[str, Any] = {
     "speakRoles": [],
     "voiceRoles": [],
     "speechesPerDay": 0,  # lines and speech for the whole server; 0: no limit
+    "speechSecondsPerDay": 0,  # seconds of generated speech for the whole server; 0: no limit
     "trainingsPerDay": 0,
 }
 # As typed after /server set -> stored key
@@ -43,6 +45,7 @@ NAMES = {
     "speak-roles": "speakRoles",
     "voice-roles": "voiceRoles",
     "speeches-per-day": "speechesPerDay",
+    "speech-seconds-per-day": "speechSecondsPerDay",
     "trainings-per-day": "trainingsPerDay",
 }
 USES = {"clone": "cloneRoles", "speak": "speakRoles", "voice": "voiceRoles"}
@@ -119,7 +122,10 @@ async def change(
             raise bad
         rules[key] = value.lower() == "on"
     else:
-        limits = {"maxChars": (1, 2000), "speechesPerDay": (0, 100000), "trainingsPerDay": (0, 10000)}[key]
+        limits = {
+            "maxChars": (1, 2000), "speechesPerDay": (0, 100000), "speechSecondsPerDay": (0, 864000),
+            "trainingsPerDay": (0, 10000),
+        }[key]  # fmt: skip
         if not value.isdigit() or not limits[0] <= int(value) <= limits[1]:
             raise bad
         rules[key] = int(value)
@@ -149,6 +155,8 @@ async def allowed(
         limit = rules["trainingsPerDay" if spend == "train" else "speechesPerDay"]
         if limit and await ctx.storage.servers.usage(sender.platform, server_id, spend) >= limit:
             raise Refusal("quota_exceeded", t(sender.locale, "server.quota", limit=limit))
+        if spend == "speak":
+            await quotas.server_speech_left(ctx, sender.platform, server_id, sender.locale)
 
 
 async def counted(ctx: Context, sender: Sender, server_id: str, kind: str, owner_id: int) -> None:
@@ -182,6 +190,7 @@ async def speak_for(
     default voice, or nothing (None) — never a reply: the channel is a conversation. ``rules``: the
     server's, when the caller read them already."""
     rules = rules or await settings(ctx, author.platform, server_id)
+    author = dataclasses.replace(author, server_id=server_id)  # the receipts say which server
     try:
         await allowed(ctx, author, server_id, "voice", roles, rules=rules)
         await allowed(ctx, author, server_id, "speak", roles, spend="speak", rules=rules)
@@ -201,7 +210,8 @@ async def speak_for(
             lent = rules["speakDefault"]
             if await ctx.storage.voices.get_usable(lent["owner"], lent["voice"]) is None:
                 return None
-            queued = await speech.line_for(ctx, lent["owner"], lent["voice"], words, author.locale, key)
+            by = user.id if user is not None else None
+            queued = await speech.line_for(ctx, lent["owner"], lent["voice"], words, key, author, by)
         else:
             return None
     except Refusal:  # the person's quota, the text refused: skipped, as for anyone without a voice

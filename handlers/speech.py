@@ -18,8 +18,8 @@ from engine.speech import provenance
 from engine.speech import text as text_rules
 from engine.speech.backends.base import EngineUnavailable
 from engine.speech.render import SpeechOptions, adjust, render
-from handlers import account, quotas
-from handlers.chat import Queued, Reply, Sender, reply_to
+from handlers import account, notices, quotas, receipts
+from handlers.chat import Queued, Reply, Sender, reply_to, where_of
 from handlers.consent import require
 from handlers.context import Context
 from handlers.errors import Refusal
@@ -60,11 +60,14 @@ async def _submit(
     idempotency_key: str | None,
     reply_to: dict[str, Any] | None,
     locale: str | None,
+    where: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Queue a speech or batch job whose ``texts`` are checked: the owner's quota, then the queue."""
+    """Queue a speech or batch job whose ``texts`` are checked: the owner's quota, then the queue.
+    ``where`` (``handlers.chat.where_of``) goes on the receipts."""
     await quotas.check(ctx, owner_id, kind, locale)
     payload = {"voiceId": voice_id, **texts, "language": language, "options": dataclasses.asdict(options)}
     payload["locale"] = locale_of(locale)  # what the worker says (a quota reached) is in their words
+    payload["where"] = where or {}
     spec = JobSpec(kind, owner_id, payload, voice_id, live, idempotency_key, ctx.max_tries, reply_to)
     try:
         job = await ctx.engine.submit(spec)
@@ -85,12 +88,13 @@ async def submit_speech(
     idempotency_key: str | None = None,
     reply_to: dict[str, Any] | None = None,
     locale: str | None = None,
+    where: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     language = await _usable(ctx, owner_id, voice_id, language)
     _check_text(text, language, locale=locale)
     return await _submit(
         ctx, "speak", owner_id, voice_id, {"text": text}, language, options,
-        live=live, idempotency_key=idempotency_key, reply_to=reply_to, locale=locale,
+        live=live, idempotency_key=idempotency_key, reply_to=reply_to, locale=locale, where=where,
     )  # fmt: skip
 
 
@@ -105,6 +109,7 @@ async def submit_batch(
     idempotency_key: str | None = None,
     reply_to: dict[str, Any] | None = None,
     locale: str | None = None,
+    where: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Many texts for one voice as one job: one file each (named by position) and a zip."""
     language = await _usable(ctx, owner_id, voice_id, language)
@@ -117,7 +122,7 @@ async def submit_batch(
         _check_text(text, language, t(locale, "batch.line", line=index), locale)
     return await _submit(
         ctx, "batch", owner_id, voice_id, {"texts": texts}, language, options,
-        live=False, idempotency_key=idempotency_key, reply_to=reply_to, locale=locale,
+        live=False, idempotency_key=idempotency_key, reply_to=reply_to, locale=locale, where=where,
     )  # fmt: skip
 
 
@@ -171,6 +176,7 @@ async def _say(
     marking = provenance.tags(generation_id, voice_id)
     data = await asyncio.to_thread(render, audio, rate, options, backend.handles_speed, marking)
     duration = len(audio) / rate / (1.0 if backend.handles_speed else options.speed)
+    owner = await ctx.storage.users.get(owner_id)
     receipt = await ctx.storage.generations.record(
         owner_id,
         voice_id,
@@ -181,7 +187,10 @@ async def _say(
         job_id=job.job.id,
         generation_id=generation_id,
         fingerprint=provenance.fingerprint(data),
+        where=job.job.payload.get("where"),
+        excerpt=receipts.excerpt(text, owner.settings if owner else {}),
     )
+    await notices.tell_use(ctx, voice.name, receipt)  # if the owner asked to be told
     path = ctx.storage.files.output_path(owner_id, receipt.id, options.output_format)
     await asyncio.to_thread(ctx.storage.files.write, path, data)
     return {
@@ -215,7 +224,8 @@ async def run_batch(ctx: Context, job: JobContext) -> dict[str, Any]:
     for index in range(resumed_at, len(texts)):
         if index > resumed_at:
             await job.take_turns()  # fair share: another user's job goes between two items
-        await quotas.speech_left(ctx, owner_id, payload.get("locale"))  # never past the day's minutes
+        # never past the day's minutes, the owner's or the server's
+        await quotas.speech_left(ctx, owner_id, payload.get("locale"), payload.get("where"))
         await job.step("speaking", 100.0 * index / len(texts))
         item = await _say(ctx, job, texts[index], payload["language"], options, False)
         items.append(item | {"filename": f"speech_{index + 1:03d}.{options.output_format}"})
@@ -273,7 +283,7 @@ async def say_in_chat(
     target = reply_to(sender, send_as)
     queued = await submit_speech(
         ctx, owner_id, voice_id, text, options, idempotency_key=idempotency_key, reply_to=target,
-        locale=sender.locale,
+        locale=sender.locale, where=where_of(sender),
     )  # fmt: skip
     return Queued(None, owner_id, queued["jobId"])
 
@@ -286,7 +296,7 @@ async def batch_in_chat(
     lines = [line for line in text.splitlines() if line.strip()]
     queued = await submit_batch(
         ctx, owner_id, voice_id, lines, options, idempotency_key=idempotency_key,
-        reply_to=reply_to(sender, "zip"), locale=sender.locale,
+        reply_to=reply_to(sender, "zip"), locale=sender.locale, where=where_of(sender),
     )  # fmt: skip
     position = queued["progress"]["queuePosition"] or 0
     reply = Reply(t(sender.locale, "batch.queued", count=len(lines), position=position))
@@ -297,16 +307,17 @@ async def say_live(ctx: Context, sender: Sender, text: str, voice: str | None, k
     """A line for a voice channel: the person's voice (or ``voice``) and speed, pitch and emotion,
     as a live job (served before everything else); the adapter plays its chunks as they come."""
     owner_id, voice_id, options, _ = await _chat_speaker(ctx, sender, voice)
-    return await _live(ctx, owner_id, voice_id, text, options, sender.locale, key)
+    return await _live(ctx, owner_id, voice_id, text, options, sender.locale, key, where_of(sender))
 
 
 async def line_for(
-    ctx: Context, owner_id: int, voice_id: str, text: str, locale: str | None, key: str | None
+    ctx: Context, owner_id: int, voice_id: str, text: str, key: str | None, by: Sender, by_id: int | None
 ) -> Queued:
-    """A live line in a voice its owner lent to a server (said with the owner's own settings)."""
+    """A live line in a voice its owner lent to a server, asked by someone else (``by``; their
+    user id if they have one), said with the owner's own settings."""
     owner = await ctx.storage.users.get(owner_id)
     options, _ = account.speech_options(owner.settings if owner else {})
-    return await _live(ctx, owner_id, voice_id, text, options, locale, key)
+    return await _live(ctx, owner_id, voice_id, text, options, by.locale, key, where_of(by, by_id or None))
 
 
 async def _live(
@@ -317,9 +328,10 @@ async def _live(
     options: SpeechOptions,
     locale: str | None,
     key: str | None,
+    where: dict[str, Any],
 ) -> Queued:
     live = dataclasses.replace(options, output_format="ogg", sample_rate=48000)
     queued = await submit_speech(
-        ctx, owner_id, voice_id, text, live, live=True, idempotency_key=key, locale=locale
+        ctx, owner_id, voice_id, text, live, live=True, idempotency_key=key, locale=locale, where=where
     )
     return Queued(None, owner_id, queued["jobId"])

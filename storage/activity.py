@@ -28,8 +28,12 @@ class GenerationRepo:
         job_id: str | None = None,
         generation_id: str | None = None,
         fingerprint: str | None = None,
+        where: dict[str, Any] | None = None,
+        excerpt: str | None = None,
     ) -> Generation:
-        """``generation_id``: made beforehand when the file carries it (its provenance tags)."""
+        """``generation_id``: made beforehand when the file carries it (its provenance tags);
+        ``where``: platform, server, chat and (a person other than the owner) ``requestedBy``."""
+        where = where or {}
         gen = Generation(
             id=generation_id or new_id("gen"),
             owner_id=owner_id,
@@ -41,10 +45,16 @@ class GenerationRepo:
             sample_rate=sample_rate,
             created_at=iso(now()),
             fingerprint=fingerprint,
+            platform=where.get("platform"),
+            server=where.get("server"),
+            chat=where.get("chat"),
+            requested_by=where.get("requestedBy"),
+            excerpt=excerpt,
         )
         await self._conn.execute(
             "INSERT INTO generations (id, owner_id, voice_id, job_id, text_chars, duration, format,"
-            " sample_rate, created_at, fingerprint) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " sample_rate, created_at, fingerprint, platform, server, chat, requested_by, excerpt)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 gen.id,
                 gen.owner_id,
@@ -56,6 +66,11 @@ class GenerationRepo:
                 gen.sample_rate,
                 gen.created_at,
                 gen.fingerprint,
+                gen.platform,
+                gen.server,
+                gen.chat,
+                gen.requested_by,
+                gen.excerpt,
             ),
         )
         await self._conn.commit()
@@ -107,6 +122,25 @@ class GenerationRepo:
             self._conn,
             "SELECT COALESCE(SUM(duration), 0) FROM generations WHERE owner_id = ? AND created_at >= ?",
             (owner_id, since),
+        )
+        return float(row[0])
+
+    async def recent(self, owner_id: int, limit: int = 20) -> list[Generation]:
+        """The owner's latest receipts, newest first (``/usage``)."""
+        rows = await fetch_all(
+            self._conn,
+            "SELECT * FROM generations WHERE owner_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?",
+            (owner_id, limit),
+        )
+        return [Generation(**dict(r)) for r in rows]
+
+    async def server_seconds_since(self, platform: str, server: str, since: str) -> float:
+        """Seconds generated for a chat server since an ISO time, whoever's voice (its daily quota)."""
+        row = await fetch_one(
+            self._conn,
+            "SELECT COALESCE(SUM(duration), 0) FROM generations"
+            " WHERE platform = ? AND server = ? AND created_at >= ?",
+            (platform, server, since),
         )
         return float(row[0])
 

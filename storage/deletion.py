@@ -12,7 +12,7 @@ from __future__ import annotations
 import aiosqlite
 
 # Columns that name a person.
-OWNER_COLUMNS = ("owner_id", "user_id", "alias_id", "primary_id")
+OWNER_COLUMNS = ("owner_id", "user_id", "alias_id", "primary_id", "requested_by")
 
 PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {  # table -> (its owner columns, how they go)
     "users": (("id",), "explicit"),
@@ -20,12 +20,13 @@ PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {  # table -> (its owner colu
     "voices": (("owner_id",), "cascade, after Context.delete_voice took each voice's files"),
     "samples": (("owner_id",), "cascade"),
     "jobs": (("owner_id",), "cascade (job_events with their job)"),
-    "generations": (("owner_id",), "cascade"),
+    "generations": (("owner_id", "requested_by"), "cascade; requested_by set null (someone else's receipt)"),
     "audit_log": (("user_id",), "explicit: the person's rows go; one anonymous line says when"),
     "server_usage": (("owner_id",), "cascade"),
     "user_links": (("alias_id", "primary_id"), "cascade"),
     "link_codes": (("user_id",), "cascade"),
     "consent_challenges": (("owner_id",), "cascade (and with their voice)"),
+    "notices": (("owner_id",), "cascade"),
     "voice_consents": (("owner_id",), "cascade (and with their voice; the recording is in its folder)"),
 }
 # Not a person's: job events hang off their job, workers are the operator's, servers the server's

@@ -100,6 +100,11 @@ class Generation:
     created_at: str
     fingerprint: str | None = None  # SHA-256 of the file as written (provenance)
     output_purged_at: str | None = None  # when the file went (output_retention_days)
+    platform: str | None = None  # where it was asked: telegram, discord, cli
+    server: str | None = None  # a chat server (Discord guild), if asked in one
+    chat: str | None = None
+    requested_by: int | None = None  # who asked, when not the owner (a voice lent to a server)
+    excerpt: str | None = None  # the text's start, only if the owner opted in
 
 
 @dataclass(frozen=True, slots=True)

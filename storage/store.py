@@ -17,6 +17,7 @@ from storage.consents import VoiceConsentRepo
 from storage.db import connect
 from storage.deletion import purge
 from storage.files import FileStore
+from storage.notices import NoticeRepo
 from storage.servers import ServerRepo
 from storage.users import ConsentRepo, UserRepo
 from storage.voices import SampleRepo, VoiceRepo
@@ -36,6 +37,7 @@ class Storage:
     audit: AuditRepo
     servers: ServerRepo
     voice_consents: VoiceConsentRepo
+    notices: NoticeRepo
 
     @classmethod
     @asynccontextmanager
@@ -52,6 +54,7 @@ class Storage:
                 audit=AuditRepo(conn),
                 servers=ServerRepo(conn),
                 voice_consents=VoiceConsentRepo(conn),
+                notices=NoticeRepo(conn),
             )
 
     async def delete_sample(self, owner_id: int, sample_id: str) -> bool:

@@ -130,6 +130,15 @@ class VoiceRepo:
         rows = await fetch_all(self._conn, "SELECT * FROM voices WHERE expires_at <= ?", (at or iso(now()),))
         return [Voice.from_row(r) for r in rows]
 
+    async def expiring(self, before: str) -> list[Voice]:
+        """Voices not yet expired whose retention ends before ``before`` (reminders), all owners."""
+        rows = await fetch_all(
+            self._conn,
+            "SELECT * FROM voices WHERE expires_at > ? AND expires_at <= ? ORDER BY expires_at",
+            (iso(now()), before),
+        )
+        return [Voice.from_row(r) for r in rows]
+
     async def processing(self) -> list[Voice]:
         """Voices waiting for their training, all owners (housekeeping checks each one's job)."""
         rows = await fetch_all(self._conn, "SELECT * FROM voices WHERE status = 'processing'")

@@ -153,7 +153,9 @@ async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: 
     from handlers.samples import SampleMeta
 
     if args.command == "speak":
-        queued = await speech.submit_speech(ctx, owner_id, args.voice_id, args.text, request, args.language)
+        queued = await speech.submit_speech(
+            ctx, owner_id, args.voice_id, args.text, request, args.language, where={"platform": "cli"}
+        )
         result = await jobs.wait_result(ctx, owner_id, queued["jobId"], _Bar().event)
         result = {"text": args.text, **result}
         if args.output:
@@ -162,7 +164,9 @@ async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: 
         return result
     if args.command == "batch":
         lines = (await asyncio.to_thread(args.texts_file.read_text, encoding="utf-8")).splitlines()
-        queued = await speech.submit_batch(ctx, owner_id, args.voice_id, lines, request, args.language)
+        queued = await speech.submit_batch(
+            ctx, owner_id, args.voice_id, lines, request, args.language, where={"platform": "cli"}
+        )
         result = await jobs.wait_result(ctx, owner_id, queued["jobId"], _Bar().event)
         await asyncio.to_thread(_save_batch, result, args.output)
         return result

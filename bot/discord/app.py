@@ -26,6 +26,7 @@ from handlers.chat import Action, Reply
 from handlers.context import Context
 from handlers.delivery import Deliveries
 from handlers.messages import t
+from handlers.notices import Notices
 
 log = logging.getLogger("voicebot.discord")
 FEATURES = (Start, Voices, Speech, Manage, Channel, Server, Direct)
@@ -48,6 +49,7 @@ class VoiceBot(commands.Bot):
         self.idle_leave_s = settings.idle_leave_s
         self.outlet = DiscordOutlet(self, settings.upload_limit_mb * 2**20)
         self.deliveries = Deliveries(self.outlet, ctx, settings.progress_edit_s)
+        self.notices = Notices(self.outlet, ctx, settings.notices_every_s)
         self.tree.on_error = self._on_command_error
 
     async def setup_hook(self) -> None:
@@ -58,8 +60,10 @@ class VoiceBot(commands.Bot):
         resumed = await self.deliveries.resume()
         if resumed:
             log.info("delivering %d results that were not delivered before the restart", resumed)
+        self.notices.start()  # reminders and use alerts, by DM
 
     async def close(self) -> None:
+        await self.notices.close()
         await self.deliveries.close()
         await super().close()
 

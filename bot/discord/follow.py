@@ -20,11 +20,12 @@ from typing import Any
 import discord
 from discord.http import handle_message_parameters
 
-from bot.discord.replies import over_limit, said
+from bot.discord.replies import over_limit, said, view_of
 from engine.audio.decode import Limits, decode_file
 from engine.audio.measure import waveform
 from engine.speech import provenance
 from engine.speech.render import SpeechOptions, render
+from handlers.chat import Reply
 from handlers.delivery import Target, Undeliverable
 
 TOKEN_LIFE = datetime.timedelta(minutes=14)  # Discord's is 15; a margin for a slow upload
@@ -87,6 +88,18 @@ class DiscordOutlet:
 
     async def send_text(self, to: Target, text: str) -> Any:
         return await self._send(to, lambda where: where.send(said(text, to.locale)))
+
+    async def send_notice(self, to: Target, reply: Reply) -> None:
+        dm = await self._dm_id(to)
+        if dm is None:
+            raise Undeliverable(f"no DM with discord user {to.user}")
+        view = view_of(reply)
+        try:
+            await self.client.get_partial_messageable(int(dm)).send(
+                said(reply.text, to.locale), **({"view": view} if view else {})
+            )
+        except (discord.Forbidden, discord.NotFound) as exc:
+            raise Undeliverable(f"discord user {to.user} takes no DMs") from exc
 
     async def edit_text(self, to: Target, message: Any, text: str) -> None:
         """``message``: the interaction whose answer shows the progress (editable while its token lasts)."""

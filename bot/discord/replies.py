@@ -71,7 +71,8 @@ def said(text: str, locale: str | None = None) -> str:
 async def sender_of(ctx: Any, interaction: discord.Interaction) -> Sender:
     """The person and the channel behind an interaction, in the reply language they chose, if any."""
     channel = interaction.channel_id or interaction.user.id
-    raw = Sender("discord", str(interaction.user.id), str(channel), str(interaction.locale))
+    server = str(interaction.guild_id) if interaction.guild_id else None
+    raw = Sender("discord", str(interaction.user.id), str(channel), str(interaction.locale), server)
     return await account.resolve(ctx, raw)
 
 

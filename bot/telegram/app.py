@@ -25,6 +25,7 @@ from handlers.context import Context
 from handlers.delivery import Deliveries
 from handlers.errors import Refusal
 from handlers.messages import LANGUAGES, t
+from handlers.notices import Notices
 
 log = logging.getLogger("voicebot.telegram")
 
@@ -36,14 +37,18 @@ def build(
     edit_every_s: float = 3.0,
     download_limit: int = voices.GETFILE_LIMIT,
     outbox: Outbox | None = None,
+    notices_every_s: float = 30.0,
 ) -> tuple[Bot, Dispatcher]:
     """``api_url``: a local Bot API server (then raise ``download_limit`` past 20 MB)."""
     session = AiohttpSession(api=TelegramAPIServer.from_base(api_url)) if api_url else AiohttpSession()
     session.middleware(outbox or Outbox())
     bot = Bot(token, session=session)
-    deliveries = Deliveries(TelegramOutlet(bot), ctx, edit_every_s)
+    outlet = TelegramOutlet(bot)
+    deliveries = Deliveries(outlet, ctx, edit_every_s)
     # Injected by name into the handlers.
-    dp = Dispatcher(ctx=ctx, deliveries=deliveries, getfile_limit=download_limit)
+    dp = Dispatcher(
+        ctx=ctx, deliveries=deliveries, notices=Notices(outlet, ctx), getfile_limit=download_limit
+    )
     dp.update.outer_middleware(with_sender)
     for feature in (start, settings, voices, manage, buttons, speech):
         dp.include_router(feature.router())
@@ -67,6 +72,7 @@ COMMANDS = (
     "revoke",
     "forgetme",
     "mydata",
+    "usage",
 )
 
 
@@ -77,21 +83,24 @@ async def register_commands(bot: Bot) -> None:
         await bot.set_my_commands(commands, language_code=language)
 
 
-async def _on_startup(deliveries: Deliveries) -> None:
+async def _on_startup(deliveries: Deliveries, notices: Notices) -> None:
     resumed = await deliveries.resume()
     if resumed:
         log.info("delivering %d results that were not delivered before the restart", resumed)
+    notices.start()  # reminders and use alerts the worker and its chores queued
 
 
-async def _on_shutdown(deliveries: Deliveries) -> None:
+async def _on_shutdown(deliveries: Deliveries, notices: Notices) -> None:
+    await notices.close()
     await deliveries.close()
 
 
 async def run(ctx: Context, settings: TelegramConfig, token: str) -> None:
     """``voicebot run``: long polling, or a webhook server when ``webhook_url`` is set; until cancelled."""
     bot, dp = build(
-        ctx, token, settings.api_url, settings.progress_edit_s, settings.download_limit_mb * 2**20
-    )
+        ctx, token, settings.api_url, settings.progress_edit_s, settings.download_limit_mb * 2**20,
+        notices_every_s=settings.notices_every_s,
+    )  # fmt: skip
     try:
         await register_commands(bot)
         if settings.webhook_url:

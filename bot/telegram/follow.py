@@ -13,6 +13,8 @@ from aiogram.exceptions import TelegramBadRequest, TelegramForbiddenError
 from aiogram.types import BufferedInputFile, FSInputFile
 from aiogram.utils.chat_action import ChatActionSender
 
+from bot.telegram.replies import keyboard
+from handlers.chat import Reply
 from handlers.delivery import Target, Undeliverable
 
 
@@ -25,6 +27,10 @@ class TelegramOutlet:
     async def send_text(self, to: Target, text: str) -> int:
         async with _reachable():
             return (await self.bot.send_message(int(to.chat), text)).message_id
+
+    async def send_notice(self, to: Target, reply: Reply) -> None:
+        async with _reachable():  # a private chat's id is the person's id
+            await self.bot.send_message(int(to.user or to.chat), reply.text, reply_markup=keyboard(reply))
 
     async def edit_text(self, to: Target, message: Any, text: str) -> None:
         with contextlib.suppress(TelegramBadRequest):  # "message is not modified" and the like

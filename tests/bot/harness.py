@@ -35,7 +35,12 @@ async def running(
     url = await fake.start()
     async with open_context(load_config(data_dir=data_dir)) as ctx:
         bot, dp = build(
-            ctx, fake.token, url, edit_every_s=0.2, outbox=outbox or Outbox(50.0, 50.0, 100.0, 10)
+            ctx,
+            fake.token,
+            url,
+            edit_every_s=0.2,
+            outbox=outbox or Outbox(50.0, 50.0, 100.0, 10),
+            notices_every_s=0.2,
         )
         serving = Worker(ctx.engine.queue, runners(ctx), poll_s=0.05, register=False) if worker else None
         tasks = [asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=1))]
@@ -62,6 +67,7 @@ async def discord_running(
         monkeypatch.setattr(discord.gateway.DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(fake.gateway))
         client = VoiceBot(ctx)
         client.deliveries.every_s = 0.2
+        client.notices.every_s = 0.2
         tasks = [asyncio.create_task(client.start("test-token"))]
         serving = Worker(ctx.engine.queue, runners(ctx), poll_s=0.05, register=False) if worker else None
         if serving is not None:

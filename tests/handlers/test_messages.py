@@ -16,6 +16,13 @@ SAME_IN_SOME_LANGUAGES = {
     "samples.line",
     "voices.state",
     "voice.link",
+    "where.server",
+    "where.api",
+    "usage.excerpt",
+    "usage.line",
+    "settings.allowed.speakforme",
+    "settings.allowed.excerpts",
+    "settings.allowed.alerts",
 }
 
 

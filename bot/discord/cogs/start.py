@@ -1,5 +1,5 @@
 """/consent, /revoke, /help (the consent buttons: ``VoiceBot.on_interaction``), /link, /unlink,
-/forgetme, /mydata."""
+/forgetme, /mydata, /usage."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from discord import app_commands
 
 from bot.discord.cogs import Feature, described
 from bot.discord.replies import command
-from handlers import consent, link, privacy
+from handlers import consent, link, privacy, receipts
 from handlers.chat import Reply
 from handlers.messages import t
 
@@ -41,6 +41,10 @@ class Start(Feature):
         """The zip goes only to the person (privately in a server) and is removed once sent."""
         async with privacy.my_data(self.ctx, await self.sender(interaction)) as reply:
             await self.answer(interaction, reply)
+
+    @app_commands.command(name="usage", description=described("usage"))
+    async def usage(self, interaction: discord.Interaction) -> None:
+        await self.answer(interaction, receipts.usage(self.ctx, await self.sender(interaction)))
 
     @app_commands.command(name="help", description=described("help"))
     async def help_(self, interaction: discord.Interaction) -> None:

@@ -1,5 +1,5 @@
 """/start, /help, /revoke (the consent buttons: ``routers/buttons.py``), /link, /unlink, and one's
-data: /forgetme, /mydata."""
+data: /forgetme, /mydata, /usage (one's receipts)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot.telegram.replies import addressed, answer
-from handlers import consent, link, privacy
+from handlers import consent, link, privacy, receipts
 from handlers.chat import Reply, Sender
 from handlers.context import Context
 from handlers.messages import t
@@ -25,6 +25,7 @@ def router() -> Router:
     r.message.register(unlink, Command("unlink"))
     r.message.register(forget_me, Command("forgetme"))
     r.message.register(my_data, Command("mydata"))
+    r.message.register(usage, Command("usage"))
     return r
 
 
@@ -55,3 +56,7 @@ async def forget_me(message: Message, ctx: Context, sender: Sender) -> None:
 async def my_data(message: Message, ctx: Context, sender: Sender) -> None:
     async with privacy.my_data(ctx, sender) as reply:
         await answer(message, reply)
+
+
+async def usage(message: Message, ctx: Context, sender: Sender) -> None:
+    await answer(message, await receipts.usage(ctx, sender))
