@@ -189,7 +189,7 @@ async def _progress(ctx: Context, sender: Sender, voice: Voice) -> str:
 async def _consent(ctx: Context, sender: Sender, voice: Voice, incoming: Incoming, max_bytes: int) -> Reply:
     """The recording of the consent challenge: verified, then the first sentence to read; else why
     not (with the next code when the old one is spent)."""
-    _declared(sender, incoming, max_bytes, ctx.ingestor.limits.max_seconds)
+    check_declared(sender, incoming, max_bytes, ctx.ingestor.limits.max_seconds)
     data = await incoming.fetch()
     try:
         verified = await voice_consent.answer(ctx, voice.owner_id, voice, data, sender.locale)
@@ -205,7 +205,7 @@ async def _consent(ctx: Context, sender: Sender, voice: Voice, incoming: Incomin
     return Reply("\n".join(lines))
 
 
-def _declared(sender: Sender, incoming: Incoming, max_bytes: int, longest: float) -> None:
+def check_declared(sender: Sender, incoming: Incoming, max_bytes: int, longest: float) -> None:
     """The platform's word on type, size and length, checked before anything is downloaded."""
     if not incoming.audio:
         raise Refusal("not_audio", t(sender.locale, "collect.not_audio"))
@@ -231,7 +231,7 @@ async def _keep(
 ) -> tuple[ProcessedSample, bool]:
     """The declared type, size and length checked before the download; then fetched, cleaned and
     kept with the sentence it was asked for as its transcript. (sample, whether it is new)."""
-    _declared(sender, incoming, max_bytes, ctx.ingestor.limits.max_seconds)
+    check_declared(sender, incoming, max_bytes, ctx.ingestor.limits.max_seconds)
     data = await incoming.fetch()
     processed = await asyncio.to_thread(ctx.ingestor.from_bytes, data, ctx.cleaning)
     await voice_consent.check_sample(ctx, owner_id, voice, processed)  # before it is kept

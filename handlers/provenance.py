@@ -7,13 +7,18 @@ when."""
 from __future__ import annotations
 
 import asyncio
+import tempfile
 from pathlib import Path
 from typing import Any
 
 from engine.audio.decode import check_size, decode_file
 from engine.errors import AudioError
 from engine.speech import provenance
+from handlers.chat import Reply, Sender
+from handlers.collect import Incoming, check_declared
+from handlers.consent import user_for
 from handlers.context import Context
+from handlers.messages import describe, t
 
 WATERMARK_RATE = 32000  # PerthNet's own rate: decoding straight to it saves a resampling
 
@@ -49,3 +54,43 @@ async def verify(ctx: Context, path: Path, asker_id: int | None) -> dict[str, An
     if asker_id is not None and asker_id == receipt.owner_id:
         out |= {"generationId": receipt.id, "voiceId": receipt.voice_id, "format": receipt.format}
     return out
+
+
+async def verify_in_chat(ctx: Context, sender: Sender, incoming: Incoming | None, max_bytes: int) -> Reply:
+    """``/verify`` with a file attached: the answer in the person's words. The file is checked as
+    declared, fetched into a temporary folder, judged and removed; nothing of it is kept."""
+    if incoming is None:
+        return Reply(t(sender.locale, "verify.how"))
+    check_declared(sender, incoming, max_bytes, ctx.ingestor.limits.max_seconds)
+    user = await user_for(ctx, sender)
+    data = await incoming.fetch()
+    with tempfile.TemporaryDirectory(prefix="voicebot-verify-") as folder:
+        path = Path(folder) / "file"
+        await asyncio.to_thread(path.write_bytes, data)
+        try:
+            found = await verify(ctx, path, user.id)
+        except AudioError as exc:
+            return Reply(t(sender.locale, "verify.unreadable", reason=describe(sender.locale, exc)))
+    return Reply(said(sender.locale, found, await _voice_name(ctx, user.id, found)))
+
+
+async def _voice_name(ctx: Context, owner_id: int, found: dict[str, Any]) -> str | None:
+    voice = await ctx.storage.voices.get(owner_id, found["voiceId"]) if found.get("voiceId") else None
+    return voice.name if voice else None
+
+
+def said(locale: str | None, found: dict[str, Any], voice_name: str | None) -> str:
+    """What ``verify`` found, in words: details of the voice only when they were given (the owner)."""
+    if found["generatedHere"]:
+        when = found["generatedAt"][:16].replace("T", " ")
+        if "voiceId" in found:
+            name = voice_name or t(locale, "usage.deleted")
+            return t(locale, "verify.yours", at=when, name=name, generation=found["generationId"])
+        return t(locale, "verify.here", at=when)
+    if found["markedAiGenerated"] or found["watermark"]:
+        how = [t(locale, "verify.by_metadata")] if found["markedAiGenerated"] else []
+        how += [t(locale, "verify.by_watermark")] if found["watermark"] else []
+        return t(locale, "verify.marked", how=", ".join(how))
+    if found["watermark"] is None:
+        return t(locale, "verify.unknown_short")
+    return t(locale, "verify.none")

@@ -122,9 +122,11 @@ class FakeTelegram:
         *,
         size: int | None = None,
         language: str = "en",
+        caption: str | None = None,
     ) -> None:
         document = self._file_id(data, size) | {"file_name": name, "mime_type": mime}
-        await self._push("message", self._message(user_id, None, language, document=document))
+        extra = {"caption": caption} if caption else {}
+        await self._push("message", self._message(user_id, None, language, document=document, **extra))
 
     async def callback(
         self, user_id: int, message: dict[str, Any], data: str, *, language: str = "en"

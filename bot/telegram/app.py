@@ -73,6 +73,7 @@ COMMANDS = (
     "forgetme",
     "mydata",
     "usage",
+    "verify",
 )
 
 

@@ -1,5 +1,5 @@
 """/consent, /revoke, /help (the consent buttons: ``VoiceBot.on_interaction``), /link, /unlink,
-/forgetme, /mydata, /usage."""
+/forgetme, /mydata, /usage, /verify."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ import discord
 from discord import app_commands
 
 from bot.discord.cogs import Feature, described
+from bot.discord.cogs.voices import incoming
 from bot.discord.replies import command
-from handlers import consent, link, privacy, receipts
+from handlers import consent, link, privacy, provenance, receipts
 from handlers.chat import Reply
 from handlers.messages import t
 
@@ -45,6 +46,13 @@ class Start(Feature):
     @app_commands.command(name="usage", description=described("usage"))
     async def usage(self, interaction: discord.Interaction) -> None:
         await self.answer(interaction, receipts.usage(self.ctx, await self.sender(interaction)))
+
+    @app_commands.command(name="verify", description=described("verify"))
+    @app_commands.describe(file=described("verify.file"))
+    async def verify(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
+        sender = await self.sender(interaction)
+        limit = self.download_limit(interaction)
+        await self.answer(interaction, provenance.verify_in_chat(self.ctx, sender, incoming(file), limit))
 
     @app_commands.command(name="help", description=described("help"))
     async def help_(self, interaction: discord.Interaction) -> None:

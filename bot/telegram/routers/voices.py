@@ -1,4 +1,5 @@
-"""/newvoice (name, then the kind by button), voice notes and audio as samples, /train."""
+"""/newvoice (name, then the kind by button), voice notes and audio as samples, /train, /verify (a
+file with it as its caption)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
 from bot.telegram.replies import addressed, answer
-from handlers import collect
+from handlers import collect, provenance
 from handlers.chat import Sender
 from handlers.context import Context
 from handlers.delivery import Deliveries
@@ -20,8 +21,22 @@ def router() -> Router:
     r.message.filter(addressed)  # groups: only commands addressed to the bot
     r.message.register(new_voice, Command("newvoice"))
     r.message.register(train, Command("train"))
+    r.message.register(verify, Command("verify"))  # also a file whose caption is /verify
     r.message.register(sample, F.voice | F.audio | F.document)
     return r
+
+
+def incoming(message: Message, bot: Bot) -> collect.Incoming | None:
+    """The audio a message carries, as the handlers take it (fetched only once checks pass)."""
+    media = message.voice or message.audio or message.document
+    if media is None:
+        return None
+
+    async def fetch() -> bytes:
+        return (await bot.download(media.file_id)).read()
+
+    mime = None if message.voice else getattr(media, "mime_type", None) or "application/octet-stream"
+    return collect.Incoming(fetch, media.file_size, mime, getattr(media, "duration", None))
 
 
 async def new_voice(message: Message, command: CommandObject, ctx: Context, sender: Sender) -> None:
@@ -29,15 +44,13 @@ async def new_voice(message: Message, command: CommandObject, ctx: Context, send
 
 
 async def sample(message: Message, bot: Bot, ctx: Context, sender: Sender, getfile_limit: int) -> None:
-    media = message.voice or message.audio or message.document
-    assert media is not None
+    given = incoming(message, bot)
+    assert given is not None
+    await answer(message, await collect.add_sample(ctx, sender, given, getfile_limit))
 
-    async def fetch() -> bytes:  # only once the handler's checks pass
-        return (await bot.download(media.file_id)).read()
 
-    mime = None if message.voice else getattr(media, "mime_type", None) or "application/octet-stream"
-    incoming = collect.Incoming(fetch, media.file_size, mime, getattr(media, "duration", None))
-    await answer(message, await collect.add_sample(ctx, sender, incoming, getfile_limit))
+async def verify(message: Message, bot: Bot, ctx: Context, sender: Sender, getfile_limit: int) -> None:
+    await answer(message, await provenance.verify_in_chat(ctx, sender, incoming(message, bot), getfile_limit))
 
 
 async def train(message: Message, ctx: Context, sender: Sender, deliveries: Deliveries) -> None:
