@@ -17,6 +17,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 VOICES = ROOT / "tests" / "data" / "voices"
+DIGITS = ROOT / "tests" / "data" / "digits" / "allison_en"  # Allison Smith, CC-BY-SA-3.0
 OUT = Path("demo-out")
 SENTENCES = [
     ("Hello! This is a cloned voice, made on this computer in under a minute.", "mp3", 44100),
@@ -26,6 +27,20 @@ SENTENCES = [
 
 def _read(paths: list[Path]) -> list[bytes]:
     return [p.read_bytes() for p in paths]
+
+
+def _read_aloud(code: str, then: list[Path], path: Path) -> None:
+    """Allison's recorded digits for ``code``, then two of her prompts, as a WAV file."""
+    import soundfile
+
+    from engine.audio.decode import Limits, decode_file
+
+    def clip(p: Path) -> np.ndarray:
+        return decode_file(p, 24000, Limits()).samples
+
+    pause = np.zeros(7200, np.float32)
+    parts = [pause] + [x for d in code for x in (clip(DIGITS / f"{d}.ogg"), pause)] + [clip(p) for p in then]
+    soundfile.write(path, np.concatenate(parts), 24000)
 
 
 def main() -> int:
@@ -47,7 +62,7 @@ async def _demo(build: list[Path], held_out: list[Path]) -> None:
     from engine.audio.decode import Limits, decode_file
     from engine.speech.espeak import RATE, espeak
     from engine.speech.render import SpeechOptions
-    from handlers import jobs, speech, voices
+    from handlers import jobs, speech, voice_consent, voices
 
     with tempfile.TemporaryDirectory() as data_dir:
         async with open_context(load_config(data_dir=Path(data_dir))) as ctx:
@@ -56,6 +71,12 @@ async def _demo(build: list[Path], held_out: list[Path]) -> None:
                 voices.Upload(p.name, data)
                 for p, data in zip(build, await asyncio.to_thread(_read, build), strict=True)
             ]
+            # Voice-verified consent: a challenge, and Allison "reading" its code (her recorded digits).
+            challenge = await voice_consent.new_challenge(ctx, user.id, "en")
+            print(json.dumps({"challenge": challenge["sentence"]}), file=sys.stderr)
+            code = "".join(ch for ch in challenge["sentence"].split(".")[0] if ch.isdigit())
+            reading = Path(data_dir) / "reading.wav"
+            await asyncio.to_thread(_read_aloud, code, build[3:5], reading)
             queued = await voices.submit_voice(
                 ctx,
                 user.id,
@@ -64,6 +85,8 @@ async def _demo(build: list[Path], held_out: list[Path]) -> None:
                 voice_type="instant",
                 uploads=uploads,
                 consent_statement="Recorded by Allison Smith under CC-BY-SA-3.0 for public use (demo).",
+                challenge_id=challenge["challengeId"],
+                consent_recording=reading,
             )
             created = await jobs.wait_result(ctx, user.id, queued["jobId"])
             created.pop("samples")

@@ -68,6 +68,13 @@ async def test_the_speaker_reads_the_code_then_only_their_own_voice_is_kept(tmp_
         )
         mixed = await collect.add_sample(ctx, sender, note(sample(mixed_audio, tmp_path, "mixed")), 2**24)
         assert "Another voice speaks in this recording" in mixed.text
+        # Her own voice, but drowned in noise or driven into clipping (a WAV: Opus rounds flat tops off
+        # past what the clipping measure sees): "can't tell", not "someone else".
+        noisy = sample(snr_mix(joined("allison_en", 12, start=3), 0), tmp_path, "noisy")
+        clipped = encode(np.clip(joined("allison_en", 12, start=3) * 8, -0.3, 0.3), tmp_path / "clipped.wav")
+        for spoilt in (noisy, clipped):
+            said = await collect.add_sample(ctx, sender, note(spoilt), 2**24)
+            assert said.text.startswith("Not kept: This recording is too noisy or distorted"), said.text
         kept = await ctx.storage.samples.list(user.id, voice.id)
         assert len(kept) == 1  # only Allison's own
 

@@ -68,12 +68,9 @@ class Voices(Feature, commands.GroupCog, group_name="voice", group_description=d
             started = await collect.new_voice(self.ctx, sender, name, kind, language)
             if not given:
                 return started
-            return [
-                started,
-                await collect.add_samples(
-                    self.ctx, sender, given, self.download_limit(interaction), reading=False
-                ),
-            ]
+            # The files' reply ends with what comes next (the consent challenge, or a sentence).
+            limit = self.download_limit(interaction)
+            return await collect.add_samples(self.ctx, sender, given, limit, reading=False)
 
         await self.answer(interaction, work())
 
