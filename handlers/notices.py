@@ -83,7 +83,9 @@ async def tell_use(ctx: Context, voice_name: str, receipt: Generation) -> bool:
 
 def where_said(locale: str | None, receipt: Generation) -> str:
     """ "Discord, server 123" / "Telegram, a private chat" / "the command line", in words."""
-    platform = receipt.platform or "cli"
+    platform = receipt.platform
+    if platform is None:  # a receipt from before places were kept
+        return "—"
     if platform not in CHAT_PLATFORMS:
         return t(locale, f"where.{platform}" if platform in ("cli", "api") else "where.cli")
     name = platform.capitalize()

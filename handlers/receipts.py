@@ -4,6 +4,8 @@ Only ever the asker's own voices: the receipts are read by owner."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from handlers import quotas
 from handlers.chat import Reply, Sender
 from handlers.consent import user_for
@@ -47,3 +49,16 @@ async def usage(ctx: Context, sender: Sender) -> Reply:
         lines.append(t(locale, "usage.excerpts_off"))
     lines += await quotas.summary(ctx, user.id, locale)
     return Reply("\n".join(lines))
+
+
+async def listed(ctx: Context, owner_id: int, limit: int = 100) -> dict[str, Any]:
+    """The receipts as data (``voicebot usage``), newest first."""
+    out = []
+    for r in await ctx.storage.generations.recent(owner_id, limit):
+        item = {
+            "generationId": r.id, "voiceId": r.voice_id, "createdAt": r.created_at, "platform": r.platform,
+            "server": r.server, "chat": r.chat, "askedByOther": r.requested_by is not None,
+            "duration": round(r.duration, 2), "textChars": r.text_chars, "format": r.format,
+        }  # fmt: skip
+        out.append(item | ({"excerpt": r.excerpt} if r.excerpt else {}))
+    return {"receipts": out}

@@ -22,6 +22,8 @@ from handlers.consent import require
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.messages import t
+from handlers.quotas import DAY
+from storage.ids import iso, now
 
 DEFAULTS: dict[str, Any] = {
     "speakChannel": "off",  # "off", "voice" (a voice channel's own text chat) or a text channel's id
@@ -71,6 +73,10 @@ async def show(ctx: Context, sender: Sender, server_id: str) -> Reply:
     lines = [t(sender.locale, "server.header")]
     for typed, key in NAMES.items():
         lines.append(f"• {typed}: {_shown(sender.locale, key, rules[key])}")
+    since = iso(now() - DAY)  # what the daily quotas have counted so far
+    seconds = await ctx.storage.generations.server_seconds_since(sender.platform, server_id, since)
+    trainings = await ctx.storage.servers.usage(sender.platform, server_id, "train")
+    lines.append(t(sender.locale, "server.today", seconds=round(seconds), trainings=trainings))
     lines.append(t(sender.locale, "server.typed"))
     return Reply("\n".join(lines))
 

@@ -54,6 +54,7 @@ def add_commands(commands: Any) -> None:
     challenge.add_argument("action", choices=["challenge"])
     challenge.add_argument("--language", default="en", help="the voice's language (default en)")
     commands.add_parser("history", help="what was done with your data (your audit log)")
+    commands.add_parser("usage", help="your receipts: when and where your voices spoke, and how much")
     forget = commands.add_parser(
         "forget", help="delete everything kept for you: voices, samples, speech, jobs"
     )
@@ -149,7 +150,7 @@ def _save_batch(result: dict[str, Any], folder: Path) -> None:
 
 
 async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: Any) -> dict[str, Any]:
-    from handlers import jobs, privacy, speech, voice_consent, voices
+    from handlers import jobs, privacy, receipts, speech, voice_consent, voices
     from handlers.samples import SampleMeta
 
     if args.command == "speak":
@@ -174,6 +175,8 @@ async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: 
         return await voice_consent.new_challenge(ctx, owner_id, args.language)
     if args.command == "history":
         return await privacy.history(ctx, owner_id)
+    if args.command == "usage":
+        return await receipts.listed(ctx, owner_id)
     if args.command == "forget":
         return await privacy.forget(ctx, owner_id)
     if args.command == "job":

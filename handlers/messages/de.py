@@ -340,4 +340,5 @@ MESSAGES = {
     "discord.verify": "Hat dieser Bot dieses Audio gemacht? (anhängen)",
     "discord.verify.file": "Die zu prüfende Audiodatei",
     "name.verify": "pruefen",
+    "server.today": "Letzte 24 Stunden hier: {seconds} s Sprache, {trainings} Trainings.",
 }

@@ -339,4 +339,5 @@ MESSAGES = {
     "discord.verify": "Was this audio made by this bot? (attach it)",
     "discord.verify.file": "The audio file to check",
     "name.verify": "verify",
+    "server.today": "Last 24 hours here: {seconds} s of speech, {trainings} trainings.",
 }

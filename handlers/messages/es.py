@@ -339,4 +339,5 @@ MESSAGES = {
     "discord.verify": "¿Hizo este bot este audio? (adjúntalo)",
     "discord.verify.file": "El archivo de audio que comprobar",
     "name.verify": "verificar",
+    "server.today": "Últimas 24 horas aquí: {seconds} s de habla, {trainings} entrenamientos.",
 }

@@ -340,4 +340,5 @@ MESSAGES = {
     "discord.verify": "Ce son a-t-il été fait par ce bot ? (joignez-le)",
     "discord.verify.file": "Le fichier audio à vérifier",
     "name.verify": "verifier",
+    "server.today": "Dernières 24 heures ici : {seconds} s de parole, {trainings} entraînements.",
 }

@@ -339,4 +339,5 @@ MESSAGES = {
     "discord.verify": "Questo audio l'ha fatto questo bot? (allegalo)",
     "discord.verify.file": "Il file audio da controllare",
     "name.verify": "verifica",
+    "server.today": "Ultime 24 ore qui: {seconds} s di parlato, {trainings} addestramenti.",
 }

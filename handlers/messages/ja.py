@@ -339,4 +339,5 @@ MESSAGES = {
     "discord.verify": "この音声はこのボットが作った？（添付してください）",
     "discord.verify.file": "確認する音声ファイル",
     "name.verify": "確認",
+    "server.today": "このサーバーの直近24時間：音声 {seconds} 秒、学習 {trainings} 回。",
 }

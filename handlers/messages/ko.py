@@ -339,4 +339,5 @@ MESSAGES = {
     "discord.verify": "이 오디오를 이 봇이 만들었나요? (첨부하세요)",
     "discord.verify.file": "확인할 오디오 파일",
     "name.verify": "확인",
+    "server.today": "이 서버의 최근 24시간: 음성 {seconds}초, 학습 {trainings}회.",
 }

@@ -339,4 +339,5 @@ MESSAGES = {
     "discord.verify": "Este áudio foi feito por este bot? (anexe-o)",
     "discord.verify.file": "O ficheiro de áudio a verificar",
     "name.verify": "verificar",
+    "server.today": "Últimas 24 horas aqui: {seconds} s de fala, {trainings} treinos.",
 }

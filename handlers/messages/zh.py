@@ -339,4 +339,5 @@ MESSAGES = {
     "discord.verify": "这段音频是本机器人生成的吗？（请附上）",
     "discord.verify.file": "要检查的音频文件",
     "name.verify": "验证",
+    "server.today": "此处最近 24 小时：语音 {seconds} 秒，训练 {trainings} 次。",
 }

@@ -107,6 +107,10 @@ def test_create_speak_list_delete(tmp_path):
     second = decode_file(Path(batch["items"][1]["output"]), 44100, Limits())
     assert second.probe.codec == "pcm_s16le" and second.probe.source_rate == 44100
 
+    receipts = _json(run("--data-dir", str(data), "usage"))["receipts"]
+    assert len(receipts) == 3 and {r["platform"] for r in receipts} == {"cli"}  # one speak, a batch of two
+    assert all(r["voiceId"] == voice_id and "excerpt" not in r for r in receipts)
+
     listed = _json(run("--data-dir", str(data), "voice", "list"))["voices"]
     assert [(v["voiceId"], v["status"], v["audioQuality"]) for v in listed] == [
         (voice_id, "completed", "good")

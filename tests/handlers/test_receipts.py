@@ -121,5 +121,8 @@ async def test_a_server_stops_at_its_daily_seconds_of_speech(tmp_path):
         with pytest.raises(Refusal) as refused:
             await servers.allowed(ctx, OTHER, "900", "speak", [], spend="speak")
         assert refused.value.message == t("fr", "server.quota_seconds", seconds=1)
+        shown = (await servers.show(ctx, OTHER, "900")).text  # what the admins see: the day so far
+        assert "• speech-seconds-per-day: 1" in shown and "Dernières 24 heures ici :" in shown
+        assert " 0 s de parole" not in shown
         elsewhere = Sender("discord", "62", "701", "fr", server_id="901")  # another server is not held back
         await servers.allowed(ctx, elsewhere, "901", "speak", [], spend="speak")
