@@ -47,7 +47,10 @@ def build(
     deliveries = Deliveries(outlet, ctx, edit_every_s)
     # Injected by name into the handlers.
     dp = Dispatcher(
-        ctx=ctx, deliveries=deliveries, notices=Notices(outlet, ctx), getfile_limit=download_limit
+        ctx=ctx,
+        deliveries=deliveries,
+        notices=Notices(outlet, ctx, notices_every_s),
+        getfile_limit=download_limit,
     )
     dp.update.outer_middleware(with_sender)
     for feature in (start, settings, voices, manage, buttons, speech):
