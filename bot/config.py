@@ -125,6 +125,15 @@ class ProvenanceConfig(Section):
     watermark: bool = True
 
 
+class HttpConfig(Section):
+    """The HTTP API, served by ``voicebot run`` beside the bots (keys: ``voicebot apikey``)."""
+
+    enabled: bool = False
+    host: str = "127.0.0.1"
+    port: int = Field(8080, ge=1, le=65535)
+    max_body_mb: float = Field(50, gt=0, le=2000)
+
+
 class LoggingConfig(Section):
     level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
@@ -139,6 +148,7 @@ class Config(Section):
     telegram: TelegramConfig = TelegramConfig()
     discord: DiscordConfig = DiscordConfig()
     consent: ConsentConfig = ConsentConfig()
+    http: HttpConfig = HttpConfig()
     provenance: ProvenanceConfig = ProvenanceConfig()
     logging: LoggingConfig = LoggingConfig()
 

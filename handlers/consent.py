@@ -7,11 +7,12 @@ its samples and speech) made under the consent.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from handlers.chat import Action, Button, Reply, Sender
 from handlers.context import Context
 from handlers.errors import Refusal
-from handlers.messages import CONSENT_VERSION, locale_of, t
+from handlers.messages import CONSENT_VERSION, LANGUAGES, locale_of, t
 from storage.records import User
 
 
@@ -62,12 +63,53 @@ async def decline(ctx: Context, sender: Sender) -> Reply:
 
 async def revoke(ctx: Context, sender: Sender) -> Reply:
     user = await user_for(ctx, sender)
-    await ctx.storage.consents.revoke(user.id)
-    voices = await ctx.storage.voices.list(user.id)
+    done = await revoke_owner(ctx, user.id)
+    return Reply(t(sender.locale, "consent.revoked", count=done["voicesDeleted"]))
+
+
+async def revoke_owner(ctx: Context, owner_id: int) -> dict[str, Any]:
+    """Withdraw the person's consent: every voice made under it goes (samples, models, readings)."""
+    await ctx.storage.consents.revoke(owner_id)
+    voices = await ctx.storage.voices.list(owner_id)
     for voice in voices:
-        await ctx.delete_voice(user.id, voice.id)
-    await ctx.storage.audit.log(user.id, "consent.revoked", None, voices=len(voices))
-    return Reply(t(sender.locale, "consent.revoked", count=len(voices)))
+        await ctx.delete_voice(owner_id, voice.id)
+    await ctx.storage.audit.log(owner_id, "consent.revoked", None, voices=len(voices))
+    return {"revoked": True, "voicesDeleted": len(voices)}
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+async def shown_to(ctx: Context, owner_id: int, language: str | None) -> dict[str, Any]:
+    """The statement to accept (HTTP API), in ``language``, with its version and hash."""
+    text = statement(language)
+    accepted = await ctx.storage.consents.active(owner_id) is not None
+    return {
+        "statement": text,
+        "language": locale_of(language),
+        "version": CONSENT_VERSION,
+        "hash": _hash(text),
+        "accepted": accepted,
+    }
+
+
+async def accept_shown(
+    ctx: Context, owner_id: int, version: str, shown_hash: str, accepted: bool, method: str
+) -> dict[str, Any]:
+    """Accept the statement whose ``version`` and ``hash`` the person was shown (in any language)."""
+    if not accepted:
+        raise Refusal("invalid_request", "accepted must be true to give consent")
+    known = {_hash(statement(language)) for language in LANGUAGES}
+    if version != CONSENT_VERSION or shown_hash not in known:
+        raise Refusal(
+            "invalid_request",
+            f"that is not the current statement (version {CONSENT_VERSION}): GET /v2/consent shows it",
+        )
+    if await ctx.storage.consents.active(owner_id) is None:
+        await ctx.storage.consents.accept(owner_id, version, shown_hash, method)
+        await ctx.storage.audit.log(owner_id, "consent.accepted", None, version=version)
+    return {"accepted": True, "version": version}
 
 
 async def require(ctx: Context, sender: Sender) -> User:

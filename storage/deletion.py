@@ -27,6 +27,7 @@ PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {  # table -> (its owner colu
     "link_codes": (("user_id",), "cascade"),
     "consent_challenges": (("owner_id",), "cascade (and with their voice)"),
     "notices": (("owner_id",), "cascade"),
+    "api_keys": (("owner_id",), "cascade (revoked keys too)"),
     "voice_consents": (("owner_id",), "cascade (and with their voice; the recording is in its folder)"),
 }
 # Not a person's: job events hang off their job, workers are the operator's, servers the server's

@@ -13,6 +13,7 @@ from pathlib import Path
 import aiosqlite
 
 from storage.activity import AuditRepo, GenerationRepo
+from storage.api_keys import ApiKeyRepo
 from storage.consents import VoiceConsentRepo
 from storage.db import connect
 from storage.deletion import purge
@@ -38,6 +39,7 @@ class Storage:
     servers: ServerRepo
     voice_consents: VoiceConsentRepo
     notices: NoticeRepo
+    api_keys: ApiKeyRepo
 
     @classmethod
     @asynccontextmanager
@@ -55,6 +57,7 @@ class Storage:
                 servers=ServerRepo(conn),
                 voice_consents=VoiceConsentRepo(conn),
                 notices=NoticeRepo(conn),
+                api_keys=ApiKeyRepo(conn),
             )
 
     async def delete_sample(self, owner_id: int, sample_id: str) -> bool:

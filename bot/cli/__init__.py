@@ -62,6 +62,8 @@ def main(argv: list[str] | None = None) -> int:
             return users.run_users(args, config)
         if args.command == "verify":
             return users.run_verify(args, config)
+        if args.command == "apikey":
+            return users.run_apikey(args, config)
         return voices.run_command(args, config)
     except OSError as exc:  # unreadable file, full disk …: say what, not how
         return fail("io_error", f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))

@@ -113,6 +113,12 @@ def _bots(ctx: Any, config: Config) -> dict[str, Any]:
         discord_secret = token.get_secret_value()
         services["discord"] = until_stopped(lambda: run_discord(ctx, config.discord, discord_secret))
         log.info("discord: gateway")
+    if config.http.enabled:
+        from bot.http.serve import service
+
+        http = config.http
+        services["http"] = service(ctx, http.host, http.port, http.max_body_mb)
+        log.info("http: %s:%d", http.host, http.port)
     if not services:
         log.info("no chat platform is enabled in the config; serving the queue only")
     return services

@@ -282,3 +282,23 @@ def test_verify_says_real_speech_was_not_generated_here(tmp_path):
     }
     missing = run("--data-dir", str(tmp_path), "verify", str(tmp_path / "nothing.mp3"))
     assert missing.returncode == 2 and json.loads(missing.stdout)["error"]["code"] == "invalid_request"
+
+
+def test_api_keys_are_shown_once_listed_without_secret_and_revoked(tmp_path):
+    made = json.loads(
+        run("--data-dir", str(tmp_path), "apikey", "create", "--owner", "alice", "--name", "nas").stdout
+    )
+    assert made["apiKey"].startswith("vb_") and made["name"] == "nas" and made["revoked"] is False
+    listed = json.loads(run("--data-dir", str(tmp_path), "apikey", "list", "--owner", "alice").stdout)
+    assert [k["keyId"] for k in listed["keys"]] == [made["keyId"]] and made["apiKey"] not in json.dumps(
+        listed
+    )
+    assert json.loads(run("--data-dir", str(tmp_path), "apikey", "list", "--owner", "bob").stdout) == {
+        "keys": []
+    }
+    theirs = run("--data-dir", str(tmp_path), "apikey", "revoke", "--owner", "bob", made["keyId"])
+    assert theirs.returncode == 2 and json.loads(theirs.stdout)["error"]["code"] == "not_found"
+    done = run("--data-dir", str(tmp_path), "apikey", "revoke", "--owner", "alice", made["keyId"])
+    assert json.loads(done.stdout) == {"keyId": made["keyId"], "revoked": True}
+    unknown = run("--data-dir", str(tmp_path), "apikey", "create", "--owner", "telegram:5")
+    assert json.loads(unknown.stdout)["error"]["code"] == "not_found"  # they should /start the bot first

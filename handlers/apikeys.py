@@ -1,0 +1,45 @@
+"""Per-person HTTP API keys: made for the person (the primary account when linked), shown once,
+listed without their secret, revoked by id. The key answers for its owner on every path."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from handlers.context import Context
+from handlers.errors import Refusal
+from storage.api_keys import ApiKey
+
+
+def _shown(key: ApiKey) -> dict[str, Any]:
+    return {
+        "keyId": key.id,
+        "name": key.name,
+        "createdAt": key.created_at,
+        "lastUsedAt": key.last_used_at,
+        "revoked": key.revoked_at is not None,
+    }
+
+
+async def create(ctx: Context, owner_id: int, name: str = "") -> dict[str, Any]:
+    if len(name) > 64:
+        raise Refusal("invalid_request", "a key's name is at most 64 characters")
+    key, secret = await ctx.storage.api_keys.create(owner_id, name)
+    await ctx.storage.audit.log(owner_id, "apikey.created", key.id)
+    return _shown(key) | {"apiKey": secret}  # the only time the secret is shown
+
+
+async def listed(ctx: Context, owner_id: int) -> dict[str, Any]:
+    return {"keys": [_shown(k) for k in await ctx.storage.api_keys.list(owner_id)]}
+
+
+async def revoke(ctx: Context, owner_id: int, key_id: str) -> dict[str, Any]:
+    if not await ctx.storage.api_keys.revoke(owner_id, key_id):
+        raise Refusal("not_found", "No such live key of yours.")
+    await ctx.storage.audit.log(owner_id, "apikey.revoked", key_id)
+    return {"keyId": key_id, "revoked": True}
+
+
+async def owner_of(ctx: Context, secret: str | None) -> int | None:
+    if not secret:
+        return None
+    return await ctx.storage.api_keys.owner_of(secret)

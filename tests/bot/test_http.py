@@ -1,0 +1,136 @@
+"""The HTTP API over a real socket (uvicorn, httpx): keys, the error shape, consent, and the
+contract's voice management — owner-only, tried with another person's key."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+
+from bot.app import open_context
+from bot.config import load_config
+from bot.http.serve import server, service
+from handlers import apikeys, jobs
+from tests.voices import submit, uploads
+
+BASE = "/v2/ai/voice-cloning"
+
+
+@asynccontextmanager
+async def serving(ctx, max_body_mb: float = 50) -> AsyncIterator[str]:
+    """The app on a socket bound here (so it takes connections before uvicorn reports ready)."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    http = server(ctx, "127.0.0.1", sock.getsockname()[1], max_body_mb)
+    task = asyncio.create_task(http.serve(sockets=[sock]))
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        http.should_exit = True
+        await asyncio.wait_for(task, 30)
+        sock.close()
+
+
+def _error(response: httpx.Response, status: int, code: str) -> str:
+    assert response.status_code == status, response.text
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
+    assert body["error"]["code"] == code, body
+    return body["error"]["message"]
+
+
+async def test_keys_consent_and_voices_are_the_owners_only(tmp_path):
+    async with open_context(load_config(data_dir=tmp_path)) as ctx, serving(ctx, max_body_mb=1) as url:
+        owner = await ctx.storage.users.get_or_create("cli", "owner")
+        other = await ctx.storage.users.get_or_create("cli", "other")
+        mine = (await apikeys.create(ctx, owner.id, "tests"))["apiKey"]
+        theirs = (await apikeys.create(ctx, other.id))["apiKey"]
+        async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+            assert "Bearer" in _error(await http.get(f"{BASE}/voices"), 401, "unauthorized")
+            _error(
+                await http.get(f"{BASE}/voices", headers={"Authorization": "Bearer vb_nope"}),
+                401,
+                "unauthorized",
+            )
+            me = {"Authorization": f"Bearer {mine}"}
+            them = {"Authorization": f"Bearer {theirs}"}
+
+            shown = (await http.get("/v2/consent", params={"language": "de"}, headers=me)).json()
+            assert (
+                shown["language"] == "de"
+                and shown["accepted"] is False
+                and shown["statement"].startswith("Bevor")
+            )
+            wrong = await http.post(
+                "/v2/consent", json={"version": shown["version"], "hash": "x", "accepted": True}, headers=me
+            )
+            assert "GET /v2/consent" in _error(wrong, 400, "invalid_request")
+            typed = await http.post("/v2/consent", json={"version": 1, "accepted": "yes"}, headers=me)
+            _error(typed, 422, "invalid_request")
+            given = await http.post(
+                "/v2/consent",
+                json={"version": shown["version"], "hash": shown["hash"], "accepted": True},
+                headers=me,
+            )
+            assert given.json() == {"accepted": True, "version": shown["version"]}
+            assert (await http.get("/v2/consent", headers=me)).json()["accepted"] is True
+
+            voice_id = (
+                await jobs.wait_result(
+                    ctx, owner.id, (await submit(ctx, owner.id, "Mine", uploads()))["jobId"]
+                )
+            )["voiceId"]
+            listed = (await http.get(f"{BASE}/voices", headers=me)).json()["voices"]
+            assert [(v["voiceId"], v["voiceName"], v["status"]) for v in listed] == [
+                (voice_id, "Mine", "completed")
+            ]
+            assert (await http.get(f"{BASE}/voices", headers=them)).json() == {"voices": []}
+            status = (await http.get(f"{BASE}/{voice_id}/status", headers=me)).json()
+            assert status["status"] == "completed" and status["trainingProgress"]["percentComplete"] == 100.0
+            _error(await http.get(f"{BASE}/{voice_id}/status", headers=them), 404, "not_found")
+            _error(await http.delete(f"{BASE}/{voice_id}", headers=them), 404, "not_found")
+            assert await ctx.storage.voices.get(owner.id, voice_id) is not None  # untouched
+
+            _error(await http.get("/v2/nowhere", headers=me), 404, "not_found")
+            big = await http.post(
+                "/v2/consent", content=b"x" * (2 * 2**20), headers=me | {"content-type": "application/json"}
+            )
+            _error(big, 413, "file_too_large")
+
+            gone = await http.delete(f"{BASE}/{voice_id}", headers=me)
+            assert gone.status_code == 204 and gone.content == b""
+            _error(await http.get(f"{BASE}/{voice_id}/status", headers=me), 404, "not_found")
+            revoked = (await http.delete("/v2/consent", headers=me)).json()
+            assert revoked == {"revoked": True, "voicesDeleted": 0}
+
+            key_id = (await apikeys.listed(ctx, owner.id))["keys"][0]["keyId"]
+            await apikeys.revoke(ctx, owner.id, key_id)
+            _error(await http.get(f"{BASE}/voices", headers=me), 401, "unauthorized")  # a revoked key is dead
+        rows = await ctx.storage.conn.execute_fetchall("SELECT key_hash FROM api_keys")
+        assert mine not in str(rows) and theirs not in str(rows)  # only hashes are kept
+
+
+async def test_the_runtime_service_serves_until_stopped(tmp_path):
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    sock.close()
+    async with open_context(load_config(data_dir=tmp_path)) as ctx:
+        stop = asyncio.Event()
+        running = asyncio.create_task(service(ctx, "127.0.0.1", port, 1)(stop))
+        async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
+            async with asyncio.timeout(60):
+                while True:  # until uvicorn has bound the port
+                    try:
+                        answered = await http.get(f"{BASE}/voices")
+                        break
+                    except httpx.ConnectError:
+                        await asyncio.sleep(0.05)  # uvicorn gives no event to wait on
+        _error(answered, 401, "unauthorized")
+        stop.set()
+        await asyncio.wait_for(running, 30)
+        assert running.done() and running.exception() is None
