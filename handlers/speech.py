@@ -202,6 +202,7 @@ async def _say(
         "sampleRate": options.sample_rate,
         "emotion": options.emotion,
         "generatedAt": receipt.created_at,
+        "generationId": receipt.id,
     }
 
 

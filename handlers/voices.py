@@ -169,7 +169,12 @@ async def submit_voice(
     (``handlers.voice_consent``); each upload is then checked against it."""
     cleaning = cleaning or ctx.cleaning
     threshold = ctx.consistency_threshold if consistency_threshold is None else consistency_threshold
-    if not consent_statement or not consent_statement.strip():
+    statement_given = bool(consent_statement and consent_statement.strip())
+    # Without a statement in the request, the person's own recorded consent (the HTTP API's
+    # POST /v2/consent, a chat's button) is what counts.
+    if not statement_given and (
+        consent_statement is not None or not await ctx.storage.consents.active(owner_id)
+    ):
         raise Refusal(
             "consent_required",
             t(locale, "consent.needed", statement=t(locale, "consent.statement")),
@@ -197,9 +202,9 @@ async def submit_voice(
             raise Refusal("consent_required", t(locale, "vconsent.needed_api"))
         reading = await voice_consent.for_new_voice(ctx, owner_id, challenge_id, consent_recording, locale)
 
-    await ctx.storage.consents.accept(
-        owner_id, CONSENT_VERSION, hashlib.sha256(consent_statement.strip().encode()).hexdigest(), "cli"
-    )
+    if statement_given:
+        statement_hash = hashlib.sha256(consent_statement.strip().encode()).hexdigest()
+        await ctx.storage.consents.accept(owner_id, CONSENT_VERSION, statement_hash, "cli")
     languages = sorted(
         {language, *(u.meta.language for u in uploads if u.meta.language)}, key=lambda x: (x != language, x)
     )

@@ -94,6 +94,13 @@ class GenerationRepo:
         )
         return Generation(**dict(row)) if row else None
 
+    async def get(self, owner_id: int, generation_id: str) -> Generation | None:
+        """One of the owner's receipts (another person's id finds nothing)."""
+        row = await fetch_one(
+            self._conn, "SELECT * FROM generations WHERE id = ? AND owner_id = ?", (generation_id, owner_id)
+        )
+        return Generation(**dict(row)) if row else None
+
     async def purge_outputs(self, before: str, files: Any) -> int:
         """Remove the speech files of receipts made before ``before`` (ISO); the receipts stay."""
         rows = await fetch_all(

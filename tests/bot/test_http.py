@@ -4,6 +4,7 @@ contract's voice management — owner-only, tried with another person's key."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -13,7 +14,10 @@ import httpx
 from bot.app import open_context
 from bot.config import load_config
 from bot.http.serve import server, service
+from engine.jobs.worker import Worker
 from handlers import apikeys, jobs
+from handlers.jobs import runners
+from tests.audio import clips, code_in, reading
 from tests.voices import submit, uploads
 
 BASE = "/v2/ai/voice-cloning"
@@ -134,3 +138,80 @@ async def test_the_runtime_service_serves_until_stopped(tmp_path):
         stop.set()
         await asyncio.wait_for(running, 30)
         assert running.done() and running.exception() is None
+
+
+async def test_create_with_a_read_challenge_then_speak_and_fetch_the_audio(tmp_path):
+    async with open_context(load_config(data_dir=tmp_path)) as ctx, serving(ctx) as url:
+        worker = Worker(ctx.engine.queue, runners(ctx), poll_s=0.05, register=False)
+        working = asyncio.create_task(worker.run())
+        owner = await ctx.storage.users.get_or_create("cli", "owner")
+        other = await ctx.storage.users.get_or_create("cli", "other")
+        me = {"Authorization": f"Bearer {(await apikeys.create(ctx, owner.id))['apiKey']}"}
+        them = {"Authorization": f"Bearer {(await apikeys.create(ctx, other.id))['apiKey']}"}
+        samples = [
+            {"audioBase64": base64.b64encode(p.read_bytes()).decode()} for p in clips("allison_en")[:4]
+        ]
+        try:
+            async with httpx.AsyncClient(base_url=url, timeout=120) as http:
+                body = {"voiceName": "Allison", "voiceType": "instant", "audioSamples": samples}
+                refused = await http.post(BASE, json=body, headers=me)
+                assert "Accept this statement" in _error(refused, 403, "consent_required")
+                shown = (await http.get("/v2/consent", headers=me)).json()
+                await http.post(
+                    "/v2/consent",
+                    json={"version": shown["version"], "hash": shown["hash"], "accepted": True},
+                    headers=me,
+                )
+                unread = await http.post(BASE, json=body, headers=me)
+                assert "challenge" in _error(unread, 403, "consent_required")  # voice-verified: read the code
+                bad = await http.post(
+                    BASE, json=body | {"audioSamples": [{"audioBase64": "%%%"}]}, headers=me
+                )
+                assert "base64" in _error(bad, 422, "invalid_request")
+                fetched = await http.post(
+                    BASE, json=body | {"audioSamples": [{"audioUrl": "http://10.0.0.1/x"}]}, headers=me
+                )
+                _error(fetched, 400, "invalid_request")
+
+                challenge = (
+                    await http.post("/v2/consent/challenge", params={"language": "en"}, headers=me)
+                ).json()
+                read = reading(code_in(challenge["sentence"]), tmp_path).read_bytes()
+                recording = {
+                    "challengeId": challenge["challengeId"],
+                    "audioBase64": base64.b64encode(read).decode(),
+                }
+                created = (
+                    await http.post(BASE, json=body | {"consentRecording": recording}, headers=me)
+                ).json()
+                assert created["status"] == "processing" and created["voiceName"] == "Allison", created
+                voice_id = created["voiceId"]
+                await jobs.wait_result(ctx, owner.id, created["jobId"])  # the worker trains it
+                assert (await http.get(f"{BASE}/{voice_id}/status", headers=me)).json()[
+                    "status"
+                ] == "completed"
+
+                said = await http.post(
+                    f"{BASE}/{voice_id}/speak",
+                    json={"text": "Hello from the API.", "outputFormat": "wav", "sampleRate": 22050},
+                    headers=me,
+                )
+                spoken = said.json()
+                assert said.status_code == 200 and set(spoken) == {
+                    "audioUrl", "duration", "text", "voiceId", "format", "sampleRate", "generatedAt"
+                }  # fmt: skip
+                assert (
+                    spoken["format"] == "wav" and spoken["sampleRate"] == 22050 and spoken["duration"] > 0.5
+                )
+                audio = await http.get(spoken["audioUrl"], headers=me)
+                assert audio.status_code == 200 and audio.headers["content-type"] == "audio/wav"
+                assert audio.content[:4] == b"RIFF"
+                _error(await http.get(spoken["audioUrl"], headers=them), 404, "not_found")  # owner only
+                _error(await http.get(spoken["audioUrl"]), 401, "unauthorized")
+                stolen = await http.post(f"{BASE}/{voice_id}/speak", json={"text": "Mine now."}, headers=them)
+                _error(stolen, 404, "not_found")
+                long = await http.post(f"{BASE}/{voice_id}/speak", json={"text": "x" * 5001}, headers=me)
+                _error(long, 422, "invalid_request")
+        finally:
+            worker.stop()
+            await asyncio.wait_for(working, 60)

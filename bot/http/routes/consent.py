@@ -8,7 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict
 
 from bot.http.app import Ctx, Owner
-from handlers import consent
+from handlers import consent, voice_consent
 
 router = APIRouter(prefix="/v2/consent", tags=["consent"])
 
@@ -28,6 +28,13 @@ async def statement(ctx: Ctx, owner_id: Owner, language: str = "en") -> dict[str
 @router.post("")
 async def accept(body: Acceptance, ctx: Ctx, owner_id: Owner) -> dict[str, Any]:
     return await consent.accept_shown(ctx, owner_id, body.version, body.hash, body.accepted, "api")
+
+
+@router.post("/challenge")
+async def challenge(ctx: Ctx, owner_id: Owner, language: str = "en") -> dict[str, Any]:
+    """Voice-verified consent: the sentence to record; send it back as the create's
+    ``consentRecording`` (``challengeId``, ``audioBase64``)."""
+    return await voice_consent.new_challenge(ctx, owner_id, language)
 
 
 @router.delete("")

@@ -1,13 +1,24 @@
-"""The contract's voice management: list, status, delete (``/v2/ai/voice-cloning``)."""
+"""The contract's voices (``/v2/ai/voice-cloning``): create, status, speak (the audio then served
+to its owner only), list, delete."""
 
 from __future__ import annotations
 
+import asyncio
+import base64
+import dataclasses
+import tempfile
+from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import FileResponse
 
 from bot.http.app import Ctx, Owner
-from handlers import voices
+from bot.http.models import CreateVoice, Speak, TrainingOptions
+from engine.speech.render import SpeechOptions
+from handlers import jobs, speech, voices
+from handlers.errors import Refusal
+from handlers.samples import SampleMeta
 
 router = APIRouter(prefix="/v2/ai/voice-cloning", tags=["voices"])
 
@@ -26,3 +37,68 @@ async def status(voice_id: str, ctx: Ctx, owner_id: Owner) -> dict[str, Any]:
 async def delete(voice_id: str, ctx: Ctx, owner_id: Owner) -> Response:
     await voices.delete_voice(ctx, owner_id, voice_id)
     return Response(status_code=204)
+
+
+@router.post("")
+async def create(body: CreateVoice, request: Request, ctx: Ctx, owner_id: Owner) -> dict[str, Any]:
+    """The contract's create: samples as base64 (``audioUrl`` is not fetched yet), the person's own
+    recorded consent (``/v2/consent``) and, under voice-verified consent, the challenge read."""
+    if any(s.audioUrl for s in body.audioSamples):
+        raise Refusal("invalid_request", "audioUrl is not allowed on this server; send audioBase64")
+    if any(s.audioBase64 is None for s in body.audioSamples):
+        raise Refusal("invalid_request", "each of audioSamples needs audioBase64")
+    uploads = [
+        voices.Upload(
+            f"sample {n}",
+            base64.b64decode(s.audioBase64 or ""),
+            SampleMeta(s.transcript, s.language, s.emotion),
+        )
+        for n, s in enumerate(body.audioSamples, 1)
+    ]
+    options = body.trainingOptions or TrainingOptions()
+    asked = {
+        "enhance_quality": options.enhanceQuality,
+        "remove_noise": options.removeNoise,
+        "normalize_volume": options.normalizeVolume,
+    }
+    cleaning = dataclasses.replace(ctx.cleaning, **{k: v for k, v in asked.items() if v is not None})
+    locale = request.headers.get("accept-language")
+    with tempfile.TemporaryDirectory(prefix="voicebot-http-") as folder:
+        reading = None
+        if body.consentRecording is not None:
+            reading = Path(folder) / "reading"
+            await asyncio.to_thread(reading.write_bytes, base64.b64decode(body.consentRecording.audioBase64))
+        return await voices.submit_voice(
+            ctx, owner_id, name=body.voiceName, language=body.language, voice_type=body.voiceType,
+            uploads=uploads, consent_statement=None, cleaning=cleaning,
+            consistency_threshold=options.speakerConsistency,
+            idempotency_key=request.headers.get("idempotency-key"), locale=locale,
+            challenge_id=body.consentRecording.challengeId if body.consentRecording else None,
+            consent_recording=reading,
+        )  # fmt: skip
+
+
+@router.post("/{voice_id}/speak")
+async def speak(voice_id: str, body: Speak, request: Request, ctx: Ctx, owner_id: Owner) -> dict[str, Any]:
+    options = SpeechOptions(body.speed, body.pitch, body.emotion, body.outputFormat, body.sampleRate)
+    queued = await speech.submit_speech(
+        ctx, owner_id, voice_id, body.text, options, where={"platform": "api"},
+        locale=request.headers.get("accept-language"),
+    )  # fmt: skip
+    done = await jobs.wait_result(ctx, owner_id, queued["jobId"])
+    url = str(request.url_for("audio", generation_id=done["generationId"]))
+    return {
+        "audioUrl": url, "duration": done["duration"], "text": body.text, "voiceId": voice_id,
+        "format": done["format"], "sampleRate": done["sampleRate"], "generatedAt": done["generatedAt"],
+    }  # fmt: skip
+
+
+@router.get("/audio/{generation_id}", name="audio")
+async def audio(generation_id: str, ctx: Ctx, owner_id: Owner) -> FileResponse:
+    """A generated file, to its owner only, while it is kept (``output_retention_days``)."""
+    receipt = await ctx.storage.generations.get(owner_id, generation_id)
+    path = ctx.storage.files.output_path(owner_id, generation_id, receipt.format) if receipt else None
+    if path is None or receipt.output_purged_at or not await asyncio.to_thread(path.exists):
+        raise Refusal("not_found", "No such audio of yours (it may have expired).")
+    kind = {"mp3": "audio/mpeg", "wav": "audio/wav", "flac": "audio/flac", "ogg": "audio/ogg"}[receipt.format]
+    return FileResponse(path, media_type=kind, filename=f"speech.{receipt.format}")
