@@ -16,7 +16,7 @@ from handlers.context import Context
 from handlers.delivery import Outlet, Target, Undeliverable
 from handlers.messages import t
 from storage.ids import iso, now
-from storage.records import Generation, Voice
+from storage.records import Generation, User, Voice
 
 log = logging.getLogger("voicebot.notices")
 REMIND_BEFORE = timedelta(days=7)
@@ -63,9 +63,8 @@ def elsewhere(owner_platform: str, receipt: Generation) -> bool:
     return bool(receipt.server or receipt.requested_by or receipt.platform != owner_platform)
 
 
-async def tell_use(ctx: Context, voice_name: str, receipt: Generation) -> bool:
+async def tell_use(ctx: Context, owner: User | None, voice_name: str, receipt: Generation) -> bool:
     """For an owner who asked to be told (``/settings alerts on``): the voice was used elsewhere."""
-    owner = await ctx.storage.users.get(receipt.owner_id)
     if owner is None or not owner.settings.get("notifyUse") or owner.platform not in CHAT_PLATFORMS:
         return False
     if not elsewhere(owner.platform, receipt):
@@ -87,7 +86,7 @@ def where_said(locale: str | None, receipt: Generation) -> str:
     if platform is None:  # a receipt from before places were kept
         return "—"
     if platform not in CHAT_PLATFORMS:
-        return t(locale, f"where.{platform}" if platform in ("cli", "api") else "where.cli")
+        return t(locale, "where.api" if platform == "api" else "where.cli")
     name = platform.capitalize()
     if receipt.server:
         place = t(locale, "where.server", server=receipt.server)

@@ -190,7 +190,7 @@ async def _say(
         where=job.job.payload.get("where"),
         excerpt=receipts.excerpt(text, owner.settings if owner else {}),
     )
-    await notices.tell_use(ctx, voice.name, receipt)  # if the owner asked to be told
+    await notices.tell_use(ctx, owner, voice.name, receipt)  # if the owner asked to be told
     path = ctx.storage.files.output_path(owner_id, receipt.id, options.output_format)
     await asyncio.to_thread(ctx.storage.files.write, path, data)
     return {

@@ -206,18 +206,21 @@ async def for_new_voice(
     except _Unaccepted as why:
         if why.spent and open_one is not None:
             await ctx.storage.voice_consents.use(owner_id, open_one.id)
-        raise Refusal(
-            f"consent_{why.key}", t(locale, f"vconsent.{why.key}") + " " + t(locale, "vconsent.new_challenge")
-        ) from None
+        raise _for_request(why, locale) from None
 
 
 async def keep(ctx: Context, owner_id: int, voice_id: str, reading: Reading, locale: str | None) -> None:
     try:
         await _keep(ctx, owner_id, voice_id, reading, [])
     except _Unaccepted as why:
-        raise Refusal(
-            f"consent_{why.key}", t(locale, f"vconsent.{why.key}") + " " + t(locale, "vconsent.new_challenge")
-        ) from None
+        raise _for_request(why, locale) from None
+
+
+def _for_request(why: _Unaccepted, locale: str | None) -> Refusal:
+    """A request's reading not accepted: why, and that a new challenge is needed (no chat to give it)."""
+    return Refusal(
+        f"consent_{why.key}", t(locale, f"vconsent.{why.key}") + " " + t(locale, "vconsent.new_challenge")
+    )
 
 
 async def check_sample(ctx: Context, owner_id: int, voice: Voice, processed: ProcessedSample) -> None:

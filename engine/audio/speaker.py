@@ -53,24 +53,31 @@ class SpeakerEncoder:
 
         return torch
 
+    def _mel(self, audio: np.ndarray, rate: int) -> np.ndarray:
+        """Resemblyzer's mel frames (10 ms), padded to one partial at least."""
+        from resemblyzer.audio import wav_to_mel_spectrogram
+
+        mel = wav_to_mel_spectrogram(to_16k(audio, rate))
+        if len(mel) < PARTIAL_FRAMES:
+            mel = np.pad(mel, ((0, PARTIAL_FRAMES - len(mel)), (0, 0)))
+        return mel
+
+    def _partials(self, mel: np.ndarray, starts: Sequence[int]) -> np.ndarray:
+        """The encoder's embedding of each 1.6 s partial starting at ``starts`` (frames), one pass."""
+        batch = np.stack([mel[s : s + PARTIAL_FRAMES] for s in starts]).astype(np.float32)
+        encoder = self._encoder
+        with self._lock, self._torch.inference_mode():
+            return encoder(self._torch.from_numpy(batch).to(self.device)).cpu().numpy()
+
     def embed(self, audio: np.ndarray, rate: int) -> np.ndarray:
         """A unit-length 256-d embedding of already-trimmed speech.
 
         Like resemblyzer's ``embed_utterance`` (mean of 1.6 s partial embeddings), but the partials
         do not overlap and at most ``MAX_PARTIALS`` of them, spread evenly, are used.
         """
-        from resemblyzer.audio import wav_to_mel_spectrogram
-
-        mel = wav_to_mel_spectrogram(to_16k(audio, rate))
-        if len(mel) < PARTIAL_FRAMES:
-            mel = np.pad(mel, ((0, PARTIAL_FRAMES - len(mel)), (0, 0)))
+        mel = self._mel(audio, rate)
         count = min(MAX_PARTIALS, len(mel) // PARTIAL_FRAMES)
-        starts = np.linspace(0, len(mel) - PARTIAL_FRAMES, count).astype(int)
-        batch = np.stack([mel[s : s + PARTIAL_FRAMES] for s in starts]).astype(np.float32)
-        encoder = self._encoder
-        with self._lock, self._torch.inference_mode():
-            partials = encoder(self._torch.from_numpy(batch).to(self.device)).cpu().numpy()
-        mean = partials.mean(axis=0)
+        mean = self._partials(mel, np.linspace(0, len(mel) - PARTIAL_FRAMES, count).astype(int)).mean(axis=0)
         return (mean / np.linalg.norm(mean)).astype(np.float32)
 
     def embed_windows(
@@ -80,17 +87,10 @@ class SpeakerEncoder:
         ``hop_s``: who speaks where, so a second voice inside one file shows. One forward pass:
         1.6 s partials every 0.8 s, each window the mean of the partials inside it. Audio shorter
         than a window is one window."""
-        from resemblyzer.audio import wav_to_mel_spectrogram
-
-        mel = wav_to_mel_spectrogram(to_16k(audio, rate))
-        if len(mel) < PARTIAL_FRAMES:
-            mel = np.pad(mel, ((0, PARTIAL_FRAMES - len(mel)), (0, 0)))
+        mel = self._mel(audio, rate)
         step = PARTIAL_FRAMES // 2
         starts = list(range(0, len(mel) - PARTIAL_FRAMES + 1, step))
-        batch = np.stack([mel[s : s + PARTIAL_FRAMES] for s in starts]).astype(np.float32)
-        encoder = self._encoder
-        with self._lock, self._torch.inference_mode():
-            partials = encoder(self._torch.from_numpy(batch).to(self.device)).cpu().numpy()
+        partials = self._partials(mel, starts)
         per_window = max(1, round((window_s * 100 - PARTIAL_FRAMES) / step) + 1)
         per_hop = max(1, round(hop_s * 100 / step))
         out = []
