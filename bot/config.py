@@ -64,6 +64,9 @@ class EngineConfig(Section):
     device: Literal["auto", "cpu", "cuda"] = "auto"
     # Jobs at once per worker: 1 on a GPU (one model, one card); CPU-only engines may run more.
     concurrency: int = Field(1, ge=1, le=16)
+    # Speech jobs served at once besides: they take turns on the engine sentence by sentence, so
+    # eight listeners all hear their first sentence without one waiting for another to finish.
+    streams: int = Field(8, ge=0, le=64)
     lease_s: float = Field(30.0, ge=2, le=600)
     max_tries: int = Field(3, ge=1, le=10)
     max_queued_per_user: int = Field(20, ge=1, le=1000)
@@ -132,6 +135,15 @@ class HttpConfig(Section):
     host: str = "127.0.0.1"
     port: int = Field(8080, ge=1, le=65535)
     max_body_mb: float = Field(50, gt=0, le=2000)
+    link_ttl_s: int = Field(86400, ge=60)  # how long an audioUrl we hand out works (never past retention)
+    requests_per_minute: int = Field(120, ge=0)  # per key; 0 = no limit
+    # audioUrl samples: fetched only when on, only from these hosts ("example.org", "*.example.org"),
+    # never from private, loopback or link-local addresses unless fetch_private
+    fetch_urls: bool = False
+    fetch_hosts: list[str] = []
+    fetch_private: bool = False
+    fetch_max_mb: float = Field(20, gt=0, le=500)
+    fetch_timeout_s: float = Field(20, gt=0, le=600)
 
 
 class LoggingConfig(Section):

@@ -3,6 +3,8 @@ listed without their secret, revoked by id. The key answers for its owner on eve
 
 from __future__ import annotations
 
+import time
+from collections import deque
 from typing import Any
 
 from handlers.context import Context
@@ -43,3 +45,24 @@ async def owner_of(ctx: Context, secret: str | None) -> int | None:
     if not secret:
         return None
     return await ctx.storage.api_keys.owner_of(secret)
+
+
+class Limiter:
+    """Requests a minute per key, over a sliding minute (in this process)."""
+
+    def __init__(self, per_minute: int) -> None:
+        self.per_minute = per_minute
+        self._seen: dict[str, deque[float]] = {}
+
+    def wait_s(self, key: str, now: float | None = None) -> float:
+        """0 when the request may go; else the seconds until it may."""
+        if self.per_minute <= 0:
+            return 0.0
+        now = time.monotonic() if now is None else now
+        seen = self._seen.setdefault(key, deque())
+        while seen and seen[0] <= now - 60:
+            seen.popleft()
+        if len(seen) >= self.per_minute:
+            return round(seen[0] + 60 - now, 1) or 0.1
+        seen.append(now)
+        return 0.0

@@ -42,6 +42,8 @@ class Context:
     code_reader: CodeReader | None = None  # hears the code in a consent recording (English)
     speaker_threshold: float = SPEAKER_THRESHOLD  # a sample against the consent recording
     watermarker: Watermarker | None = None  # None: generated audio carries the metadata marking only
+    # one sentence at a time on the engine, in turn (asyncio's lock wakes its waiters in order)
+    speaking: asyncio.Lock = field(default_factory=asyncio.Lock)
     _voices: dict[str, PreparedVoice] = field(default_factory=dict)  # loaded voices, by id
 
     async def load_voice(self, owner_id: int, voice_id: str) -> PreparedVoice:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -27,6 +28,7 @@ from handlers.messages import locale_of, t
 from storage.ids import new_id
 
 MAX_BATCH = 100
+AUDIO_SUFFIX = re.compile(r"\.(mp3|wav|flac|ogg|opus|aac|m4a)$", re.IGNORECASE)
 
 
 async def _usable(ctx: Context, owner_id: int, voice_id: str, language: str | None) -> str:
@@ -106,24 +108,44 @@ async def submit_batch(
     options: SpeechOptions,
     language: str | None = None,
     *,
+    filenames: list[str | None] | None = None,
     idempotency_key: str | None = None,
     reply_to: dict[str, Any] | None = None,
     locale: str | None = None,
     where: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Many texts for one voice as one job: one file each (named by position) and a zip."""
+    """Many texts for one voice as one job: one file each (named as asked, else by position) and a
+    zip. Empty texts are dropped, with their names."""
     language = await _usable(ctx, owner_id, voice_id, language)
-    texts = [line for line in (text.strip() for text in texts) if line]
+    named = [(text.strip(), name) for text, name in zip(texts, filenames or [None] * len(texts), strict=True)]
+    named = [(text, name) for text, name in named if text]
+    texts = [text for text, _ in named]
     if not texts:
         raise Refusal("invalid_request", t(locale, "batch.empty"))
     if len(texts) > MAX_BATCH:
         raise Refusal("invalid_request", t(locale, "batch.too_many", limit=MAX_BATCH, count=len(texts)))
     for index, text in enumerate(texts, 1):
         _check_text(text, language, t(locale, "batch.line", line=index), locale)
+    names = file_names([name for _, name in named], options.output_format)
     return await _submit(
-        ctx, "batch", owner_id, voice_id, {"texts": texts}, language, options,
+        ctx, "batch", owner_id, voice_id, {"texts": texts, "filenames": names}, language, options,
         live=False, idempotency_key=idempotency_key, reply_to=reply_to, locale=locale, where=where,
     )  # fmt: skip
+
+
+def file_names(asked: list[str | None], extension: str) -> list[str]:
+    """A safe, unique name in the zip for each text: the one asked for (its last path part, plain
+    characters, the format's extension) or ``speech_001`` by position."""
+    names: list[str] = []
+    for index, name in enumerate(asked, 1):
+        stem = re.sub(r"[^\w.-]+", "_", (name or "").replace("\\", "/").rsplit("/", 1)[-1]).strip("._")
+        stem = AUDIO_SUFFIX.sub("", stem)[:80] or f"speech_{index:03d}"
+        unique, n = stem, 1
+        while f"{unique}.{extension}".lower() in {x.lower() for x in names}:
+            n += 1
+            unique = f"{stem}_{n}"
+        names.append(f"{unique}.{extension}")
+    return names
 
 
 def _wav(audio: np.ndarray, rate: int) -> bytes:
@@ -155,7 +177,11 @@ async def _say(
     stream = backend.synthesize(prepared, text, language, options)
     total = max(1, len(text_rules.prepare(text, language)))
     parts, rate = [], 0
-    while (chunk := await asyncio.to_thread(next, stream, None)) is not None:
+    while True:
+        async with ctx.speaking:  # streams served at once take turns, a sentence each
+            chunk = await asyncio.to_thread(next, stream, None)
+        if chunk is None:
+            break
         rate = chunk.rate
         audio = chunk.audio
         if ctx.watermarker:  # sentence by sentence, so what streams is marked as the file is
@@ -229,7 +255,8 @@ async def run_batch(ctx: Context, job: JobContext) -> dict[str, Any]:
         await quotas.speech_left(ctx, owner_id, payload.get("locale"), payload.get("where"))
         await job.step("speaking", 100.0 * index / len(texts))
         item = await _say(ctx, job, texts[index], payload["language"], options, False)
-        items.append(item | {"filename": f"speech_{index + 1:03d}.{options.output_format}"})
+        names = payload.get("filenames") or file_names([None] * len(texts), options.output_format)
+        items.append(item | {"filename": names[index]})
         job.checkpoint = {"items": items}
 
     def pack() -> str:

@@ -72,6 +72,7 @@ async def _serve(args: argparse.Namespace, config: Config) -> list[str]:
             ctx.engine.queue,
             ctx.engine.local_runners,  # built once by the composition root
             concurrency=concurrency,
+            streams=config.engine.streams,
             lease_s=args.lease or config.engine.lease_s,
         )
 
@@ -117,7 +118,7 @@ def _bots(ctx: Any, config: Config) -> dict[str, Any]:
         from bot.http.serve import service
 
         http = config.http
-        services["http"] = service(ctx, http.host, http.port, http.max_body_mb)
+        services["http"] = service(ctx, http)
         log.info("http: %s:%d", http.host, http.port)
     if not services:
         log.info("no chat platform is enabled in the config; serving the queue only")

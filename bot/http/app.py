@@ -4,6 +4,7 @@ translates only: every rule is a use case in ``handlers/``."""
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from typing import Annotated, Any
 
@@ -12,6 +13,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
+from bot.config import HttpConfig
+from bot.http import links
 from engine.errors import AudioError
 from handlers import apikeys
 from handlers.context import Context
@@ -25,9 +28,11 @@ STATUS = {  # a refusal's code -> its HTTP status (anything else is a 400)
     "forbidden": 403,
     "not_found": 404,
     "name_taken": 409,
+    "already_finished": 409,
     "file_too_large": 413,
     "too_long": 413,
     "validation_error": 422,
+    "fetch_failed": 422,
     "quota_exceeded": 429,
     "rate_limited": 429,
     "queue_full": 429,
@@ -43,18 +48,46 @@ class Unauthorized(Exception):
     pass
 
 
+class Throttled(Exception):
+    def __init__(self, wait_s: float) -> None:
+        self.wait_s = wait_s
+
+
+def _secret(request: Request) -> str:
+    scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+    return secret.strip() if scheme.lower() == "bearer" else ""
+
+
 async def owner(request: Request) -> int:
-    """The person behind the request's key; 401 without a live one."""
-    header = request.headers.get("authorization", "")
-    scheme, _, secret = header.partition(" ")
-    ctx: Context = request.app.state.ctx
-    owner_id = await apikeys.owner_of(ctx, secret.strip()) if scheme.lower() == "bearer" else None
+    """The person behind the request's key; 401 without a live one, 429 past the key's rate."""
+    secret = _secret(request)
+    owner_id = await apikeys.owner_of(request.app.state.ctx, secret)
     if owner_id is None:
         raise Unauthorized
+    if wait_s := request.app.state.limiter.wait_s(hashlib.sha256(secret.encode()).hexdigest()):
+        raise Throttled(wait_s)
     return owner_id
 
 
+async def link_owner(request: Request, token: str | None = None) -> int:
+    """For a download link: the owner its token was signed for, else the request's key."""
+    if token is not None:
+        found = links.owner_of(request.app.state.link_key, token, request.url.path)
+        if found is None:
+            raise Refusal("not_found", "This link is not valid or has expired; ask for the audio again.")
+        return found
+    return await owner(request)
+
+
 Owner = Annotated[int, Depends(owner)]
+LinkOwner = Annotated[int, Depends(link_owner)]
+
+
+def link(request: Request, owner_id: int, route: str, **params: str) -> str:
+    """A signed, expiring URL on this server for one of the owner's downloads."""
+    url = request.url_for(route, **params)
+    token = links.sign(request.app.state.link_key, owner_id, url.path, request.app.state.link_ttl_s)
+    return str(url.include_query_params(token=token))
 
 
 def context(request: Request) -> Context:
@@ -64,11 +97,17 @@ def context(request: Request) -> Context:
 Ctx = Annotated[Context, Depends(context)]
 
 
-def create_app(ctx: Context, max_body: int = 50 * 2**20) -> FastAPI:
-    from bot.http.routes import consent, voices
+def create_app(ctx: Context, config: HttpConfig | None = None) -> FastAPI:
+    from bot.http.routes import batch, consent, openai, voices
 
+    config = config or HttpConfig()
+    max_body = int(config.max_body_mb * 2**20)
     app = FastAPI(title="voicebot", version="0.1.0", docs_url=None, redoc_url=None)
-    app.state.ctx = ctx
+    app.state.ctx, app.state.config = ctx, config
+    app.state.limiter = apikeys.Limiter(config.requests_per_minute)
+    app.state.link_key = links.load_key(ctx.storage.files.root)
+    # a link never outlives the file it points at
+    app.state.link_ttl_s = min(config.link_ttl_s, ctx.output_retention_days * 86400)
 
     @app.middleware("http")
     async def _capped(request: Request, call_next: Any) -> Any:
@@ -78,7 +117,7 @@ def create_app(ctx: Context, max_body: int = 50 * 2**20) -> FastAPI:
             return error("file_too_large", f"The request body is over {max_body // 2**20} MiB.")
         return await call_next(request)
 
-    for feature in (consent, voices):
+    for feature in (consent, voices, batch, openai):
         app.include_router(feature.router)
 
     @app.exception_handler(Unauthorized)
@@ -86,6 +125,13 @@ def create_app(ctx: Context, max_body: int = 50 * 2**20) -> FastAPI:
         return error(
             "unauthorized", "Send an API key as 'Authorization: Bearer <key>' (voicebot apikey create)."
         )
+
+    @app.exception_handler(Throttled)
+    async def _throttled(_: Request, exc: Exception) -> JSONResponse:
+        wait_s = exc.wait_s if isinstance(exc, Throttled) else 1.0
+        answer = error("rate_limited", f"Too many requests with this key; try again in {wait_s:g} s.")
+        answer.headers["Retry-After"] = str(max(1, round(wait_s)))
+        return answer
 
     @app.exception_handler(Refusal)
     async def _refused(_: Request, exc: Refusal) -> JSONResponse:

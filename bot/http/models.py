@@ -28,7 +28,7 @@ def _audio(value: str | None) -> str | None:
 
 class AudioSample(Body):
     audioBase64: str | None = None
-    audioUrl: str | None = None
+    audioUrl: str | None = Field(None, max_length=2000)
     transcript: str | None = Field(None, max_length=5000)
     language: Literal[LANGUAGES] | None = None
     emotion: Literal[EMOTIONS] | None = None
@@ -63,6 +63,21 @@ class CreateVoice(Body):
 
 class Speak(Body):
     text: str = Field(min_length=1, max_length=5000)
+    speed: float = Field(1.0, ge=0.5, le=2.0)
+    pitch: float = Field(0.0, ge=-12, le=12)
+    emotion: Literal[EMOTIONS] = "neutral"
+    outputFormat: Literal[FORMATS] = "mp3"
+    sampleRate: Literal[SAMPLE_RATES] = 44100
+
+
+class BatchText(Body):
+    text: str = Field(max_length=5000)
+    filename: str | None = Field(None, max_length=200)
+
+
+class BatchSpeak(Body):
+    voiceId: str = Field(max_length=64)
+    texts: list[BatchText] = Field(min_length=1, max_length=100)
     speed: float = Field(1.0, ge=0.5, le=2.0)
     pitch: float = Field(0.0, ge=-12, le=12)
     emotion: Literal[EMOTIONS] = "neutral"

@@ -10,6 +10,7 @@ from typing import Any
 
 import uvicorn
 
+from bot.config import HttpConfig
 from bot.http.app import create_app
 
 
@@ -19,11 +20,11 @@ class _Server(uvicorn.Server):
         yield
 
 
-def server(ctx: Any, host: str, port: int, max_body_mb: float = 50) -> uvicorn.Server:
+def server(ctx: Any, http: HttpConfig) -> uvicorn.Server:
     config = uvicorn.Config(
-        create_app(ctx, max_body=int(max_body_mb * 2**20)),
-        host=host,
-        port=port,
+        create_app(ctx, http),
+        host=http.host,
+        port=http.port,
         log_level="warning",
         access_log=False,  # a request line can carry ids; the app logs what matters
         lifespan="off",
@@ -31,9 +32,9 @@ def server(ctx: Any, host: str, port: int, max_body_mb: float = 50) -> uvicorn.S
     return _Server(config)
 
 
-def service(ctx: Any, host: str, port: int, max_body_mb: float):
+def service(ctx: Any, config: HttpConfig):
     async def run(stop: asyncio.Event) -> None:
-        http = server(ctx, host, port, max_body_mb)
+        http = server(ctx, config)
         serving = asyncio.create_task(http.serve())
         waiter = asyncio.create_task(stop.wait())
         await asyncio.wait({serving, waiter}, return_when=asyncio.FIRST_COMPLETED)

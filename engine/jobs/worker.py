@@ -21,6 +21,7 @@ from engine.jobs.queue import Claim, JobContext, WorkerQueue
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_S = 0.5  # progress events at most this often (a step change is always written)
 WORKER_BEAT_S = 5.0
+STREAMED = ("speak",)  # kinds someone listens to as they are made (``streams`` slots)
 BEAT_S = 2.0  # a running job's lease renewal (and cancel check) at least this often
 
 
@@ -107,6 +108,7 @@ class Worker:
         runners: Mapping[str, Runner],
         *,
         concurrency: int = 1,
+        streams: int = 0,
         lease_s: float = 30.0,
         poll_s: float = 0.25,
         register: bool = True,
@@ -116,6 +118,9 @@ class Worker:
         self.runners = dict(runners)
         self.kinds = tuple(self.runners)
         self.concurrency = max(1, concurrency)
+        # Speech jobs get slots of their own (0: they share ``concurrency``), so a stream never waits
+        # for a training or another stream to finish; the runner makes them take turns on the engine.
+        self.streams = max(0, streams)
         self.lease_s = lease_s
         self.poll_s = poll_s
         self.register = register
@@ -129,7 +134,7 @@ class Worker:
     async def run(self, until: Callable[[], bool] | None = None) -> None:
         """Serve until ``stop()`` (or until ``until()`` is true; then running jobs finish normally)."""
         beat = asyncio.create_task(self._beat()) if self.register else None
-        active: set[asyncio.Task] = set()
+        active: dict[asyncio.Task, str] = {}
         reaped = 0.0
         try:
             while not self.stopping.is_set() and not (until and until()):
@@ -137,12 +142,12 @@ class Worker:
                     await self.queue.reap()
                     reaped = time.monotonic()
                 claim = None
-                if len(active) < self.concurrency:
-                    claim = await self.queue.claim(self.id, self.kinds, self.lease_s)
+                if kinds := self._open(list(active.values())):
+                    claim = await self.queue.claim(self.id, kinds, self.lease_s)
                 if claim is not None:
                     task = asyncio.create_task(self._run(claim))
-                    active.add(task)
-                    task.add_done_callback(active.discard)
+                    active[task] = claim.kind
+                    task.add_done_callback(lambda done: active.pop(done, None))
                     continue
                 # Until a job here finishes, a job is submitted in this process, or the poll is due.
                 waits = [
@@ -161,6 +166,17 @@ class Worker:
                 with contextlib.suppress(asyncio.CancelledError):
                     await beat
                 await self.queue.unregister_worker(self.id)
+
+    def _open(self, running: list[str]) -> tuple[str, ...]:
+        """The kinds this worker may claim now, with ``running`` the kinds of its jobs."""
+        if not self.streams:
+            return self.kinds if len(running) < self.concurrency else ()
+        speaking = sum(kind in STREAMED for kind in running)
+        return tuple(
+            k
+            for k in self.kinds
+            if (speaking < self.streams if k in STREAMED else len(running) - speaking < self.concurrency)
+        )
 
     async def _beat(self) -> None:
         while True:

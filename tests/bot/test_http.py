@@ -6,45 +6,20 @@ from __future__ import annotations
 import asyncio
 import base64
 import socket
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import httpx
 
 from bot.app import open_context
-from bot.config import load_config
-from bot.http.serve import server, service
+from bot.config import HttpConfig, load_config
+from bot.http.serve import service
 from engine.jobs.worker import Worker
 from handlers import apikeys, jobs
 from handlers.jobs import runners
 from tests.audio import clips, code_in, reading
+from tests.bot.http_harness import error_of, serving
 from tests.voices import submit, uploads
 
 BASE = "/v2/ai/voice-cloning"
-
-
-@asynccontextmanager
-async def serving(ctx, max_body_mb: float = 50) -> AsyncIterator[str]:
-    """The app on a socket bound here (so it takes connections before uvicorn reports ready)."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen()
-    http = server(ctx, "127.0.0.1", sock.getsockname()[1], max_body_mb)
-    task = asyncio.create_task(http.serve(sockets=[sock]))
-    try:
-        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
-    finally:
-        http.should_exit = True
-        await asyncio.wait_for(task, 30)
-        sock.close()
-
-
-def _error(response: httpx.Response, status: int, code: str) -> str:
-    assert response.status_code == status, response.text
-    body = response.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message"}, body
-    assert body["error"]["code"] == code, body
-    return body["error"]["message"]
 
 
 async def test_keys_consent_and_voices_are_the_owners_only(tmp_path):
@@ -54,8 +29,8 @@ async def test_keys_consent_and_voices_are_the_owners_only(tmp_path):
         mine = (await apikeys.create(ctx, owner.id, "tests"))["apiKey"]
         theirs = (await apikeys.create(ctx, other.id))["apiKey"]
         async with httpx.AsyncClient(base_url=url, timeout=60) as http:
-            assert "Bearer" in _error(await http.get(f"{BASE}/voices"), 401, "unauthorized")
-            _error(
+            assert "Bearer" in error_of(await http.get(f"{BASE}/voices"), 401, "unauthorized")
+            error_of(
                 await http.get(f"{BASE}/voices", headers={"Authorization": "Bearer vb_nope"}),
                 401,
                 "unauthorized",
@@ -72,9 +47,9 @@ async def test_keys_consent_and_voices_are_the_owners_only(tmp_path):
             wrong = await http.post(
                 "/v2/consent", json={"version": shown["version"], "hash": "x", "accepted": True}, headers=me
             )
-            assert "GET /v2/consent" in _error(wrong, 400, "invalid_request")
+            assert "GET /v2/consent" in error_of(wrong, 400, "invalid_request")
             typed = await http.post("/v2/consent", json={"version": 1, "accepted": "yes"}, headers=me)
-            _error(typed, 422, "invalid_request")
+            error_of(typed, 422, "invalid_request")
             given = await http.post(
                 "/v2/consent",
                 json={"version": shown["version"], "hash": shown["hash"], "accepted": True},
@@ -95,25 +70,26 @@ async def test_keys_consent_and_voices_are_the_owners_only(tmp_path):
             assert (await http.get(f"{BASE}/voices", headers=them)).json() == {"voices": []}
             status = (await http.get(f"{BASE}/{voice_id}/status", headers=me)).json()
             assert status["status"] == "completed" and status["trainingProgress"]["percentComplete"] == 100.0
-            _error(await http.get(f"{BASE}/{voice_id}/status", headers=them), 404, "not_found")
-            _error(await http.delete(f"{BASE}/{voice_id}", headers=them), 404, "not_found")
+            error_of(await http.get(f"{BASE}/{voice_id}/status", headers=them), 404, "not_found")
+            error_of(await http.delete(f"{BASE}/{voice_id}", headers=them), 404, "not_found")
             assert await ctx.storage.voices.get(owner.id, voice_id) is not None  # untouched
 
-            _error(await http.get("/v2/nowhere", headers=me), 404, "not_found")
+            error_of(await http.get("/v2/nowhere", headers=me), 404, "not_found")
             big = await http.post(
                 "/v2/consent", content=b"x" * (2 * 2**20), headers=me | {"content-type": "application/json"}
             )
-            _error(big, 413, "file_too_large")
+            error_of(big, 413, "file_too_large")
 
             gone = await http.delete(f"{BASE}/{voice_id}", headers=me)
             assert gone.status_code == 204 and gone.content == b""
-            _error(await http.get(f"{BASE}/{voice_id}/status", headers=me), 404, "not_found")
+            error_of(await http.get(f"{BASE}/{voice_id}/status", headers=me), 404, "not_found")
             revoked = (await http.delete("/v2/consent", headers=me)).json()
             assert revoked == {"revoked": True, "voicesDeleted": 0}
 
             key_id = (await apikeys.listed(ctx, owner.id))["keys"][0]["keyId"]
             await apikeys.revoke(ctx, owner.id, key_id)
-            _error(await http.get(f"{BASE}/voices", headers=me), 401, "unauthorized")  # a revoked key is dead
+            dead = await http.get(f"{BASE}/voices", headers=me)
+            error_of(dead, 401, "unauthorized")  # a revoked key is dead
         rows = await ctx.storage.conn.execute_fetchall("SELECT key_hash FROM api_keys")
         assert mine not in str(rows) and theirs not in str(rows)  # only hashes are kept
 
@@ -125,7 +101,7 @@ async def test_the_runtime_service_serves_until_stopped(tmp_path):
     sock.close()
     async with open_context(load_config(data_dir=tmp_path)) as ctx:
         stop = asyncio.Event()
-        running = asyncio.create_task(service(ctx, "127.0.0.1", port, 1)(stop))
+        running = asyncio.create_task(service(ctx, HttpConfig(port=port, max_body_mb=1))(stop))
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as http:
             async with asyncio.timeout(60):
                 while True:  # until uvicorn has bound the port
@@ -134,7 +110,7 @@ async def test_the_runtime_service_serves_until_stopped(tmp_path):
                         break
                     except httpx.ConnectError:
                         await asyncio.sleep(0.05)  # uvicorn gives no event to wait on
-        _error(answered, 401, "unauthorized")
+        error_of(answered, 401, "unauthorized")
         stop.set()
         await asyncio.wait_for(running, 30)
         assert running.done() and running.exception() is None
@@ -155,7 +131,7 @@ async def test_create_with_a_read_challenge_then_speak_and_fetch_the_audio(tmp_p
             async with httpx.AsyncClient(base_url=url, timeout=120) as http:
                 body = {"voiceName": "Allison", "voiceType": "instant", "audioSamples": samples}
                 refused = await http.post(BASE, json=body, headers=me)
-                assert "Accept this statement" in _error(refused, 403, "consent_required")
+                assert "Accept this statement" in error_of(refused, 403, "consent_required")
                 shown = (await http.get("/v2/consent", headers=me)).json()
                 await http.post(
                     "/v2/consent",
@@ -163,15 +139,16 @@ async def test_create_with_a_read_challenge_then_speak_and_fetch_the_audio(tmp_p
                     headers=me,
                 )
                 unread = await http.post(BASE, json=body, headers=me)
-                assert "challenge" in _error(unread, 403, "consent_required")  # voice-verified: read the code
+                # voice-verified: the code must be read
+                assert "challenge" in error_of(unread, 403, "consent_required")
                 bad = await http.post(
                     BASE, json=body | {"audioSamples": [{"audioBase64": "%%%"}]}, headers=me
                 )
-                assert "base64" in _error(bad, 422, "invalid_request")
+                assert "base64" in error_of(bad, 422, "invalid_request")
                 fetched = await http.post(
                     BASE, json=body | {"audioSamples": [{"audioUrl": "http://10.0.0.1/x"}]}, headers=me
                 )
-                _error(fetched, 400, "invalid_request")
+                error_of(fetched, 400, "invalid_request")
 
                 challenge = (
                     await http.post("/v2/consent/challenge", params={"language": "en"}, headers=me)
@@ -203,15 +180,23 @@ async def test_create_with_a_read_challenge_then_speak_and_fetch_the_audio(tmp_p
                 assert (
                     spoken["format"] == "wav" and spoken["sampleRate"] == 22050 and spoken["duration"] > 0.5
                 )
-                audio = await http.get(spoken["audioUrl"], headers=me)
+                audio = await http.get(spoken["audioUrl"])  # the signed link works as the contract's does
                 assert audio.status_code == 200 and audio.headers["content-type"] == "audio/wav"
                 assert audio.content[:4] == b"RIFF"
-                _error(await http.get(spoken["audioUrl"], headers=them), 404, "not_found")  # owner only
-                _error(await http.get(spoken["audioUrl"]), 401, "unauthorized")
+                bare = spoken["audioUrl"].split("?")[0]
+                assert (await http.get(bare, headers=me)).content == audio.content  # or the owner's key
+                error_of(await http.get(bare, headers=them), 404, "not_found")  # owner only
+                error_of(await http.get(bare), 401, "unauthorized")
+                owner_part, expires, signature = spoken["audioUrl"].split("token=")[1].split(".")
+                for forged in (
+                    f"{other.id}.{expires}.{signature}",
+                    f"{owner_part}.{int(expires) + 9}.{signature}",
+                ):
+                    error_of(await http.get(bare, params={"token": forged}), 404, "not_found")
                 stolen = await http.post(f"{BASE}/{voice_id}/speak", json={"text": "Mine now."}, headers=them)
-                _error(stolen, 404, "not_found")
+                error_of(stolen, 404, "not_found")
                 long = await http.post(f"{BASE}/{voice_id}/speak", json={"text": "x" * 5001}, headers=me)
-                _error(long, 422, "invalid_request")
+                error_of(long, 422, "invalid_request")
         finally:
             worker.stop()
             await asyncio.wait_for(working, 60)

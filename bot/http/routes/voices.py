@@ -13,13 +13,15 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
-from bot.http.app import Ctx, Owner
+from bot.http.app import Ctx, LinkOwner, Owner, link
+from bot.http.fetch import fetch
 from bot.http.models import CreateVoice, Speak, TrainingOptions
 from engine.speech.render import SpeechOptions
 from handlers import jobs, speech, voices
 from handlers.errors import Refusal
 from handlers.samples import SampleMeta
 
+MEDIA = {"mp3": "audio/mpeg", "wav": "audio/wav", "flac": "audio/flac", "ogg": "audio/ogg"}
 router = APIRouter(prefix="/v2/ai/voice-cloning", tags=["voices"])
 
 
@@ -41,20 +43,19 @@ async def delete(voice_id: str, ctx: Ctx, owner_id: Owner) -> Response:
 
 @router.post("")
 async def create(body: CreateVoice, request: Request, ctx: Ctx, owner_id: Owner) -> dict[str, Any]:
-    """The contract's create: samples as base64 (``audioUrl`` is not fetched yet), the person's own
-    recorded consent (``/v2/consent``) and, under voice-verified consent, the challenge read."""
-    if any(s.audioUrl for s in body.audioSamples):
-        raise Refusal("invalid_request", "audioUrl is not allowed on this server; send audioBase64")
-    if any(s.audioBase64 is None for s in body.audioSamples):
-        raise Refusal("invalid_request", "each of audioSamples needs audioBase64")
-    uploads = [
-        voices.Upload(
-            f"sample {n}",
-            base64.b64decode(s.audioBase64 or ""),
-            SampleMeta(s.transcript, s.language, s.emotion),
-        )
-        for n, s in enumerate(body.audioSamples, 1)
-    ]
+    """The contract's create: samples as base64 or, where the operator allows it, ``audioUrl``
+    (``bot.http.fetch``); the person's own recorded consent (``/v2/consent``) and, under
+    voice-verified consent, the challenge read."""
+    config = request.app.state.config
+    uploads, total = [], 0
+    for n, s in enumerate(body.audioSamples, 1):
+        if s.audioBase64 is None and s.audioUrl is None:
+            raise Refusal("invalid_request", f"audioSamples.{n - 1}: give audioBase64 or audioUrl")
+        data = base64.b64decode(s.audioBase64) if s.audioBase64 else await fetch(s.audioUrl or "", config)
+        uploads.append(voices.Upload(f"sample {n}", data, SampleMeta(s.transcript, s.language, s.emotion)))
+        total += len(data)
+        if total > config.max_body_mb * 2**20:  # fetched samples count too
+            raise Refusal("file_too_large", f"The samples are over {config.max_body_mb:g} MiB together.")
     options = body.trainingOptions or TrainingOptions()
     asked = {
         "enhance_quality": options.enhanceQuality,
@@ -86,7 +87,7 @@ async def speak(voice_id: str, body: Speak, request: Request, ctx: Ctx, owner_id
         locale=request.headers.get("accept-language"),
     )  # fmt: skip
     done = await jobs.wait_result(ctx, owner_id, queued["jobId"])
-    url = str(request.url_for("audio", generation_id=done["generationId"]))
+    url = link(request, owner_id, "audio", generation_id=done["generationId"])
     return {
         "audioUrl": url, "duration": done["duration"], "text": body.text, "voiceId": voice_id,
         "format": done["format"], "sampleRate": done["sampleRate"], "generatedAt": done["generatedAt"],
@@ -94,11 +95,11 @@ async def speak(voice_id: str, body: Speak, request: Request, ctx: Ctx, owner_id
 
 
 @router.get("/audio/{generation_id}", name="audio")
-async def audio(generation_id: str, ctx: Ctx, owner_id: Owner) -> FileResponse:
-    """A generated file, to its owner only, while it is kept (``output_retention_days``)."""
+async def audio(generation_id: str, ctx: Ctx, owner_id: LinkOwner) -> FileResponse:
+    """A generated file, to its owner only (their key, or the signed link they were given), while it
+    is kept (``output_retention_days``)."""
     receipt = await ctx.storage.generations.get(owner_id, generation_id)
     path = ctx.storage.files.output_path(owner_id, generation_id, receipt.format) if receipt else None
     if path is None or receipt.output_purged_at or not await asyncio.to_thread(path.exists):
         raise Refusal("not_found", "No such audio of yours (it may have expired).")
-    kind = {"mp3": "audio/mpeg", "wav": "audio/wav", "flac": "audio/flac", "ogg": "audio/ogg"}[receipt.format]
-    return FileResponse(path, media_type=kind, filename=f"speech.{receipt.format}")
+    return FileResponse(path, media_type=MEDIA[receipt.format], filename=f"speech.{receipt.format}")
