@@ -101,21 +101,22 @@ def analyze_files(
     return analyze(inputs, language, voice_type, threshold, refused)
 
 
-def _keep(store: Any, upload: Upload, dest: Path, limits: Any) -> None:
+def _keep(store: Any, upload: Upload, dest: Path, limits: Any) -> float:
     """Cheap checks, then into the store: a file is probed where it lies and streamed in; bytes are
-    written and probed there. Raises ``AudioError``; leaves nothing behind when it does."""
+    written and probed there. Its declared duration (0 if none); raises ``AudioError`` and leaves
+    nothing behind when it does."""
     if isinstance(upload.source, Path):
-        probe_file(upload.source, limits)  # its size first, then the header
+        probe = probe_file(upload.source, limits)  # its size first, then the header
         try:
             store.copy_in(upload.source, dest, limits.max_bytes)
         except ValueError:  # it grew past the cap since it was checked
             check_size(upload.source.stat().st_size, limits)
             raise CorruptAudioError("The file changed while it was read.") from None
-        return
+        return probe.duration or 0.0
     check_size(len(upload.source), limits)  # before a byte is written
     store.write(dest, upload.source)
     try:
-        probe_file(dest, limits)
+        return probe_file(dest, limits).duration or 0.0
     except BaseException:
         store.delete(dest)
         raise
@@ -216,13 +217,16 @@ async def submit_voice(
         raise Refusal("name_taken", str(exc)) from None
     refused: list[dict[str, Any]] = []
     kept: list[Upload] = []
+    seconds = 0.0
     try:
         if reading is not None:
             await voice_consent.keep(ctx, owner_id, voice.id, reading, locale)
         for upload in uploads:
             path = ctx.storage.files.upload_path(owner_id, voice.id, len(kept))
             try:
-                await asyncio.to_thread(_keep, ctx.storage.files, upload, path, ctx.ingestor.limits)
+                seconds += await asyncio.to_thread(
+                    _keep, ctx.storage.files, upload, path, ctx.ingestor.limits
+                )
             except AudioError as exc:
                 refused.append(left_out(upload.name, exc, locale))
                 continue
@@ -266,6 +270,13 @@ async def submit_voice(
     await ctx.storage.audit.log(owner_id, "voice.submitted", voice.id, voiceType=voice_type, job=job.id)
     return voice_json(voice) | {
         "status": "processing",
+        # what the files declare, until the training has analysed them (then the voice's status)
+        "audioAnalysis": {
+            "totalDuration": round(seconds, 2),
+            "audioQuality": "pending",
+            "speakerConsistency": None,
+            "languageDetected": language,
+        },
         "jobId": job.id,
         "trainingProgress": job.progress_json(),
         "leftOut": refused,

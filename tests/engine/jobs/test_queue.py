@@ -328,3 +328,40 @@ async def test_chat_jobs_await_delivery_by_platform_and_jobs_are_counted_per_day
 
 async def _ok() -> dict:
     return {"ok": True}
+
+
+async def test_speech_has_slots_of_its_own_beside_a_training(tmp_path, opened):
+    """With ``streams``, speech jobs run at once (here each waits for the others to start) and beside
+    a training that waits for them: with one slot for everything, this would never finish."""
+    async with opened(tmp_path) as (q, a, b, _st):
+        started: list[str] = []
+        all_speaking = asyncio.Event()
+        spoken = asyncio.Event()
+
+        async def speak(job):
+            started.append(job.job.id)
+            if len(started) == 3:
+                all_speaking.set()
+            await all_speaking.wait()
+            return {"ok": True}
+
+        async def train(job):
+            await spoken.wait()  # a training holds its slot while the speech goes by
+            return {"ok": True}
+
+        training = await q.submit(JobSpec("train", a, {}))
+        speech = [(owner, await q.submit(JobSpec("speak", owner, {}))) for owner in (a, b, b)]
+        client = EngineClient(q, poll_s=0.02)
+        worker = Worker(q, {"speak": speak, "train": train}, poll_s=0.02, register=False, streams=3)
+        serving = asyncio.create_task(worker.run())
+        try:
+            async with asyncio.timeout(30):
+                for owner, job in speech:
+                    assert (await client.wait(owner, job.id)).status == "succeeded"
+                assert (await q.get(a, training.id)).status == "running"
+                spoken.set()
+                assert (await client.wait(a, training.id)).status == "succeeded"
+        finally:
+            worker.stop()
+            await asyncio.wait_for(serving, 10)
+        assert sorted(started) == sorted(job.id for _, job in speech)
