@@ -7,8 +7,11 @@ import time
 from collections import deque
 from typing import Any
 
+from handlers.chat import Reply, Sender
+from handlers.consent import user_for
 from handlers.context import Context
 from handlers.errors import Refusal
+from handlers.messages import t
 from storage.api_keys import ApiKey
 
 
@@ -66,3 +69,39 @@ class Limiter:
             return round(seen[0] + 60 - now, 1) or 0.1
         seen.append(now)
         return 0.0
+
+
+def _minute(stamp: str | None) -> str:
+    return (stamp or "")[:16].replace("T", " ")
+
+
+async def in_chat(ctx: Context, sender: Sender, args: str) -> Reply:
+    """``/apikey [NAME]`` (a new key), ``/apikey list``, ``/apikey revoke ID`` — only where the
+    answer is the person's alone (a private chat, a DM, an ephemeral reply)."""
+    locale = sender.locale
+    if not sender.private:
+        raise Refusal("forbidden", t(locale, "apikey.private"))
+    user = await user_for(ctx, sender)
+    word, _, rest = args.strip().partition(" ")
+    word = word.casefold()
+    if word == "list":
+        keys = [k for k in (await listed(ctx, user.id))["keys"] if not k["revoked"]]
+        if not keys:
+            return Reply(t(locale, "apikey.none"))
+        lines = [
+            t(locale, "apikey.line", id=k["keyId"], name=k["name"] or "—", created=_minute(k["createdAt"]),
+              used=_minute(k["lastUsedAt"]) or t(locale, "apikey.never"))
+            for k in keys
+        ]  # fmt: skip
+        return Reply("\n".join([t(locale, "apikey.header"), *lines]))
+    if word == "revoke" and rest.strip():
+        try:
+            await revoke(ctx, user.id, rest.strip())
+        except Refusal:
+            raise Refusal("not_found", t(locale, "apikey.not_found")) from None
+        return Reply(t(locale, "apikey.revoked", id=rest.strip()))
+    if word == "revoke":
+        return Reply(t(locale, "apikey.usage"))
+    name = (rest if word == "new" else args).strip()[:64]  # "/apikey", "/apikey laptop", "/apikey new laptop"
+    made = await create(ctx, user.id, name or f"{sender.platform} /apikey")
+    return Reply(t(locale, "apikey.created", secret=made["apiKey"]))

@@ -13,6 +13,7 @@ class Sender:
     chat_id: str
     locale: str | None = None  # the platform's language code, e.g. "pt-BR"
     server_id: str | None = None  # the chat server (a Discord guild) it came from, if any
+    private: bool = False  # only the person sees the answer (a private chat, a DM, an ephemeral reply)
 
 
 MAX_PACKED = 64  # bytes: Telegram's callback_data limit (Discord's custom_id allows 100)

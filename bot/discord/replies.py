@@ -72,7 +72,8 @@ async def sender_of(ctx: Any, interaction: discord.Interaction) -> Sender:
     """The person and the channel behind an interaction, in the reply language they chose, if any."""
     channel = interaction.channel_id or interaction.user.id
     server = str(interaction.guild_id) if interaction.guild_id else None
-    raw = Sender("discord", str(interaction.user.id), str(channel), str(interaction.locale), server)
+    # answers to commands are ephemeral (``Answer``): only the person sees them
+    raw = Sender("discord", str(interaction.user.id), str(channel), str(interaction.locale), server, True)
     return await account.resolve(ctx, raw)
 
 

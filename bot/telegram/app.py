@@ -76,6 +76,7 @@ COMMANDS = (
     "forgetme",
     "mydata",
     "usage",
+    "apikey",
     "verify",
 )
 

@@ -20,7 +20,10 @@ async def with_sender(
     language they chose, if any), for every handler and the error handler."""
     user, chat = data.get("event_from_user"), data.get("event_chat")
     if user is not None:
-        raw = Sender("telegram", str(user.id), str(chat.id if chat else user.id), user.language_code)
+        private = chat is None or chat.type == "private"
+        raw = Sender(
+            "telegram", str(user.id), str(chat.id if chat else user.id), user.language_code, None, private
+        )
         data["sender"] = await account.resolve(data["ctx"], raw)
     return await handler(event, data)
 

@@ -24,7 +24,7 @@ class Direct(Feature):
     async def on_message(self, message: discord.Message) -> None:
         if message.guild is not None or message.author.bot or not (message.attachments or message.content):
             return
-        raw = Sender("discord", str(message.author.id), str(message.channel.id), None)
+        raw = Sender("discord", str(message.author.id), str(message.channel.id), None, private=True)
         sender = await account.resolve(self.ctx, raw)
         try:
             if message.attachments:

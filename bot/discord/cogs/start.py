@@ -1,5 +1,5 @@
 """/consent, /revoke, /help (the consent buttons: ``VoiceBot.on_interaction``), /link, /unlink,
-/forgetme, /mydata, /usage, /verify."""
+/forgetme, /mydata, /usage, /apikey, /verify."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from discord import app_commands
 from bot.discord.cogs import Feature, described
 from bot.discord.cogs.voices import incoming
 from bot.discord.replies import command
-from handlers import consent, link, privacy, provenance, receipts
+from handlers import apikeys, consent, link, privacy, provenance, receipts
 from handlers.chat import Reply
 from handlers.messages import t
 
@@ -46,6 +46,12 @@ class Start(Feature):
     @app_commands.command(name="usage", description=described("usage"))
     async def usage(self, interaction: discord.Interaction) -> None:
         await self.answer(interaction, receipts.usage(self.ctx, await self.sender(interaction)))
+
+    @app_commands.command(name="apikey", description=described("apikey"))
+    @app_commands.describe(what=described("apikey.what"))
+    async def apikey(self, interaction: discord.Interaction, what: str | None = None) -> None:
+        """Answered ephemerally: the key is seen by the person alone."""
+        await self.answer(interaction, apikeys.in_chat(self.ctx, await self.sender(interaction), what or ""))
 
     @app_commands.command(name="verify", description=described("verify"))
     @app_commands.describe(file=described("verify.file"))

@@ -1,5 +1,5 @@
 """/start, /help, /revoke (the consent buttons: ``routers/buttons.py``), /link, /unlink, and one's
-data: /forgetme, /mydata, /usage (one's receipts)."""
+data: /forgetme, /mydata, /usage (one's receipts); /apikey (keys for the HTTP API)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from aiogram.filters import Command, CommandObject, CommandStart
 from aiogram.types import Message
 
 from bot.telegram.replies import addressed, answer
-from handlers import consent, link, privacy, receipts
+from handlers import apikeys, consent, link, privacy, receipts
 from handlers.chat import Reply, Sender
 from handlers.context import Context
 from handlers.messages import t
@@ -26,6 +26,7 @@ def router() -> Router:
     r.message.register(forget_me, Command("forgetme"))
     r.message.register(my_data, Command("mydata"))
     r.message.register(usage, Command("usage"))
+    r.message.register(apikey, Command("apikey"))
     return r
 
 
@@ -60,3 +61,7 @@ async def my_data(message: Message, ctx: Context, sender: Sender) -> None:
 
 async def usage(message: Message, ctx: Context, sender: Sender) -> None:
     await answer(message, await receipts.usage(ctx, sender))
+
+
+async def apikey(message: Message, command: CommandObject, ctx: Context, sender: Sender) -> None:
+    await answer(message, await apikeys.in_chat(ctx, sender, command.args or ""))
