@@ -61,6 +61,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/watermark_bench.py
 	$(BIN)/python bench/speaker_bench.py
 	$(BIN)/python bench/code_bench.py
+	$(BIN)/python bench/http_bench.py
 
 clean:
 	rm -rf $(VENV) $(LATEST) *.egg-info .pytest_cache .ruff_cache

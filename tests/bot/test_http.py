@@ -200,3 +200,19 @@ async def test_create_with_a_read_challenge_then_speak_and_fetch_the_audio(tmp_p
         finally:
             worker.stop()
             await asyncio.wait_for(working, 60)
+
+
+async def test_the_openapi_schema_names_every_path_of_the_contract(tmp_path):
+    async with open_context(load_config(data_dir=tmp_path)) as ctx, serving(ctx) as url:
+        async with httpx.AsyncClient(base_url=url) as http:
+            schema = (await http.get("/openapi.json")).json()
+    paths = set(schema["paths"])
+    assert {
+        BASE, f"{BASE}/{{voice_id}}/status", f"{BASE}/{{voice_id}}/speak", f"{BASE}/voices",
+        f"{BASE}/{{voice_id}}",
+        f"{BASE}/batch-speak", f"{BASE}/batch/{{batch_id}}", f"{BASE}/batch/{{batch_id}}/zip",
+        f"{BASE}/jobs/{{job_id}}/cancel", "/v2/consent", "/v2/consent/challenge",
+        "/v1/audio/speech", "/v1/models", "/v1/audio/voices",
+    } <= paths  # fmt: skip
+    create = schema["components"]["schemas"]["CreateVoice"]["properties"]
+    assert {"voiceName", "audioSamples", "language", "voiceType", "trainingOptions"} <= set(create)
