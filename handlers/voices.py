@@ -196,7 +196,7 @@ async def submit_voice(
         return done
     if await ctx.storage.voices.by_name(owner_id, name) is not None:
         raise Refusal("name_taken", f"you already have a voice named {name!r}")
-    await quotas.check(ctx, owner_id, "train")
+    await quotas.check(ctx, owner_id, "train", locale)
     reading = None
     if voice_consent.required(ctx):
         if not challenge_id or consent_recording is None:

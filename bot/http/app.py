@@ -83,6 +83,12 @@ Owner = Annotated[int, Depends(owner)]
 LinkOwner = Annotated[int, Depends(link_owner)]
 
 
+def language(request: Request) -> str | None:
+    """The first language of ``Accept-Language`` ("fr-CH, fr;q=0.9, en;q=0.8" -> "fr-CH")."""
+    first = request.headers.get("accept-language", "").split(",")[0].split(";")[0].strip()
+    return first or None
+
+
 def link(request: Request, owner_id: int, route: str, **params: str) -> str:
     """A signed, expiring URL on this server for one of the owner's downloads."""
     url = request.url_for(route, **params)

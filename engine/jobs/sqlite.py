@@ -268,6 +268,10 @@ class SqliteQueue:
         )
         return bool(row[0])
 
+    async def cancel_requested(self, job_id: str) -> bool:
+        row = await fetch_one(self._conn, "SELECT cancel_requested FROM jobs WHERE id = ?", (job_id,))
+        return bool(row and row[0])
+
     async def heartbeat(self, job_id: str, worker_id: str, lease_s: float) -> str:
         """'ok', 'cancel' (the owner asked to stop) or 'lost' (the job is no longer this worker's)."""
         row = await fetch_one(

@@ -67,7 +67,10 @@ class JobControl:
         return self._state != "ok" or self._stopping.is_set()
 
     async def step(self, name: str, percent: float) -> None:
-        """Report progress (throttled) and pass a step boundary."""
+        """Report progress (throttled) and pass a step boundary, where a cancel is seen at once (a
+        listener who left should not cost another sentence)."""
+        if self._state == "ok" and await self._queue.cancel_requested(self.job.id):
+            self._state = "cancel"
         await self.check()
         moment = time.monotonic()
         if name != self._last[0] or moment - self._last[1] >= PROGRESS_EVERY_S or percent >= 100:

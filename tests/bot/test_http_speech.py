@@ -5,6 +5,7 @@ cancel, and the per-key rate limit."""
 from __future__ import annotations
 
 import asyncio
+import base64
 import io
 import threading
 import zipfile
@@ -15,10 +16,12 @@ import openai
 import soundfile
 
 from bot.app import open_context
-from bot.config import load_config
+from bot.config import Config, load_config
 from engine.jobs.worker import Worker
-from handlers import apikeys, jobs
+from handlers import apikeys, consent, jobs
 from handlers.jobs import runners
+from handlers.messages import t
+from tests.audio import clips
 from tests.bot.http_harness import error_of, serving
 from tests.voices import submit, uploads
 
@@ -182,3 +185,64 @@ async def test_a_key_past_its_rate_waits_and_another_does_not(tmp_path):
             assert (
                 await http.get(f"{BASE}/voices", headers={"Authorization": f"Bearer {theirs}"})
             ).is_success
+
+
+async def test_the_bots_quotas_hold_over_http_in_the_callers_language(tmp_path):
+    config = Config.model_validate(
+        {
+            "storage": {"data_dir": str(tmp_path)},
+            "consent": {"policy": "text"},
+            "quotas": {"trainings_per_day": 1},
+        }
+    )
+    async with open_context(config) as ctx, serving(ctx) as url:
+        owner = await ctx.storage.users.get_or_create("cli", "owner")
+        shown = await consent.shown_to(ctx, owner.id, "en")
+        await consent.accept_shown(ctx, owner.id, shown["version"], shown["hash"], True, "api")
+        me = {"Authorization": f"Bearer {(await apikeys.create(ctx, owner.id))['apiKey']}"}
+        samples = [
+            {"audioBase64": base64.b64encode(p.read_bytes()).decode()} for p in clips("allison_en")[:4]
+        ]
+        async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+            first = await http.post(BASE, json={"voiceName": "One", "audioSamples": samples}, headers=me)
+            assert first.status_code == 200, first.text
+            second = await http.post(
+                BASE,
+                json={"voiceName": "Two", "audioSamples": samples},
+                headers=me | {"Accept-Language": "fr-CH, fr;q=0.9, en;q=0.5"},
+            )
+            assert error_of(second, 429, "quota_exceeded") == t("fr", "quota.trainings", limit=1)
+        assert [v.name for v in await ctx.storage.voices.list(owner.id)] == ["One"]  # nothing of Two
+
+
+async def test_a_stream_the_client_leaves_stops_its_job(tmp_path, monkeypatch):
+    async with speaking(tmp_path) as (ctx, url, owner_id, voice_id, (mine, _)):
+        go_on = threading.Event()
+        whole = ctx.backend.synthesize
+
+        def held(*args, **kwargs):
+            for chunk in whole(*args, **kwargs):
+                if chunk.index == 1:
+                    go_on.wait(120)
+                yield chunk
+
+        monkeypatch.setattr(ctx.backend, "synthesize", held)
+        body = {"model": "tts-1", "voice": voice_id, "input": TEXT, "response_format": "wav"}
+        async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+            headers = {"Authorization": f"Bearer {mine}"}
+            async with http.stream("POST", "/v1/audio/speech", json=body, headers=headers) as response:
+                assert (await anext(response.aiter_raw()))[:4] == b"RIFF"
+            # the client is gone: the job is asked to stop, and stops at its next sentence
+            (job,) = await ctx.engine.queue.active(owner_id)
+            for _ in range(1200):  # until the cancel is recorded (the server sees the socket close)
+                row = await ctx.storage.conn.execute_fetchall(
+                    "SELECT cancel_requested FROM jobs WHERE id = ?", (job.id,)
+                )
+                if row[0][0]:
+                    break
+                await asyncio.sleep(0.05)
+            go_on.set()
+            async with asyncio.timeout(60):
+                ended = await ctx.engine.wait(owner_id, job.id)
+        assert ended.status == "cancelled"
+        assert await ctx.storage.generations.for_voice(owner_id, voice_id) == []  # nothing said, no receipt

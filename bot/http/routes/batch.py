@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 
-from bot.http.app import Ctx, LinkOwner, Owner, link
+from bot.http.app import Ctx, LinkOwner, Owner, language, link
 from bot.http.models import BatchSpeak
 from engine.speech.render import SpeechOptions
 from handlers import jobs, speech
@@ -49,7 +49,7 @@ async def batch_speak(body: BatchSpeak, request: Request, ctx: Ctx, owner_id: Ow
         ctx, owner_id, body.voiceId, [t.text for t in body.texts], options,
         filenames=[t.filename for t in body.texts], where={"platform": "api"},
         idempotency_key=request.headers.get("idempotency-key"),
-        locale=request.headers.get("accept-language"),
+        locale=language(request),
     )  # fmt: skip
     return {
         "batchId": queued["jobId"], "status": queued["status"], "voiceId": body.voiceId,

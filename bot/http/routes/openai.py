@@ -14,7 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import Field
 
-from bot.http.app import Ctx, Owner
+from bot.http.app import Ctx, Owner, language
 from bot.http.models import Body
 from engine.audio import stream
 from engine.speech.render import EMOTIONS, SpeechOptions
@@ -68,7 +68,7 @@ async def voices(ctx: Ctx, owner_id: Owner) -> dict[str, Any]:
 async def speak(body: OpenAISpeech, request: Request, ctx: Ctx, owner_id: Owner) -> StreamingResponse:
     if body.model not in MODELS:
         raise Refusal("not_found", f"model must be one of {', '.join(MODELS)}")
-    locale = request.headers.get("accept-language")
+    locale = language(request)
     user = await ctx.storage.users.get(owner_id)
     assert user is not None  # a live key's owner exists
     given = body.voice.id if isinstance(body.voice, VoiceRef) else body.voice

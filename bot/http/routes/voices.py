@@ -13,7 +13,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
-from bot.http.app import Ctx, LinkOwner, Owner, link
+from bot.http.app import Ctx, LinkOwner, Owner, language, link
 from bot.http.fetch import fetch
 from bot.http.models import CreateVoice, Speak, TrainingOptions
 from engine.speech.render import SpeechOptions
@@ -63,7 +63,7 @@ async def create(body: CreateVoice, request: Request, ctx: Ctx, owner_id: Owner)
         "normalize_volume": options.normalizeVolume,
     }
     cleaning = dataclasses.replace(ctx.cleaning, **{k: v for k, v in asked.items() if v is not None})
-    locale = request.headers.get("accept-language")
+    locale = language(request)
     with tempfile.TemporaryDirectory(prefix="voicebot-http-") as folder:
         reading = None
         if body.consentRecording is not None:
@@ -84,7 +84,7 @@ async def speak(voice_id: str, body: Speak, request: Request, ctx: Ctx, owner_id
     options = SpeechOptions(body.speed, body.pitch, body.emotion, body.outputFormat, body.sampleRate)
     queued = await speech.submit_speech(
         ctx, owner_id, voice_id, body.text, options, where={"platform": "api"},
-        locale=request.headers.get("accept-language"),
+        locale=language(request),
     )  # fmt: skip
     done = await jobs.wait_result(ctx, owner_id, queued["jobId"])
     url = link(request, owner_id, "audio", generation_id=done["generationId"])
