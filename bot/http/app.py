@@ -39,6 +39,8 @@ STATUS = {  # a refusal's code -> its HTTP status (anything else is a 400)
     "engine_unavailable": 503,
 }
 
+HTTP_CODES = {404: "not_found", 405: "method_not_allowed", 413: "file_too_large"}
+
 
 def error(code: str, message: str, status: int | None = None) -> JSONResponse:
     return JSONResponse({"error": {"code": code, "message": message}}, status or STATUS.get(code, 400))
@@ -103,6 +105,33 @@ def context(request: Request) -> Context:
 Ctx = Annotated[Context, Depends(context)]
 
 
+class BodyCap:
+    """Request bodies over the cap are refused: from the declared length before a byte is read, and
+    while a body without one (chunked) is read, as soon as it passes the cap."""
+
+    def __init__(self, app: Any, max_body: int) -> None:
+        self.app, self.max_body = app, max_body
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        too_large = f"The request body is over {self.max_body / 2**20:g} MiB."
+        declared = dict(scope["headers"]).get(b"content-length", b"")
+        if declared.isdigit() and int(declared) > self.max_body:
+            return await error("file_too_large", too_large)(scope, receive, send)
+        seen = 0
+
+        async def counted() -> Any:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.max_body:
+                raise HTTPException(413, too_large)
+            return message
+
+        return await self.app(scope, counted, send)
+
+
 def create_app(ctx: Context, config: HttpConfig | None = None) -> FastAPI:
     from bot.http.routes import batch, consent, openai, voices
 
@@ -115,13 +144,7 @@ def create_app(ctx: Context, config: HttpConfig | None = None) -> FastAPI:
     # a link never outlives the file it points at
     app.state.link_ttl_s = min(config.link_ttl_s, ctx.output_retention_days * 86400)
 
-    @app.middleware("http")
-    async def _capped(request: Request, call_next: Any) -> Any:
-        """A body over the cap is refused from its declared length, before it is read."""
-        declared = request.headers.get("content-length")
-        if declared and declared.isdigit() and int(declared) > max_body:
-            return error("file_too_large", f"The request body is over {max_body // 2**20} MiB.")
-        return await call_next(request)
+    app.add_middleware(BodyCap, max_body=max_body)
 
     for feature in (consent, voices, batch, openai):
         app.include_router(feature.router)
@@ -155,7 +178,9 @@ def create_app(ctx: Context, config: HttpConfig | None = None) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        code = {404: "not_found", 405: "method_not_allowed", 413: "file_too_large"}.get(
+            exc.status_code, "http_error"
+        )
         return error(code, str(exc.detail), exc.status_code)
 
     @app.exception_handler(Exception)

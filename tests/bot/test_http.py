@@ -80,6 +80,15 @@ async def test_keys_consent_and_voices_are_the_owners_only(tmp_path):
             )
             error_of(big, 413, "file_too_large")
 
+            async def chunks():  # no declared length: counted as it comes
+                for _ in range(40):
+                    yield b"x" * 65536
+
+            streamed = await http.post(
+                "/v2/consent", content=chunks(), headers=me | {"content-type": "application/json"}
+            )
+            error_of(streamed, 413, "file_too_large")
+
             gone = await http.delete(f"{BASE}/{voice_id}", headers=me)
             assert gone.status_code == 204 and gone.content == b""
             error_of(await http.get(f"{BASE}/{voice_id}/status", headers=me), 404, "not_found")
