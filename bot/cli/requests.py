@@ -7,11 +7,13 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from bot.config import Config
+from bot.contract import LocalSample, Manifest, TrainingOptions, first_error
 from engine.audio.ingest import CleaningOptions
 from engine.audio.language import LANGUAGES
 from engine.audio.tiers import VOICE_TYPES
-from engine.speech.render import EMOTIONS
 
 
 class RequestError(Exception):
@@ -35,56 +37,46 @@ class AnalysisRequest:
     threshold: float
 
 
-def _manifest(path: Path) -> dict:
+def _manifest(path: Path) -> Manifest:
+    """The manifest, checked by the same models as the HTTP API's create request."""
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise RequestError(f"manifest {path} not found") from None
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise RequestError(f"manifest {path} is not valid JSON: {exc}") from None
-    if not isinstance(data, dict) or not isinstance(data.get("audioSamples", []), list):
-        raise RequestError("manifest must be an object with an audioSamples list")
-    return data
+    try:
+        return Manifest.model_validate(data)
+    except ValidationError as exc:
+        raise RequestError(f"manifest {path}: {first_error(exc)}") from None
 
 
-def _sample(entry: object, base: Path) -> SampleRef:
-    if not isinstance(entry, dict):
-        raise RequestError("each audioSamples entry must be an object")
-    location = entry.get("path") or entry.get("audioUrl")
-    if not isinstance(location, str) or not location:
+def _sample(entry: LocalSample, base: Path) -> SampleRef:
+    location = entry.path or entry.audioUrl
+    if not location:
         raise RequestError("each audioSamples entry needs a local 'path' (or 'audioUrl')")
     if "://" in location:
         raise RequestError(f"{location}: only local files are read; download it first")
-    language, emotion = entry.get("language"), entry.get("emotion")
-    if language is not None and language not in LANGUAGES:
-        raise RequestError(f"{location}: language must be one of {' '.join(LANGUAGES)}")
-    if emotion is not None and emotion not in EMOTIONS:
-        raise RequestError(f"{location}: emotion must be one of {' '.join(EMOTIONS)}")
-    transcript = entry.get("transcript")
-    if transcript is not None and not isinstance(transcript, str):
-        raise RequestError(f"{location}: transcript must be text")
-    return SampleRef((base / location).expanduser(), transcript, language, emotion)
+    return SampleRef((base / location).expanduser(), entry.transcript, entry.language, entry.emotion)
 
 
 def analysis_request(args: argparse.Namespace, config: Config) -> AnalysisRequest:
-    data = _manifest(args.manifest) if args.manifest else {}
+    data = _manifest(args.manifest) if args.manifest else Manifest()
     base = args.manifest.parent if args.manifest else Path.cwd()
-    samples = [_sample(entry, base) for entry in data.get("audioSamples", [])]
+    samples = [_sample(entry, base) for entry in data.audioSamples]
     samples += [SampleRef(path) for path in args.files]
     if not samples:
         raise RequestError("give at least one audio file (or a --manifest with audioSamples)")
     for ref in samples:
         if not ref.path.is_file():
             raise RequestError(f"{ref.path}: no such file")
-    language = args.language or data.get("language") or config.voices.default_language
+    language = args.language or data.language or config.voices.default_language
     if language not in LANGUAGES:
         raise RequestError(f"language must be one of {' '.join(LANGUAGES)}")
-    voice_type = args.voice_type or data.get("voiceType")
+    voice_type = args.voice_type or data.voiceType
     if voice_type is not None and voice_type not in VOICE_TYPES:
         raise RequestError(f"voiceType must be one of {', '.join(VOICE_TYPES)}")
-    given = data.get("trainingOptions") or {}
-    if not isinstance(given, dict):
-        raise RequestError("trainingOptions must be an object")
+    given = (data.trainingOptions or TrainingOptions()).model_dump(exclude_none=True)
 
     def option(flag: bool | None, key: str, default: bool) -> bool:
         value = flag if flag is not None else given.get(key, default)

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 
 from bot.config import HttpConfig
+from bot.contract import first_error
 from bot.http import links
 from engine.errors import AudioError
 from handlers import apikeys
@@ -172,9 +173,7 @@ def create_app(ctx: Context, config: HttpConfig | None = None) -> FastAPI:
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        first: dict[str, Any] = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
-        return error("invalid_request", f"{where}: {first.get('msg', 'invalid')}".strip(": "), 422)
+        return error("invalid_request", first_error(list(exc.errors())), 422)
 
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:

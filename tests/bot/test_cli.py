@@ -302,3 +302,18 @@ def test_api_keys_are_shown_once_listed_without_secret_and_revoked(tmp_path):
     assert json.loads(done.stdout) == {"keyId": made["keyId"], "revoked": True}
     unknown = run("--data-dir", str(tmp_path), "apikey", "create", "--owner", "telegram:5")
     assert json.loads(unknown.stdout)["error"]["code"] == "not_found"  # they should /start the bot first
+
+
+def test_a_manifest_is_checked_by_the_http_apis_own_models(tmp_path):
+    shutil.copy(clips("allison_en")[0], tmp_path / "a.ogg")
+    for sample, options, said in (
+        ({"path": "a.ogg", "language": "xx"}, {}, "audioSamples.0.language"),
+        ({"path": "a.ogg", "volume": 3}, {}, "audioSamples.0.volume"),
+        ({"path": "a.ogg"}, {"removeNoise": "yes"}, "trainingOptions.removeNoise"),
+    ):
+        manifest = {"audioSamples": [sample], "trainingOptions": options}
+        (tmp_path / "voice.json").write_text(json.dumps(manifest))
+        result = run("analyze", "--manifest", str(tmp_path / "voice.json"))
+        error = json.loads(result.stdout)["error"]
+        assert result.returncode != 0 and error["code"] == "invalid_request", error
+        assert said in error["message"], error

@@ -10,8 +10,8 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 
+from bot.contract import BatchSpeak
 from bot.http.app import Ctx, LinkOwner, Owner, language, link
-from bot.http.models import BatchSpeak
 from engine.speech.render import SpeechOptions
 from handlers import jobs, speech
 from handlers.errors import Refusal

@@ -14,8 +14,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import StreamingResponse
 from pydantic import Field
 
+from bot.contract import Body
 from bot.http.app import Ctx, Owner, language
-from bot.http.models import Body
 from engine.audio import stream
 from engine.speech.render import EMOTIONS, SpeechOptions
 from handlers import account, jobs, live, speech

@@ -13,9 +13,9 @@ from typing import Any
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse
 
+from bot.contract import CreateVoice, Speak, TrainingOptions
 from bot.http.app import Ctx, LinkOwner, Owner, language, link
 from bot.http.fetch import fetch
-from bot.http.models import CreateVoice, Speak, TrainingOptions
 from engine.speech.render import SpeechOptions
 from handlers import jobs, speech, voices
 from handlers.errors import Refusal

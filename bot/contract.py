@@ -1,4 +1,5 @@
-"""The contract's request bodies (field names as the reference spells them)."""
+"""The contract's request bodies (field names as the reference spells them), shared by the HTTP API
+and the CLI's ``--manifest`` (which may also name local files: ``LocalSample.path``)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import base64
 import binascii
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from engine.audio.language import LANGUAGES
 from engine.audio.tiers import VOICE_TYPES
@@ -14,7 +15,8 @@ from engine.speech.render import EMOTIONS, FORMATS, SAMPLE_RATES
 
 
 class Body(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # strict: "yes" is not a boolean, "1" not a number (an int still is a float)
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 def _audio(value: str | None) -> str | None:
@@ -34,6 +36,12 @@ class AudioSample(Body):
     emotion: Literal[EMOTIONS] | None = None
 
     _b64 = field_validator("audioBase64")(classmethod(lambda cls, v: _audio(v)))
+
+
+class LocalSample(AudioSample):
+    """A manifest's sample for the CLI: a local file (``path``, or ``audioUrl`` naming one)."""
+
+    path: str | None = None
 
 
 class TrainingOptions(Body):
@@ -59,6 +67,29 @@ class CreateVoice(Body):
     multilingualSupport: bool = False
     emotionalRange: bool = False
     consentRecording: ConsentRecording | None = None  # voice-verified consent: the challenge read
+
+
+class Manifest(Body):
+    """``voicebot analyze|voice create --manifest``: the create request, every field optional
+    (and fields the CLI takes as options, ``consentRecording``, passed over)."""
+
+    model_config = ConfigDict(extra="ignore", strict=True)
+
+    voiceName: str | None = Field(None, max_length=64)
+    audioSamples: list[LocalSample] = Field([], max_length=50)
+    language: Literal[LANGUAGES] | None = None
+    voiceType: Literal[VOICE_TYPES] | None = None
+    trainingOptions: TrainingOptions | None = None
+    multilingualSupport: bool = False
+    emotionalRange: bool = False
+
+
+def first_error(exc: ValidationError | list) -> str:
+    """The first problem of a request, as ``where: what`` (``audioSamples.0.language: …``)."""
+    errors = exc.errors() if isinstance(exc, ValidationError) else exc
+    first = errors[0] if errors else {}
+    where = ".".join(str(p) for p in first.get("loc", ()) if p != "body")
+    return f"{where}: {first.get('msg', 'invalid')}".strip(": ")
 
 
 class Speak(Body):
