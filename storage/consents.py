@@ -25,7 +25,8 @@ class VoiceConsentRepo:
         code = "".join(secrets.choice("0123456789") for _ in range(digits))
         created = now()
         await self._conn.execute(
-            "UPDATE consent_challenges SET used_at = ? WHERE owner_id = ? AND voice_id IS ?"
+            "UPDATE consent_challenges SET used_at = ? WHERE owner_id = ?"
+            " AND COALESCE(voice_id, '') = COALESCE(?, '')"
             " AND used_at IS NULL",
             (iso(created), owner_id, voice_id),
         )
@@ -55,7 +56,8 @@ class VoiceConsentRepo:
         """The voice's challenge still to be answered (not used, not expired)."""
         row = await fetch_one(
             self._conn,
-            "SELECT * FROM consent_challenges WHERE owner_id = ? AND voice_id IS ? AND used_at IS NULL"
+            "SELECT * FROM consent_challenges WHERE owner_id = ?"
+            " AND COALESCE(voice_id, '') = COALESCE(?, '') AND used_at IS NULL"
             " AND expires_at > ? ORDER BY created_at DESC LIMIT 1",
             (owner_id, voice_id, iso(now())),
         )
@@ -82,9 +84,14 @@ class VoiceConsentRepo:
 
     async def record(self, consent: VoiceConsent) -> None:
         await self._conn.execute(
-            "INSERT OR REPLACE INTO voice_consents (voice_id, owner_id, challenge_id, sentence_hash,"
+            "INSERT INTO voice_consents (voice_id, owner_id, challenge_id, sentence_hash,"
             " words_checked, heard, speaker_score, embedding, recording_hash, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (voice_id) DO UPDATE SET"
+            " owner_id = excluded.owner_id, challenge_id = excluded.challenge_id,"
+            " sentence_hash = excluded.sentence_hash, words_checked = excluded.words_checked,"
+            " heard = excluded.heard, speaker_score = excluded.speaker_score,"
+            " embedding = excluded.embedding, recording_hash = excluded.recording_hash,"
+            " created_at = excluded.created_at",
             (
                 consent.voice_id, consent.owner_id, consent.challenge_id, consent.sentence_hash,
                 int(consent.words_checked), consent.heard, consent.speaker_score, consent.embedding,

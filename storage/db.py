@@ -1,48 +1,70 @@
-"""SQLite connection and versioned migrations.
+"""The database connection (SQLite by default, PostgreSQL for a pool of hosts) and versioned
+migrations.
 
-Migrations are the numbered ``migrations/NNNN_*.sql`` files; ``PRAGMA user_version`` records the
-last one applied. Each runs in its own transaction, so a failed migration leaves the previous version.
+Migrations are the numbered ``migrations/NNNN_*.sql`` files (SQLite); ``PRAGMA user_version``
+records the last one applied. Each runs in its own transaction, so a failed migration leaves the
+previous version. PostgreSQL starts from ``migrations/postgresql/baseline.sql`` (the schema at
+``PG_BASELINE``) and takes each later migration from ``migrations/postgresql/NNNN_*.sql``; its
+version is in ``schema_version``, written under an advisory lock so two hosts starting together
+migrate once.
 """
 
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import aiosqlite
+import psycopg
+
+from storage.ids import iso, now
 
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+PG_BASELINE = 10  # the version postgresql/baseline.sql creates
+_MIGRATION_LOCK = 7_421_001  # pg_advisory_xact_lock key: one migrating host at a time
+Connection = Any  # aiosqlite.Connection or storage.postgres.PgConnection: the same calls
+# what a unique or foreign-key violation raises, on either database
+IntegrityError: tuple[type[Exception], ...] = (sqlite3.IntegrityError, psycopg.IntegrityError)
 
 
-def migrations() -> list[tuple[int, str, str]]:
+def is_postgres(target: str | Path) -> bool:
+    return str(target).startswith(("postgresql://", "postgres://"))
+
+
+def migrations(folder: str = "migrations") -> list[tuple[int, str, str]]:
     """(version, name, sql) for every bundled migration, in order."""
     found = []
-    for entry in resources.files("storage").joinpath("migrations").iterdir():
+    for entry in resources.files("storage").joinpath(folder).iterdir():
         match = _MIGRATION_NAME.match(entry.name)
         if match:
             found.append((int(match.group(1)), entry.name, entry.read_text(encoding="utf-8")))
     found.sort()
     versions = [v for v, _, _ in found]
-    if versions != list(range(1, len(versions) + 1)):
+    if folder == "migrations" and versions != list(range(1, len(versions) + 1)):
         raise RuntimeError(f"migration numbers must run 1..n without gaps, got {versions}")
     return found
 
 
-async def fetch_one(conn: aiosqlite.Connection, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
+async def fetch_one(conn: Connection, sql: str, params: tuple = ()) -> aiosqlite.Row | None:
     rows = await fetch_all(conn, sql, params)
     return rows[0] if rows else None
 
 
-async def fetch_all(conn: aiosqlite.Connection, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
+async def fetch_all(conn: Connection, sql: str, params: tuple = ()) -> list[aiosqlite.Row]:
     # One call on aiosqlite's thread (execute, fetch, close): no other task's statement or commit
     # can land while this statement is still open ("cannot commit - SQL statements in progress").
     return list(await conn.execute_fetchall(sql, params))
 
 
-async def schema_version(conn: aiosqlite.Connection) -> int:
+async def schema_version(conn: Connection) -> int:
+    if getattr(conn, "dialect", "sqlite") == "postgresql":
+        row = await fetch_one(conn, "SELECT COALESCE(MAX(version), 0) FROM schema_version")
+        return int(row[0])
     row = await fetch_one(conn, "PRAGMA user_version")
     return int(row[0])
 
@@ -65,6 +87,64 @@ async def migrate(conn: aiosqlite.Connection) -> list[str]:
             raise
         applied.append(name)
     return applied
+
+
+async def migrate_postgres(conn: Connection) -> list[str]:
+    """Bring a PostgreSQL database to the latest version (the baseline first, on an empty one)."""
+    known = migrations()
+    later = {v: (name, sql) for v, name, sql in migrations("migrations/postgresql")}
+    missing = [name for v, name, _ in known if v > PG_BASELINE and v not in later]
+    if missing:
+        raise RuntimeError(f"migrations without a PostgreSQL version: {', '.join(missing)}")
+    await conn.executescript(
+        "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    await conn.commit()
+    applied = []
+    # held to the commit (a statement that opens a write: the read after it stays in the transaction)
+    await conn.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,), write=True)
+    current = await schema_version(conn)
+    if current > len(known):
+        await conn.rollback()
+        raise RuntimeError(
+            f"database schema version {current} is newer than this voicebot ({len(known)}); upgrade voicebot"
+        )
+    steps = [] if current else [(PG_BASELINE, "postgresql/baseline.sql", _baseline())]
+    steps += [(v, *later[v]) for v, _, _ in known if v > max(current, PG_BASELINE)]
+    try:
+        for version, name, sql in steps:
+            await conn.executescript(sql)
+            await conn.execute(
+                "INSERT INTO schema_version (version, applied_at) VALUES (?, ?)", (version, iso(now()))
+            )
+            applied.append(name)
+        await conn.commit()
+    except Exception:
+        await conn.rollback()
+        raise
+    return applied
+
+
+def _baseline() -> str:
+    path = resources.files("storage").joinpath("migrations/postgresql/baseline.sql")
+    return path.read_text(encoding="utf-8")
+
+
+@asynccontextmanager
+async def open_database(target: str | Path) -> AsyncIterator[Connection]:
+    """A PostgreSQL URL or a SQLite file, migrated to the latest version."""
+    if not is_postgres(target):
+        async with connect(Path(target)) as conn:
+            yield conn
+        return
+    from storage.postgres import PgConnection
+
+    conn = await PgConnection.connect(str(target))
+    try:
+        await migrate_postgres(conn)
+        yield conn
+    finally:
+        await conn.close()
 
 
 @asynccontextmanager

@@ -9,7 +9,10 @@ How: "cascade" — the row references ``users`` with ON DELETE CASCADE; "explici
 
 from __future__ import annotations
 
-import aiosqlite
+import json
+from typing import Any
+
+from storage.db import fetch_all
 
 # Columns that name a person.
 OWNER_COLUMNS = ("owner_id", "user_id", "alias_id", "primary_id", "requested_by")
@@ -35,11 +38,14 @@ PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {  # table -> (its owner colu
 IMPERSONAL = ("job_events", "workers", "servers")
 
 
-async def purge(conn: aiosqlite.Connection, user_id: int) -> None:
+async def purge(conn: Any, user_id: int) -> None:
     """What a cascade does not reach: the person's audit rows, and their voice lent to servers."""
     await conn.execute("DELETE FROM audit_log WHERE user_id = ?", (user_id,))
-    await conn.execute(
-        "UPDATE servers SET settings = json_remove(settings, '$.speakDefault')"
-        " WHERE json_extract(settings, '$.speakDefault.owner') = ?",
-        (user_id,),
-    )
+    for row in await fetch_all(conn, "SELECT platform, server_id, settings FROM servers"):
+        settings = json.loads(row["settings"])
+        if (settings.get("speakDefault") or {}).get("owner") == user_id:
+            del settings["speakDefault"]
+            await conn.execute(
+                "UPDATE servers SET settings = ? WHERE platform = ? AND server_id = ?",
+                (json.dumps(settings), row["platform"], row["server_id"]),
+            )

@@ -32,8 +32,8 @@ class NoticeRepo:
     async def add(self, owner_id: int, platform: str, kind: str, subject: str, body: dict[str, Any]) -> bool:
         """Queue a notice; False when one about ``subject`` was queued already (said once)."""
         cur = await self._conn.execute(
-            "INSERT OR IGNORE INTO notices (owner_id, platform, kind, subject, body, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO notices (owner_id, platform, kind, subject, body, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
             (owner_id, platform, kind, subject, json.dumps(body, ensure_ascii=False), iso(now())),
         )
         await self._conn.commit()

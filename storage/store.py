@@ -10,12 +10,10 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import aiosqlite
-
 from storage.activity import AuditRepo, GenerationRepo
 from storage.api_keys import ApiKeyRepo
 from storage.consents import VoiceConsentRepo
-from storage.db import connect
+from storage.db import Connection, open_database
 from storage.deletion import purge
 from storage.files import FileStore
 from storage.notices import NoticeRepo
@@ -28,7 +26,7 @@ DB_NAME = "voicebot.sqlite3"
 
 @dataclass
 class Storage:
-    conn: aiosqlite.Connection
+    conn: Connection  # aiosqlite's, or storage.postgres.PgConnection
     files: FileStore
     users: UserRepo
     consents: ConsentRepo
@@ -43,8 +41,10 @@ class Storage:
 
     @classmethod
     @asynccontextmanager
-    async def open(cls, data_dir: Path) -> AsyncIterator[Storage]:
-        async with connect(data_dir / DB_NAME) as conn:
+    async def open(cls, data_dir: Path, database: str | None = None) -> AsyncIterator[Storage]:
+        """The data folder's SQLite file, or the PostgreSQL server ``database`` names (a URL); the
+        file store is the data folder's either way."""
+        async with open_database(database or data_dir / DB_NAME) as conn:
             yield cls(
                 conn=conn,
                 files=FileStore(data_dir / "files"),

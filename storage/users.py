@@ -128,11 +128,12 @@ class ConsentRepo:
     async def accept(self, user_id: int, statement_version: str, statement_hash: str, method: str) -> Consent:
         cur = await self._conn.execute(
             "INSERT INTO consents (user_id, statement_version, statement_hash, method, accepted_at)"
-            " VALUES (?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?) RETURNING id",
             (user_id, statement_version, statement_hash, method, iso(now())),
         )
+        made = await cur.fetchone()
         await self._conn.commit()
-        consent = await self._get(cur.lastrowid)
+        consent = await self._get(made[0])
         assert consent is not None
         return consent
 

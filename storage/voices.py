@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import timedelta
 from typing import Any
 
 import aiosqlite
 
-from storage.db import fetch_all, fetch_one
+from storage.db import IntegrityError, fetch_all, fetch_one
 from storage.ids import iso, new_id, now
 from storage.records import Sample, Voice
 
@@ -60,8 +59,8 @@ class VoiceRepo:
                     iso(created + timedelta(days=retention_days)),
                 ),
             )
-        except sqlite3.IntegrityError as exc:
-            if "UNIQUE" in str(exc):
+        except IntegrityError as exc:
+            if "UNIQUE" in str(exc).upper():
                 raise NameTakenError(f"you already have a voice named {name!r}") from exc
             raise
         await self._conn.commit()

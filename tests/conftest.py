@@ -31,3 +31,31 @@ def tiny_xtts(tmp_path_factory) -> Path:
     from tests.xtts_tiny import build
 
     return build(tmp_path_factory.mktemp("xtts") / "model")
+
+
+@pytest.fixture(scope="session")
+def postgres_server(tmp_path_factory):
+    """A real PostgreSQL 16 for the run (the ``pgserver`` wheel: no apt, no system server), stopped
+    at the end. Each test that uses it gets a database of its own (``database``)."""
+    import pgserver
+
+    server = pgserver.get_server(tmp_path_factory.mktemp("pg"), cleanup_mode="stop")
+    try:
+        yield server
+    finally:
+        server.cleanup()
+
+
+_DATABASES = iter(range(1, 10**6))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request) -> str | None:
+    """Run the test on both databases: None (the data folder's SQLite file) or a fresh PostgreSQL
+    database's URL."""
+    if request.param == "sqlite":
+        return None
+    server = request.getfixturevalue("postgres_server")
+    name = f"test_{next(_DATABASES)}"
+    server.psql(f"CREATE DATABASE {name};")
+    return server.get_uri(name)

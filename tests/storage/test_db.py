@@ -32,8 +32,8 @@ async def test_newer_database_is_refused(tmp_path):
             pass
 
 
-async def test_user_consent_and_audit_records(tmp_path):
-    async with Storage.open(tmp_path) as st:
+async def test_user_consent_and_audit_records(tmp_path, database):
+    async with Storage.open(tmp_path, database) as st:
         user = await st.users.get_or_create("telegram", "42", "it")
         assert (await st.users.get_or_create("telegram", "42")).id == user.id
         assert user.locale == "it"
@@ -46,8 +46,8 @@ async def test_user_consent_and_audit_records(tmp_path):
         assert [e.action for e in entries] == ["consent.revoked"]
 
 
-async def test_generation_receipts_add_up(tmp_path):
-    async with Storage.open(tmp_path) as st:
+async def test_generation_receipts_add_up(tmp_path, database):
+    async with Storage.open(tmp_path, database) as st:
         user = await st.users.get_or_create("discord", "7")
         await st.generations.record(
             user.id, None, text_chars=2, duration=1.5, format="mp3", sample_rate=44100

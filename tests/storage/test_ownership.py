@@ -20,8 +20,8 @@ async def _two_users(st: Storage):
     return alice, bob, voice, sample
 
 
-async def test_other_user_cannot_touch_a_voice(tmp_path):
-    async with Storage.open(tmp_path) as st:
+async def test_other_user_cannot_touch_a_voice(tmp_path, database):
+    async with Storage.open(tmp_path, database) as st:
         alice, bob, voice, sample = await _two_users(st)
         assert await st.voices.get(bob.id, voice.id) is None
         assert await st.voices.get_usable(bob.id, voice.id) is None
@@ -45,8 +45,8 @@ async def test_other_user_cannot_touch_a_voice(tmp_path):
         assert st.files.sample_path(alice.id, sample.id).exists()
 
 
-async def test_names_are_unique_per_owner_only(tmp_path):
-    async with Storage.open(tmp_path) as st:
+async def test_names_are_unique_per_owner_only(tmp_path, database):
+    async with Storage.open(tmp_path, database) as st:
         alice, bob, voice, _ = await _two_users(st)
         with pytest.raises(NameTakenError):
             await st.voices.create(alice.id, "Mine", ["en"], "standard", "embedded", retention_days=90)
@@ -54,8 +54,8 @@ async def test_names_are_unique_per_owner_only(tmp_path):
         assert other.id != voice.id and other.id.startswith("voice_")
 
 
-async def test_duplicate_sample_is_not_added_twice(tmp_path):
-    async with Storage.open(tmp_path) as st:
+async def test_duplicate_sample_is_not_added_twice(tmp_path, database):
+    async with Storage.open(tmp_path, database) as st:
         alice, _, voice, _ = await _two_users(st)
         again = await st.samples.add(
             alice.id, voice.id, content_hash="h1", duration=5, speech_duration=4, quality="good", metrics={}
