@@ -46,16 +46,12 @@ def postgres_server(tmp_path_factory):
         server.cleanup()
 
 
-_DATABASES = iter(range(1, 10**6))
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def database(request) -> str | None:
     """Run the test on both databases: None (the data folder's SQLite file) or a fresh PostgreSQL
     database's URL."""
     if request.param == "sqlite":
         return None
-    server = request.getfixturevalue("postgres_server")
-    name = f"test_{next(_DATABASES)}"
-    server.psql(f"CREATE DATABASE {name};")
-    return server.get_uri(name)
+    from tests.postgres import fresh_database
+
+    return fresh_database(request.getfixturevalue("postgres_server"))

@@ -11,15 +11,17 @@ from contextlib import asynccontextmanager
 import pytest
 
 from engine.jobs.client import EngineClient
+from engine.jobs.postgres import PostgresQueue
 from engine.jobs.queue import JobSpec, QueueError
 from engine.jobs.sqlite import SqliteQueue
 from engine.jobs.worker import Worker
 from storage import Storage
 from storage.db import fetch_one
+from tests.postgres import fresh_database
 
 
 @asynccontextmanager
-async def _sqlite(tmp_path, **options):
+async def _sqlite(tmp_path, request, **options):
     """A queue, two owners, and how the implementation keeps a job's payload (to check that no text
     outlives the job)."""
     async with Storage.open(tmp_path) as st:
@@ -33,7 +35,27 @@ async def _sqlite(tmp_path, **options):
         yield SqliteQueue(st.conn, backoff_s=0.01, **options), a.id, b.id, stored_payload
 
 
-IMPLEMENTATIONS = {"sqlite": _sqlite}
+@asynccontextmanager
+async def _postgres(tmp_path, request, **options):
+    """The pool's queue: our records in a fresh PostgreSQL database, brokered by Procrastinate."""
+    url = fresh_database(request.getfixturevalue("postgres_server"))
+    async with Storage.open(tmp_path, url) as st:
+        a = await st.users.get_or_create("cli", "a")
+        b = await st.users.get_or_create("cli", "b")
+
+        async def stored_payload(job_id: str) -> str:
+            row = await fetch_one(st.conn, "SELECT payload FROM jobs WHERE id = ?", (job_id,))
+            return row[0]
+
+        queue = PostgresQueue(st.conn, url, backoff_s=0.01, **options)
+        await queue.open()
+        try:
+            yield queue, a.id, b.id, stored_payload
+        finally:
+            await queue.close()
+
+
+IMPLEMENTATIONS = {"sqlite": _sqlite, "postgresql": _postgres}
 _OWNERS: dict[int, tuple[int, ...]] = {}  # queue -> its test owners, for drain's idle check
 
 
@@ -41,7 +63,7 @@ _OWNERS: dict[int, tuple[int, ...]] = {}  # queue -> its test owners, for drain'
 def opened(request):
     @asynccontextmanager
     async def open_one(tmp_path, **options):
-        async with IMPLEMENTATIONS[request.param](tmp_path, **options) as (q, a, b, payload):
+        async with IMPLEMENTATIONS[request.param](tmp_path, request, **options) as (q, a, b, payload):
             _OWNERS[id(q)] = (a, b)
             try:
                 yield q, a, b, payload
