@@ -75,19 +75,31 @@ def engine_states(config: Config) -> list[dict]:
     ]
 
 
-def job_queue(config: Config, storage: Storage) -> JobQueue:
-    """The queue implementation the config names (one entry per ``engine.jobs.QUEUES``)."""
-    if config.engine.queue == "sqlite":
-        return SqliteQueue(storage.conn, max_queued_per_owner=config.engine.max_queued_per_user)
-    raise ValueError(f"unknown job queue {config.engine.queue!r}")  # the config's Literal stops it first
+@asynccontextmanager
+async def job_queue(config: Config, storage: Storage) -> AsyncIterator[JobQueue]:
+    """The queue implementation for the config (one entry per ``engine.jobs.QUEUES``)."""
+    limit = config.engine.max_queued_per_user
+    if config.queue == "sqlite":
+        yield SqliteQueue(storage.conn, max_queued_per_owner=limit)
+        return
+    from engine.jobs.postgres import PostgresQueue
+
+    queue = PostgresQueue(storage.conn, str(config.storage.database), max_queued_per_owner=limit)
+    await queue.open()
+    try:
+        yield queue
+    finally:
+        await queue.close()
 
 
 @asynccontextmanager
 async def open_context(config: Config) -> AsyncIterator[Context]:
-    async with Storage.open(config.data_dir) as storage:
+    async with (
+        Storage.open(config.data_dir, config.storage.database) as storage,
+        job_queue(config, storage) as queue,
+    ):
         device = pick_device(config.engine.device)
         ingestor = Ingestor(limits(config), encoder=SpeakerEncoder(device))
-        queue = job_queue(config, storage)
         ctx = Context(
             storage=storage,
             ingestor=ingestor,

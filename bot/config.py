@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, model_validator
 
 from engine.audio.language import LANGUAGES
 from engine.audio.tiers import VOICE_TYPES
@@ -21,6 +21,7 @@ from engine.speech.backends import ENGINES
 
 CONFIG_ENV = "VOICEBOT_CONFIG"
 DATA_DIR_ENV = "VOICEBOT_DATA_DIR"
+DATABASE_ENV = "VOICEBOT_DATABASE"
 DEFAULT_DATA_DIR = Path("~/.local/share/voicebot")
 
 
@@ -29,7 +30,11 @@ class Section(BaseModel):
 
 
 class StorageConfig(Section):
-    data_dir: Path = DEFAULT_DATA_DIR
+    data_dir: Path = DEFAULT_DATA_DIR  # the file store (shared by every host of a pool) and SQLite
+    # A PostgreSQL server for a pool of hosts ("postgresql://user@host/db"; the password from
+    # $PGPASSWORD or ~/.pgpass, or the whole URL from $VOICEBOT_DATABASE); unset: the data folder's
+    # SQLite file.
+    database: str | None = Field(None, pattern=r"^postgres(ql)?://")
     audit_retention_days: int = Field(365, ge=1)
     job_retention_days: int = Field(7, ge=1, le=365)  # finished jobs, their events and files
     output_retention_days: int = Field(30, ge=1, le=3650)  # generated speech files (receipts stay)
@@ -70,7 +75,8 @@ class EngineConfig(Section):
     lease_s: float = Field(30.0, ge=2, le=600)
     max_tries: int = Field(3, ge=1, le=10)
     max_queued_per_user: int = Field(20, ge=1, le=1000)
-    queue: Literal[QUEUES] = "sqlite"  # the job queue's implementation (bot/app.py builds it)
+    # the job queue's implementation (bot/app.py builds it): auto = the database's own
+    queue: Literal["auto", QUEUES] = "auto"
 
 
 class QuotasConfig(Section):
@@ -168,6 +174,21 @@ class Config(Section):
     def data_dir(self) -> Path:
         return self.storage.data_dir.expanduser()
 
+    @property
+    def queue(self) -> str:
+        """The job queue: the database's own unless ``[engine] queue`` names one."""
+        own = "postgresql" if self.storage.database else "sqlite"
+        return own if self.engine.queue == "auto" else self.engine.queue
+
+    @model_validator(mode="after")
+    def _queue_fits_the_database(self) -> Config:
+        own = "postgresql" if self.storage.database else "sqlite"
+        if self.engine.queue not in ("auto", own):
+            raise ValueError(
+                f"[engine] queue = {self.engine.queue!r} needs its own database; this one is {own}"
+            )
+        return self
+
     def problems(self) -> list[str]:
         """Things that will stop a component from starting (for ``voicebot doctor``)."""
         found = []
@@ -192,8 +213,11 @@ class ConfigError(Exception):
 _SECRET_KEYS = {"token", "bot_token", "api_token", "secret"}
 
 
-def load_config(path: Path | None = None, data_dir: Path | None = None) -> Config:
-    """Read ``path`` (or ``$VOICEBOT_CONFIG``; defaults when neither), then apply the data-dir override."""
+def load_config(
+    path: Path | None = None, data_dir: Path | None = None, database: str | None = None
+) -> Config:
+    """Read ``path`` (or ``$VOICEBOT_CONFIG``; defaults when neither), then apply the data-dir and
+    database overrides (arguments, else ``$VOICEBOT_DATA_DIR`` / ``$VOICEBOT_DATABASE``)."""
     raw: dict = {}
     env_path = os.environ.get(CONFIG_ENV)
     path = path or (Path(env_path) if env_path else None)
@@ -212,6 +236,8 @@ def load_config(path: Path | None = None, data_dir: Path | None = None) -> Confi
     data_dir = data_dir or (Path(os.environ[DATA_DIR_ENV]) if os.environ.get(DATA_DIR_ENV) else None)
     if data_dir is not None:
         raw.setdefault("storage", {})["data_dir"] = str(data_dir)
+    if database := database or os.environ.get(DATABASE_ENV):
+        raw.setdefault("storage", {})["database"] = database
     try:
         return Config.model_validate(raw)
     except ValidationError as exc:

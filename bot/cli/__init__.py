@@ -1,4 +1,5 @@
-"""``voicebot [--config FILE] [--data-dir DIR] COMMAND …`` — JSON in the contract's field names.
+"""``voicebot [--config FILE] [--data-dir DIR] [--database URL] COMMAND …`` — JSON in the contract's
+field names.
 
 The package's modules import downward only: this one (parser, ``main``, ``analyze``) → ``voices``,
 ``worker`` → ``requests``, ``options``, ``output``."""
@@ -20,6 +21,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(prog="voicebot", description="Self-hosted voice-cloning bot.")
     parser.add_argument("--config", type=Path, help="TOML config file (default: $VOICEBOT_CONFIG)")
     parser.add_argument("--data-dir", type=Path, help="data directory (default: $VOICEBOT_DATA_DIR)")
+    parser.add_argument(
+        "--database", help="a PostgreSQL URL for a pool of hosts (default: $VOICEBOT_DATABASE, else SQLite)"
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     analyze = commands.add_parser("analyze", help="analyse voice samples and print audioAnalysis JSON")
@@ -42,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_doctor(args.config, args.data_dir, as_json=args.json)
     try:
-        config = load_config(args.config, args.data_dir)
+        config = load_config(
+            args.config, args.data_dir, args.database or getattr(args, "pool_database", None)
+        )
     except ConfigError as exc:
         return fail("config_error", str(exc))
     logging.basicConfig(level=config.logging.level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

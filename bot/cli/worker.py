@@ -24,6 +24,9 @@ def add_commands(commands: Any) -> None:
     for parser in (worker, run):
         parser.add_argument("--concurrency", type=int, help="jobs at once (default: engine.concurrency)")
         parser.add_argument("--lease", type=float, help="seconds before a silent worker's job is requeued")
+        parser.add_argument(  # also after the command: ``voicebot worker --database URL`` on each host
+            "--database", dest="pool_database", help="the pool's PostgreSQL URL (as the global option)"
+        )
 
 
 def run_chores(config: Config) -> int:

@@ -53,3 +53,28 @@ async def test_generation_receipts_add_up(tmp_path, database):
             user.id, None, text_chars=2, duration=1.5, format="mp3", sample_rate=44100
         )
         assert await st.generations.seconds_since(user.id, "2000-01-01T00:00:00Z") == 1.5
+
+
+async def test_postgresql_has_the_same_tables_and_columns_as_sqlite(tmp_path, postgres_server):
+    """The baseline and each postgresql/NNNN migration keep the two schemas one (rowid aside)."""
+    from tests.postgres import fresh_database
+
+    async with Storage.open(tmp_path / "lite") as lite:
+        names = await lite.conn.execute_fetchall(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        )
+        sqlite = {
+            name: {col[1] for col in await lite.conn.execute_fetchall(f"PRAGMA table_info({name})")}
+            for (name,) in names
+        }
+    async with Storage.open(tmp_path / "pg", fresh_database(postgres_server)) as pg:
+        rows = await pg.conn.execute_fetchall(
+            "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public'"
+            " AND table_name NOT LIKE 'procrastinate%' AND table_name != 'schema_version'"
+            " AND column_name != 'rowid'"
+        )
+        assert await schema_version(pg.conn) == len(migrations())
+    postgres: dict[str, set[str]] = {}
+    for table, column in rows:
+        postgres.setdefault(table, set()).add(column)
+    assert postgres == sqlite

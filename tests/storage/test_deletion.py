@@ -33,8 +33,8 @@ async def test_every_table_with_an_owner_column_declares_how_it_is_deleted(tmp_p
             assert table in PERSONAL and owners <= set(PERSONAL[table][0]), f"{table}: {owners} undeclared"
 
 
-async def test_forgetting_a_person_leaves_nothing_of_them_on_any_linked_account(tmp_path):
-    async with open_context(load_config(data_dir=tmp_path)) as ctx:
+async def test_forgetting_a_person_leaves_nothing_of_them_on_any_linked_account(tmp_path, database):
+    async with open_context(load_config(data_dir=tmp_path, database=database)) as ctx:
         store = ctx.storage
         me = await store.users.get_or_create("telegram", "11")
         alias = await store.users.get_or_create("discord", "22")
