@@ -129,6 +129,18 @@ class PgConnection:
     async def execute_fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return await (await self.execute(sql, params)).fetchall()
 
+    async def copy_rows(self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]]) -> None:
+        """Many rows in one go, inside the pending write (``storage.transfer``)."""
+        if not rows:
+            return
+        marks = ", ".join("%s" for _ in columns)
+        async with self._lock, self._conn.cursor() as cur:
+            await cur.executemany(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+                [[_param(v) for v in row] for row in rows],
+            )
+            self._writing = True
+
     async def executescript(self, script: str) -> None:
         """DDL (a migration): run as written, no placeholders."""
         async with self._lock, self._conn.cursor() as cur:

@@ -11,7 +11,7 @@ import logging
 import sys
 from pathlib import Path
 
-from bot.cli import users, voices, worker
+from bot.cli import db, users, voices, worker
 from bot.cli.options import add_sample_options
 from bot.cli.output import Parser, emit, fail
 from bot.config import Config, ConfigError, load_config
@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     voices.add_commands(commands)
     worker.add_commands(commands)
     users.add_commands(commands)
+    db.add_commands(commands)
 
     commands.add_parser("models", help="engine state: weights found, device, VRAM, licence")
     doctor = commands.add_parser("doctor", help="check this machine and the configuration")
@@ -70,6 +71,8 @@ def main(argv: list[str] | None = None) -> int:
             return users.run_verify(args, config)
         if args.command == "apikey":
             return users.run_apikey(args, config)
+        if args.command == "db":
+            return db.run_db(args, config)
         return voices.run_command(args, config)
     except OSError as exc:  # unreadable file, full disk …: say what, not how
         return fail("io_error", f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": "))

@@ -30,7 +30,7 @@ from procrastinate.schema import SchemaManager
 
 from engine.jobs.queue import Claim, JobSpec
 from engine.jobs.records import RecordQueue
-from storage.db import fetch_one
+from storage.db import fetch_all, fetch_one
 from storage.ids import iso, now
 
 log = logging.getLogger("voicebot.jobs")
@@ -59,6 +59,7 @@ class PostgresQueue(RecordQueue):
         self._connector = PsycopgConnector(conninfo=self._url, min_size=1, max_size=4)
         await self._connector.open_async()
         self._manager = JobManager(self._connector)
+        await self._adopt()
         self._listening = asyncio.create_task(self._listen())
 
     async def close(self) -> None:
@@ -88,14 +89,29 @@ class PostgresQueue(RecordQueue):
         return priority * SPREAD - min(int(row[0]), SPREAD - 1)
 
     async def _broker_submitted(self, job_id: str, spec: JobSpec) -> None:
-        priority = await self._fair_priority(job_id, spec.owner_id, spec.priority)
+        await self._defer(job_id, spec.owner_id, spec.kind, spec.priority)
+
+    async def _defer(self, job_id: str, owner_id: int, kind: str, priority: int) -> None:
+        fair = await self._fair_priority(job_id, owner_id, priority)
         job = Job(
-            queue=spec.kind, priority=priority, lock=None, queueing_lock=None, task_name=_TASK,
+            queue=kind, priority=fair, lock=None, queueing_lock=None, task_name=_TASK,
             task_kwargs={"job": job_id},
         )  # fmt: skip
         deferred = await self.manager.defer_job_async(job)
         await self._conn.execute("UPDATE jobs SET broker_id = ? WHERE id = ?", (deferred.id, job_id))
         await self._conn.commit()
+
+    async def _adopt(self) -> None:
+        """Queued jobs the broker does not know (copied from SQLite, or their host stopped between
+        our commit and the broker's): handed to it now. Two hosts doing this at once is harmless:
+        the second broker job finds ours taken and is dropped (``claim``)."""
+        rows = await fetch_all(
+            self._conn,
+            "SELECT id, owner_id, kind, priority FROM jobs WHERE status = 'queued' AND broker_id IS NULL"
+            " ORDER BY rowid",
+        )
+        for row in rows:
+            await self._defer(row["id"], row["owner_id"], row["kind"], row["priority"])
 
     async def _broker_requeued(self, job_id: str, not_before: float) -> None:
         """Back in the broker's queue, behind the other owners' waiting jobs of its priority (a job

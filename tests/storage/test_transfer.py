@@ -1,0 +1,56 @@
+"""``voicebot db migrate-to``: a one-machine installation (SQLite, a trained voice, its speech, a
+queued job) moves to PostgreSQL — every table counted on both sides, the files untouched — and runs
+there: the voice speaks, the queued job is handed to the broker and done. A second copy is refused."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+from bot.app import open_context
+from bot.config import load_config
+from engine.jobs.queue import JobSpec
+from engine.speech.render import SpeechOptions
+from handlers import jobs, speech
+from tests.bot.test_cli import run
+from tests.postgres import fresh_database
+from tests.voices import submit, uploads
+
+
+async def _one_machine(data) -> tuple[int, str, str]:
+    async with open_context(load_config(data_dir=data)) as ctx:
+        owner = await ctx.storage.users.get_or_create("telegram", "5")
+        await ctx.storage.consents.accept(owner.id, "2026-11", "hash", "test")
+        voice_id = (
+            await jobs.wait_result(ctx, owner.id, (await submit(ctx, owner.id, "Mine", uploads()))["jobId"])
+        )["voiceId"]
+        said = await speech.submit_speech(ctx, owner.id, voice_id, "Before the move.", SpeechOptions())
+        await jobs.wait_result(ctx, owner.id, said["jobId"])
+        waiting = await speech.submit_speech(ctx, owner.id, voice_id, "After the move.", SpeechOptions())
+        return owner.id, voice_id, waiting["jobId"]
+
+
+async def _on_the_pool(data, url, owner_id, voice_id, waiting) -> None:
+    async with open_context(load_config(data_dir=data, database=url)) as ctx:
+        assert [v.id for v in await ctx.storage.voices.list(owner_id)] == [voice_id]
+        done = await jobs.wait_result(ctx, owner_id, waiting)  # the broker has it: served here
+        assert done["duration"] > 0.3
+        again = await speech.submit_speech(ctx, owner_id, voice_id, "New on the pool.", SpeechOptions())
+        assert (await jobs.wait_result(ctx, owner_id, again["jobId"]))["voiceId"] == voice_id
+        fresh = await ctx.storage.users.get_or_create("discord", "6")  # numbered after the copied ones
+        assert fresh.id > owner_id
+        assert await ctx.engine.submit(JobSpec("speak", fresh.id, {"voiceId": voice_id}))
+
+
+def test_an_installation_moves_to_postgresql_and_runs_there(tmp_path, postgres_server):
+    data = tmp_path / "data"
+    owner_id, voice_id, waiting = asyncio.run(_one_machine(data))
+    url = fresh_database(postgres_server)
+    moved = run("--data-dir", str(data), "db", "migrate-to", url)
+    assert moved.returncode == 0, moved.stdout + moved.stderr
+    report = json.loads(moved.stdout)
+    assert report["copied"]["voices"] == 1 and report["copied"]["generations"] == 1
+    assert report["copied"]["jobs"] == 3 and report["copied"]["samples"] == 4
+    asyncio.run(_on_the_pool(data, url, owner_id, voice_id, waiting))
+    twice = run("--data-dir", str(data), "db", "migrate-to", url)
+    assert twice.returncode != 0 and "empty" in json.loads(twice.stdout)["error"]["message"]
