@@ -34,8 +34,8 @@ PERSONAL: dict[str, tuple[tuple[str, ...], str]] = {  # table -> (its owner colu
     "voice_consents": (("owner_id",), "cascade (and with their voice; the recording is in its folder)"),
 }
 # Not a person's: job events hang off their job, workers are the operator's, servers the server's
-# (a default voice an admin lent is taken out of them: ``purge``).
-IMPERSONAL = ("job_events", "workers", "servers")
+# (a default voice an admin lent is taken out of them: ``purge``), the deployment's facts no one's.
+IMPERSONAL = ("job_events", "workers", "servers", "deployment")
 
 
 async def purge(conn: Any, user_id: int) -> None:

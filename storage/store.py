@@ -5,6 +5,7 @@ Deletions that span rows and files live here, so "delete" always means both.
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from pathlib import Path
 from storage.activity import AuditRepo, GenerationRepo
 from storage.api_keys import ApiKeyRepo
 from storage.consents import VoiceConsentRepo
-from storage.db import Connection, open_database
+from storage.db import Connection, fetch_one, open_database
 from storage.deletion import purge
 from storage.files import FileStore
 from storage.notices import NoticeRepo
@@ -22,6 +23,11 @@ from storage.users import ConsentRepo, UserRepo
 from storage.voices import SampleRepo, VoiceRepo
 
 DB_NAME = "voicebot.sqlite3"
+STORE_ID = "store.id"
+
+
+class StoreMismatch(Exception):
+    """This host's file store is not the one the database's other hosts use."""
 
 
 @dataclass
@@ -59,6 +65,31 @@ class Storage:
                 notices=NoticeRepo(conn),
                 api_keys=ApiKeyRepo(conn),
             )
+
+    async def check_store(self) -> str:
+        """That this host's file store is the one the database's other hosts use: the id made with
+        the first start is in the database and in ``files/store.id``; a host that mounted another
+        folder (or none) is refused before it takes a job. The store's id."""
+        marker = self.files.root / STORE_ID
+        row = await fetch_one(self.conn, "SELECT value FROM deployment WHERE key = 'store'")
+        if row is None:  # the first start: this store becomes the deployment's
+            made = marker.read_text().strip() if marker.is_file() else secrets.token_hex(16)
+            if not marker.is_file():
+                self.files.write(marker, made.encode())
+            await self.conn.execute(
+                "INSERT INTO deployment (key, value) VALUES ('store', ?) ON CONFLICT DO NOTHING", (made,)
+            )
+            await self.conn.commit()
+            row = await fetch_one(self.conn, "SELECT value FROM deployment WHERE key = 'store'")
+        expected = row[0]
+        seen = marker.read_text().strip() if marker.is_file() else None
+        if seen != expected:
+            found = f"its store id is {seen}" if seen else f"it has no {STORE_ID}"
+            raise StoreMismatch(
+                f"{self.files.root} is not the file store this database's hosts share ({found}; the"
+                f" database expects {expected}): mount the shared store there, or set [storage] data_dir"
+            )
+        return expected
 
     async def delete_sample(self, owner_id: int, sample_id: str) -> bool:
         sample = await self.samples.get(owner_id, sample_id)

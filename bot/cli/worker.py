@@ -47,7 +47,12 @@ def run_worker(args: argparse.Namespace, config: Config) -> int:
     problems = config.problems() if args.command == "run" else []
     if problems:
         return fail("config_error", "; ".join(problems))
-    failed = asyncio.run(_serve(args, config))
+    from storage.store import StoreMismatch
+
+    try:
+        failed = asyncio.run(_serve(args, config))
+    except StoreMismatch as exc:
+        return fail("store_mismatch", str(exc))
     return 1 if failed else 0
 
 
@@ -60,6 +65,7 @@ async def _serve(args: argparse.Namespace, config: Config) -> list[str]:
     from engine.speech.espeak import espeak
 
     async with open_context(config) as ctx:
+        await ctx.storage.check_store()  # a pool's host sees the shared store, or takes no job
         await asyncio.to_thread(espeak().synth, "Ready.", "en")  # warm: the first job pays nothing
         for name, engine in ctx.engines.items():
             try:

@@ -54,3 +54,24 @@ def test_an_installation_moves_to_postgresql_and_runs_there(tmp_path, postgres_s
     asyncio.run(_on_the_pool(data, url, owner_id, voice_id, waiting))
     twice = run("--data-dir", str(data), "db", "migrate-to", url)
     assert twice.returncode != 0 and "empty" in json.loads(twice.stdout)["error"]["message"]
+
+
+def test_a_host_that_does_not_see_the_shared_store_is_refused(tmp_path, postgres_server):
+    from storage import Storage
+
+    url = fresh_database(postgres_server)
+
+    async def first_host() -> str:
+        async with Storage.open(tmp_path / "shared", url) as st:
+            made = await st.check_store()
+            assert await st.check_store() == made  # and again, the same
+            return made
+
+    made = asyncio.run(first_host())
+    assert (tmp_path / "shared" / "files" / "store.id").read_text() == made
+    elsewhere = run("--data-dir", str(tmp_path / "local"), "worker", "--database", url)
+    error = json.loads(elsewhere.stdout)["error"]
+    assert elsewhere.returncode != 0 and error["code"] == "store_mismatch", (
+        elsewhere.stdout + elsewhere.stderr
+    )
+    assert str(tmp_path / "local" / "files") in error["message"] and made in error["message"]
