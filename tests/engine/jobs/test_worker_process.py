@@ -16,6 +16,7 @@ from pathlib import Path
 from engine.audio.decode import Limits
 from engine.audio.ingest import CleaningOptions, Ingestor
 from engine.jobs.client import EngineClient
+from engine.jobs.postgres import PostgresQueue
 from engine.jobs.sqlite import SqliteQueue
 from engine.speech.backends.embedded import EmbeddedBackend
 from engine.speech.render import SpeechOptions
@@ -31,10 +32,16 @@ class WorkerProcess:
     """``voicebot worker`` in its own process; stderr drained by a thread so it never blocks."""
 
     def __init__(
-        self, data: Path, lease_s: float, config: Path | None = None, command: str = "worker"
+        self,
+        data: Path,
+        lease_s: float,
+        config: Path | None = None,
+        command: str = "worker",
+        database: str | None = None,
     ) -> None:
         env = {k: v for k, v in os.environ.items() if k not in ("VOICEBOT_CONFIG", "VOICEBOT_DATA_DIR")}
         options = ["--config", str(config)] if config else []
+        options += ["--database", database] if database else []
         self.proc = subprocess.Popen(
             [VOICEBOT, *options, "--data-dir", str(data), command, "--lease", str(lease_s)],
             stdout=subprocess.DEVNULL,
@@ -65,17 +72,25 @@ class WorkerProcess:
 
 
 @asynccontextmanager
-async def caller(data: Path):
+async def caller(data: Path, database: str | None = None):
     """What a bot process holds: storage and the engine client, no models."""
-    async with Storage.open(data) as storage:
-        queue = SqliteQueue(storage.conn, max_queued_per_owner=50)
-        yield Context(
-            storage=storage,
-            ingestor=Ingestor(Limits()),  # its limits only: models load on first use, and the worker ingests
-            backend=EmbeddedBackend(None),
-            cleaning=CleaningOptions(),
-            engine=EngineClient(queue, poll_s=0.05),
-        )
+    async with Storage.open(data, database) as storage:
+        if database:
+            queue = PostgresQueue(storage.conn, database, max_queued_per_owner=50)
+            await queue.open()
+        else:
+            queue = SqliteQueue(storage.conn, max_queued_per_owner=50)
+        try:
+            yield Context(
+                storage=storage,
+                ingestor=Ingestor(Limits()),  # its limits only: models load on first use; the worker ingests
+                backend=EmbeddedBackend(None),
+                cleaning=CleaningOptions(),
+                engine=EngineClient(queue, poll_s=0.05),
+            )
+        finally:
+            if database:
+                await queue.close()
 
 
 async def _submit_voice(ctx: Context, owner_id: int, name: str, files: list[Path]) -> str:
@@ -83,12 +98,14 @@ async def _submit_voice(ctx: Context, owner_id: int, name: str, files: list[Path
     return queued["jobId"]
 
 
-async def test_kill_9_in_the_middle_of_training_then_a_new_worker_finishes_it_once(tmp_path):
+async def test_kill_9_in_the_middle_of_training_then_a_new_worker_finishes_it_once(tmp_path, database):
+    """On SQLite, and on PostgreSQL with Procrastinate brokering (the second worker is another host
+    in all but name: it shares only the database and the store)."""
     files = clips("allison_en")[:12]
-    async with caller(tmp_path) as ctx:
+    async with caller(tmp_path, database) as ctx:
         user = await ctx.storage.users.get_or_create("cli", "u")
         job_id = await _submit_voice(ctx, user.id, "v", files)
-        first = await WorkerProcess(tmp_path, lease_s=2).started()
+        first = await WorkerProcess(tmp_path, lease_s=2, database=database).started()
         try:
             async with asyncio.timeout(120):
                 async for event in ctx.engine.watch(user.id, job_id):
@@ -97,7 +114,7 @@ async def test_kill_9_in_the_middle_of_training_then_a_new_worker_finishes_it_on
             first.proc.send_signal(signal.SIGKILL)
             first.stop()
             assert (await ctx.engine.status(user.id, job_id)).status == "running"  # lease still held
-            second = await WorkerProcess(tmp_path, lease_s=2).started()
+            second = await WorkerProcess(tmp_path, lease_s=2, database=database).started()
             try:
                 async with asyncio.timeout(120):
                     final = await ctx.engine.wait(user.id, job_id)
