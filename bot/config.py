@@ -76,7 +76,7 @@ class EngineConfig(Section):
     max_tries: int = Field(3, ge=1, le=10)
     max_queued_per_user: int = Field(20, ge=1, le=1000)
     # the job queue's implementation (bot/app.py builds it): auto = the database's own
-    queue: Literal["auto", QUEUES] = "auto"
+    queue: Literal[("auto", *QUEUES)] = "auto"
 
 
 class QuotasConfig(Section):

@@ -50,3 +50,17 @@ def test_data_dir_override(tmp_path, monkeypatch):
     monkeypatch.setenv("VOICEBOT_DATA_DIR", str(tmp_path / "env"))
     assert load_config().data_dir == tmp_path / "env"
     assert load_config(data_dir=tmp_path / "flag").data_dir == tmp_path / "flag"
+
+
+def test_the_queue_follows_the_database(tmp_path, monkeypatch):
+    monkeypatch.delenv("VOICEBOT_DATABASE", raising=False)
+    assert load_config(data_dir=tmp_path).queue == "sqlite"
+    pooled = load_config(data_dir=tmp_path, database="postgresql://voicebot@db/voicebot")
+    assert pooled.queue == "postgresql" and pooled.storage.database.endswith("@db/voicebot")
+    monkeypatch.setenv("VOICEBOT_DATABASE", "postgresql://from-env/db")
+    assert load_config(data_dir=tmp_path).storage.database == "postgresql://from-env/db"
+    config = tmp_path / "c.toml"
+    config.write_text('[engine]\nqueue = "postgresql"\n')
+    monkeypatch.delenv("VOICEBOT_DATABASE")
+    with pytest.raises(ConfigError, match="needs its own database"):
+        load_config(config, data_dir=tmp_path)
