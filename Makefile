@@ -62,6 +62,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/speaker_bench.py
 	$(BIN)/python bench/code_bench.py
 	$(BIN)/python bench/http_bench.py
+	$(BIN)/python bench/pool_bench.py
 
 clean:
 	rm -rf $(VENV) $(LATEST) *.egg-info .pytest_cache .ruff_cache
