@@ -17,6 +17,8 @@ differs is handled here, in one place:
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import re
 from collections.abc import Sequence
 from decimal import Decimal
@@ -24,6 +26,7 @@ from typing import Any
 
 import psycopg
 
+log = logging.getLogger("voicebot.storage")
 _PLACEHOLDER = re.compile(r"%|\?")
 
 
@@ -87,30 +90,60 @@ class Cursor:
 class PgConnection:
     dialect = "postgresql"
 
-    def __init__(self, conn: psycopg.AsyncConnection) -> None:
-        self._conn = conn
+    def __init__(self, conn: psycopg.AsyncConnection, url: str = "") -> None:
+        self._conn, self._url = conn, url
         self._writing = False  # a write is pending: reads stay in its transaction until commit
         self._lock = asyncio.Lock()  # one statement (with its savepoint) at a time on the connection
 
     @classmethod
     async def connect(cls, url: str) -> PgConnection:
-        conn = await psycopg.AsyncConnection.connect(url, row_factory=_row_factory)
-        return cls(conn)
+        return cls(await cls._open(url), url)
+
+    @staticmethod
+    async def _open(url: str) -> psycopg.AsyncConnection:
+        return await psycopg.AsyncConnection.connect(url, row_factory=_row_factory)
+
+    async def _fresh(self) -> None:
+        """A new connection for a lost one (the server restarted): what was pending is gone."""
+        with contextlib.suppress(Exception):
+            await self._conn.close()
+        self._writing = False
+        self._conn = await self._open(self._url)
+        log.warning("database connection re-established")
 
     async def execute(self, sql: str, params: Sequence[Any] = (), write: bool | None = None) -> Cursor:
         """``write``: whether the statement opens a transaction the caller commits (by default,
-        anything but a SELECT or WITH does)."""
+        anything but a SELECT or WITH does). A connection lost between transactions is opened again
+        and the statement retried; lost inside one, the error reaches the caller (its writes are
+        gone with the connection)."""
         if write is None:
             write = not sql.lstrip()[:6].upper().startswith(("SELECT", "WITH"))
         query = translate(sql)
         values = [_param(p) for p in params]
-        async with self._lock, self._conn.cursor() as cur:
+        async with self._lock:
+            if self._conn.broken or self._conn.closed:
+                await self._fresh()
+            pending = self._writing
+            try:
+                return await self._run(query, values, write)
+            except psycopg.OperationalError:
+                if not self._conn.broken:
+                    raise
+                await self._fresh()
+                if pending:
+                    raise
+                return await self._run(query, values, write)
+
+    async def _run(self, query: str, values: list[Any], write: bool) -> Cursor:
+        async with self._conn.cursor() as cur:
             in_transaction = self._writing
             if in_transaction:
                 await cur.execute("SAVEPOINT statement")
             try:
                 await cur.execute(query, values)
             except psycopg.Error:
+                if self._conn.broken:
+                    raise
                 if in_transaction:
                     await cur.execute("ROLLBACK TO SAVEPOINT statement")
                 else:
@@ -148,13 +181,14 @@ class PgConnection:
 
     async def commit(self) -> None:
         async with self._lock:
-            await self._conn.commit()
             self._writing = False
+            await self._conn.commit()
 
     async def rollback(self) -> None:
         async with self._lock:
-            await self._conn.rollback()
             self._writing = False
+            if not (self._conn.broken or self._conn.closed):  # a lost one has nothing to roll back
+                await self._conn.rollback()
 
     async def close(self) -> None:
         await self._conn.close()

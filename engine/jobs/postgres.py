@@ -19,6 +19,7 @@ import contextlib
 import json
 import logging
 import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -40,6 +41,17 @@ _SCHEMA_LOCK = 7_421_002  # pg_advisory_xact_lock: one host applies Procrastinat
 _TASK = "voicebot.job"  # the broker's name for our jobs; its worker loop is ours, not Procrastinate's
 
 
+@contextlib.asynccontextmanager
+async def _told(what: str, job_id: str) -> AsyncIterator[None]:
+    """Our record is committed; if the broker cannot be told now, ``_resync`` tells it later."""
+    try:
+        yield
+    except Exception:
+        log.warning(
+            "job %s %s, but the broker was not told; the next reap resyncs", job_id, what, exc_info=True
+        )
+
+
 class PostgresQueue(RecordQueue):
     def __init__(self, conn: Any, url: str, **options: Any) -> None:
         super().__init__(conn, **options)
@@ -59,7 +71,7 @@ class PostgresQueue(RecordQueue):
         self._connector = PsycopgConnector(conninfo=self._url, min_size=1, max_size=4)
         await self._connector.open_async()
         self._manager = JobManager(self._connector)
-        await self._adopt()
+        await self._resync(settled_s=0)
         self._listening = asyncio.create_task(self._listen())
 
     async def close(self) -> None:
@@ -89,7 +101,8 @@ class PostgresQueue(RecordQueue):
         return priority * SPREAD - min(int(row[0]), SPREAD - 1)
 
     async def _broker_submitted(self, job_id: str, spec: JobSpec) -> None:
-        await self._defer(job_id, spec.owner_id, spec.kind, spec.priority)
+        async with _told("queued", job_id):
+            await self._defer(job_id, spec.owner_id, spec.kind, spec.priority)
 
     async def _defer(self, job_id: str, owner_id: int, kind: str, priority: int) -> None:
         fair = await self._fair_priority(job_id, owner_id, priority)
@@ -101,32 +114,43 @@ class PostgresQueue(RecordQueue):
         await self._conn.execute("UPDATE jobs SET broker_id = ? WHERE id = ?", (deferred.id, job_id))
         await self._conn.commit()
 
-    async def _adopt(self) -> None:
-        """Queued jobs the broker does not know (copied from SQLite, or their host stopped between
-        our commit and the broker's): handed to it now. Two hosts doing this at once is harmless:
-        the second broker job finds ours taken and is dropped (``claim``)."""
+    async def _resync(self, settled_s: float = 5.0) -> int:
+        """Queued jobs the broker will not hand out — it never heard of them (copied from SQLite),
+        or the word did not reach it (the database went away between our commit and its call) —
+        handed to it again. Jobs changed in the last ``settled_s`` are left to the call under way;
+        a duplicate is harmless: the second broker job finds ours taken and is dropped (``claim``)."""
+        settled = iso(datetime.fromtimestamp(time.time() - settled_s, UTC))
         rows = await fetch_all(
             self._conn,
-            "SELECT id, owner_id, kind, priority FROM jobs WHERE status = 'queued' AND broker_id IS NULL"
-            " ORDER BY rowid",
+            "SELECT j.id, j.owner_id, j.kind, j.priority FROM jobs j"
+            " LEFT JOIN procrastinate_jobs p ON p.id = j.broker_id"
+            " WHERE j.status = 'queued' AND j.updated_at < ? AND (p.id IS NULL OR p.status != 'todo')"
+            " ORDER BY j.rowid",
+            (settled,),
         )
         for row in rows:
             await self._defer(row["id"], row["owner_id"], row["kind"], row["priority"])
+        return len(rows)
 
     async def _broker_requeued(self, job_id: str, not_before: float) -> None:
         """Back in the broker's queue, behind the other owners' waiting jobs of its priority (a job
         that yielded its turn must not take it straight back)."""
-        row = await fetch_one(
-            self._conn, "SELECT owner_id, priority, broker_id FROM jobs WHERE id = ?", (job_id,)
-        )
-        if row is None or row["broker_id"] is None:
-            return
-        priority = await self._fair_priority(job_id, row["owner_id"], row["priority"]) - 1
-        await self.manager.retry_job_by_id_async(
-            row["broker_id"], retry_at=datetime.fromtimestamp(not_before, UTC), priority=priority
-        )
+        async with _told("requeued", job_id):
+            row = await fetch_one(
+                self._conn, "SELECT owner_id, priority, broker_id FROM jobs WHERE id = ?", (job_id,)
+            )
+            if row is None or row["broker_id"] is None:
+                return
+            priority = await self._fair_priority(job_id, row["owner_id"], row["priority"]) - 1
+            await self.manager.retry_job_by_id_async(
+                row["broker_id"], retry_at=datetime.fromtimestamp(not_before, UTC), priority=priority
+            )
 
     async def _broker_ended(self, job_id: str, status: str) -> None:
+        async with _told("ended", job_id):
+            await self._end(job_id, status)
+
+    async def _end(self, job_id: str, status: str) -> None:
         row = await fetch_one(self._conn, "SELECT broker_id FROM jobs WHERE id = ?", (job_id,))
         if row is None or row["broker_id"] is None:
             return
@@ -206,8 +230,9 @@ class PostgresQueue(RecordQueue):
             )  # fmt: skip
 
     async def reap(self) -> int:
-        """Our expired leases (``RecordQueue.reap``, which hands their broker jobs back), and the
-        broker's workers that stopped beating."""
+        """Our expired leases (``RecordQueue.reap``, which hands their broker jobs back), queued
+        jobs the broker lost track of, and the broker's workers that stopped beating."""
         requeued = await super().reap()
+        await self._resync()
         await self.manager.prune_stalled_workers(seconds_since_heartbeat=max(30.0, self.worker_stale_s * 2))
         return requeued

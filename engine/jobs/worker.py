@@ -141,12 +141,19 @@ class Worker:
         reaped = 0.0
         try:
             while not self.stopping.is_set() and not (until and until()):
-                if time.monotonic() - reaped >= self.lease_s / 2:  # expired leases: often enough
-                    await self.queue.reap()
-                    reaped = time.monotonic()
                 claim = None
-                if kinds := self._open(list(active.values())):
-                    claim = await self.queue.claim(self.id, kinds, self.lease_s)
+                try:
+                    if time.monotonic() - reaped >= self.lease_s / 2:  # expired leases: often enough
+                        await self.queue.reap()
+                        reaped = time.monotonic()
+                    if kinds := self._open(list(active.values())):
+                        claim = await self.queue.claim(self.id, kinds, self.lease_s)
+                except Exception:  # the database is away (restarting): the running jobs go on, and so do we
+                    log.warning("worker %s: the queue did not answer; trying again", self.id, exc_info=True)
+                    stop = asyncio.ensure_future(self.stopping.wait())
+                    await asyncio.wait([stop], timeout=1.0)
+                    stop.cancel()
+                    continue
                 if claim is not None:
                     task = asyncio.create_task(self._run(claim))
                     active[task] = claim.kind
@@ -168,7 +175,10 @@ class Worker:
                 beat.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await beat
-                await self.queue.unregister_worker(self.id)
+                try:
+                    await self.queue.unregister_worker(self.id)
+                except Exception:  # the database is away: its heartbeat simply goes stale
+                    log.warning("worker %s: could not sign off", self.id, exc_info=True)
 
     def _open(self, running: list[str]) -> tuple[str, ...]:
         """The kinds this worker may claim now, with ``running`` the kinds of its jobs."""
@@ -183,7 +193,10 @@ class Worker:
 
     async def _beat(self) -> None:
         while True:
-            await self.queue.register_worker(self.id, self.kinds)
+            try:
+                await self.queue.register_worker(self.id, self.kinds)
+            except Exception:  # the database is away: beat again next time
+                log.warning("worker %s: heartbeat not written", self.id, exc_info=True)
             await asyncio.sleep(WORKER_BEAT_S)
 
     async def _run(self, claim: Claim) -> None:

@@ -1,0 +1,42 @@
+"""A worker process for the pool's fault tests: ``python -m tests.engine.jobs.pool_worker DATA URL``
+serves the PostgreSQL queue with stand-in runners (two 50 ms steps each) until ``DATA/stop``
+exists. It shares only the database and the folder with the test: another host in all but name."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+from engine.jobs.postgres import PostgresQueue
+from engine.jobs.worker import Worker
+from storage import Storage
+
+
+async def _run(job) -> dict:
+    for step in range(2):
+        await job.step("working", 50.0 * step)
+        await asyncio.sleep(0.05)
+    return {"by": job.job.id}
+
+
+async def main(data: Path, url: str) -> None:
+    async with Storage.open(data, url) as st:
+        queue = PostgresQueue(st.conn, url)
+        await queue.open()
+        worker = Worker(queue, {"speak": _run, "batch": _run, "train": _run}, lease_s=2, poll_s=0.2)
+
+        async def watch_stop() -> None:
+            while not (data / "stop").exists():  # noqa: ASYNC110
+                await asyncio.sleep(0.1)
+            worker.stop()
+
+        print(f"worker ready: {worker.id}", file=sys.stderr, flush=True)
+        try:
+            await asyncio.gather(worker.run(), watch_stop())
+        finally:
+            await queue.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main(Path(sys.argv[1]), sys.argv[2]))
