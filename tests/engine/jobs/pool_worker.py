@@ -1,10 +1,12 @@
 """A worker process for the pool's fault tests: ``python -m tests.engine.jobs.pool_worker DATA URL``
-serves the PostgreSQL queue with stand-in runners (two 50 ms steps each) until ``DATA/stop``
+serves the PostgreSQL queue with stand-in runners (``steps`` of 50 ms, 2 by default) until ``DATA/stop``
 exists. It shares only the database and the folder with the test: another host in all but name."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
+import os
 import sys
 from pathlib import Path
 
@@ -14,10 +16,11 @@ from storage import Storage
 
 
 async def _run(job) -> dict:
-    for step in range(2):
-        await job.step("working", 50.0 * step)
+    steps = job.job.payload.get("steps", 2)  # 50 ms each
+    for step in range(steps):
+        await job.step("working", 100.0 * step / steps)
         await asyncio.sleep(0.05)
-    return {"by": job.job.id}
+    return {"pid": os.getpid()}
 
 
 async def main(data: Path, url: str) -> None:
@@ -39,4 +42,5 @@ async def main(data: Path, url: str) -> None:
 
 
 if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     asyncio.run(main(Path(sys.argv[1]), sys.argv[2]))

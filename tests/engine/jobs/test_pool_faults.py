@@ -1,17 +1,21 @@
 """Faults of a pool on PostgreSQL, with real processes: the database restarted under two running
 workers (they reconnect and go on) while they share 40 mixed jobs of four owners — each finished
-exactly once."""
+exactly once; a worker frozen past its lease (SIGSTOP, then SIGCONT) cannot complete the job
+another worker took over."""
 
 from __future__ import annotations
 
 import asyncio
+import signal
 import subprocess
 import sys
+import threading
 from collections import Counter
 from pathlib import Path
 
 import pgserver
 
+from engine.jobs.client import EngineClient
 from engine.jobs.postgres import PostgresQueue
 from engine.jobs.queue import JobSpec
 from storage import Storage
@@ -80,3 +84,59 @@ async def test_the_database_restarts_under_two_workers_and_each_job_ends_once(tm
             except subprocess.TimeoutExpired:
                 worker.kill()
         server.cleanup()
+
+
+class _Lines:
+    """A worker's stderr, read by a thread so it never blocks; wait for a line by its start."""
+
+    def __init__(self, proc: subprocess.Popen) -> None:
+        self.lines: list[str] = []
+        self.seen = threading.Condition()
+        threading.Thread(target=self._read, args=(proc,), daemon=True).start()
+
+    def _read(self, proc: subprocess.Popen) -> None:
+        for line in proc.stderr:
+            with self.seen:
+                self.lines.append(line)
+                self.seen.notify_all()
+
+    def wait_for(self, text: str, timeout: float = 60) -> str:
+        with self.seen:
+            found = self.seen.wait_for(lambda: next((x for x in self.lines if text in x), None), timeout)
+        assert found, "".join(self.lines[-20:])
+        return found
+
+
+async def test_a_worker_frozen_past_its_lease_cannot_complete_what_another_took(tmp_path, postgres_server):
+    from tests.postgres import fresh_database
+
+    url, data = fresh_database(postgres_server), tmp_path / "store"
+    async with Storage.open(data, url) as st:
+        queue = PostgresQueue(st.conn, url)
+        await queue.open()
+        owner = (await st.users.get_or_create("cli", "o")).id
+        job = await queue.submit(JobSpec("train", owner, {"steps": 60}))  # 3 s of work, a 2 s lease
+        first = _worker(data, url)
+        first_log = _Lines(first)
+        second = None
+        try:
+            async with asyncio.timeout(120):
+                while not any(e.type == "progress" for e in await queue.events(job.id)):
+                    await queue.changed(0.5)
+                first.send_signal(signal.SIGSTOP)  # frozen mid-job, its lease running out
+                second = _worker(data, url)
+                done = await EngineClient(queue).wait(owner, job.id)
+                first.send_signal(signal.SIGCONT)  # it wakes up and tries to go on
+                await asyncio.to_thread(
+                    first_log.wait_for, "lease"
+                )  # "lease lost", or "after its lease was lost"
+        finally:
+            (data / "stop").touch()
+            for proc in (first, second):
+                if proc is not None:
+                    proc.send_signal(signal.SIGCONT)
+                    proc.wait(30)
+            await queue.close()
+        assert done.status == "succeeded" and done.result == {"pid": second.pid}
+        events = [e.type for e in await queue.events(job.id)]
+        assert events.count("started") == 2 and events.count("done") == 1
