@@ -63,6 +63,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "chores":
             return worker.run_chores(config)
+        if args.command == "worker" and args.gpus:
+            return worker.run_gpus(args.gpus, sys.argv[1:] if argv is None else argv)
         if args.command in ("worker", "run"):
             return worker.run_worker(args, config)
         if args.command == "user":

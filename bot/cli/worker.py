@@ -27,6 +27,7 @@ def add_commands(commands: Any) -> None:
         parser.add_argument(  # also after the command: ``voicebot worker --database URL`` on each host
             "--database", dest="pool_database", help="the pool's PostgreSQL URL (as the global option)"
         )
+    worker.add_argument("--gpus", help="one worker process per GPU: 'all', or device numbers such as 0,1")
 
 
 def run_chores(config: Config) -> int:
@@ -41,6 +42,64 @@ def run_chores(config: Config) -> int:
 
     emit(asyncio.run(once()))
     return 0
+
+
+def devices(asked: str) -> list[str]:
+    """The CUDA devices ``--gpus`` names: 'all' (every one torch sees), or '0,1'."""
+    if asked.strip() != "all":
+        found = [d.strip() for d in asked.split(",") if d.strip()]
+        if not found or not all(d.isdigit() for d in found):
+            raise ValueError("--gpus takes 'all' or device numbers such as 0,1")
+        return found
+    import torch
+
+    return [str(i) for i in range(torch.cuda.device_count())]
+
+
+def run_gpus(asked: str, argv: list[str]) -> int:
+    """One ``voicebot worker`` per device (``CUDA_VISIBLE_DEVICES`` set for each), the same
+    arguments otherwise; SIGTERM / SIGINT go to every one (each drains its jobs), and the first to
+    fail does not stop the others."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    try:
+        chosen = devices(asked)
+    except ValueError as exc:
+        return fail("invalid_request", str(exc))
+    if not chosen:
+        return fail("no_gpu", "--gpus all: no CUDA device is visible here; run 'voicebot worker' without it")
+    rest = _without_gpus(argv)
+    children = [
+        subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", *rest], env={**os.environ, "CUDA_VISIBLE_DEVICES": device}
+        )
+        for device in chosen
+    ]
+    log.info("one worker per GPU: %s", ", ".join(chosen))
+
+    def forward(signum: int, _frame: object) -> None:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signum)
+
+    signal.signal(signal.SIGTERM, forward)
+    signal.signal(signal.SIGINT, forward)
+    return max(child.wait() for child in children)
+
+
+def _without_gpus(argv: list[str]) -> list[str]:
+    out, skip = [], False
+    for arg in argv:
+        if skip:
+            skip = False
+        elif arg == "--gpus":
+            skip = True
+        elif not arg.startswith("--gpus="):
+            out.append(arg)
+    return out
 
 
 def run_worker(args: argparse.Namespace, config: Config) -> int:

@@ -212,3 +212,42 @@ async def test_the_worker_loads_xtts_once_and_warms_it_up(tmp_path, tiny_xtts):
         worker.stop()
     log = "".join(worker.lines)
     assert "xtts engine loaded and warm" in log and log.count("loaded and warm") == 1
+
+
+async def test_one_worker_per_gpu_each_draining_on_sigterm(tmp_path):
+    """``--gpus 0,1``: two worker processes, one per device (this machine has none, so each serves
+    on the CPU; the split is what is tested); SIGTERM to the parent stops both cleanly."""
+    env = {k: v for k, v in os.environ.items() if k not in ("VOICEBOT_CONFIG", "VOICEBOT_DATA_DIR")}
+    none_here = await asyncio.to_thread(
+        subprocess.run, [VOICEBOT, "--data-dir", str(tmp_path), "worker", "--gpus", "all"],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert none_here.returncode != 0 and '"no_gpu"' in none_here.stdout, none_here.stdout
+    parent = _spawn([VOICEBOT, "--data-dir", str(tmp_path), "worker", "--gpus", "0,1", "--lease", "5"], env)
+    ready: list[str] = []
+
+    def read() -> None:
+        for line in parent.stderr:
+            if line.startswith("worker ready: "):
+                ready.append(line.split(": ", 1)[1].strip())
+                if len(ready) == 2:
+                    return
+
+    try:
+        await asyncio.wait_for(asyncio.to_thread(read), 180)
+        async with caller(tmp_path) as ctx:
+            for _ in range(600):  # until both have signed in (their first heartbeat follows "ready")
+                if await ctx.engine.queue.live_workers() == 2:
+                    break
+                await ctx.engine.queue.changed(0.1)
+            assert await ctx.engine.queue.live_workers() == 2
+        parent.send_signal(signal.SIGTERM)
+        assert await asyncio.to_thread(parent.wait, 60) == 0
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+    assert len(set(ready)) == 2
+
+
+def _spawn(command: list[str], env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen(command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, env=env)
