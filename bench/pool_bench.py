@@ -16,7 +16,6 @@ import asyncio
 import json
 import multiprocessing
 import os
-import statistics
 import sys
 import tempfile
 import time
@@ -79,7 +78,7 @@ def _worker_main(data: str, url: str | None, stop_file: str, stats_file: str) ->
                 worker.stop()
 
             await asyncio.gather(worker.run(), watch_stop())
-            Path(stats_file).write_text(json.dumps(claims))
+            await asyncio.to_thread(Path(stats_file).write_text, json.dumps(claims))
 
     asyncio.run(main())
 
@@ -103,7 +102,8 @@ async def one(url: str | None, workers: int, n: int) -> dict:
             spawn = multiprocessing.get_context("spawn")
             stats = [str(data / f"claims{i}.json") for i in range(workers)]
             procs = [
-                spawn.Process(target=_worker_main, args=(folder, url, stop_file, stats[i])) for i in range(workers)
+                spawn.Process(target=_worker_main, args=(folder, url, stop_file, stats[i]))
+                for i in range(workers)
             ]
             for proc in procs:
                 proc.start()
@@ -120,13 +120,13 @@ async def one(url: str | None, workers: int, n: int) -> dict:
             started = time.perf_counter()
             await asyncio.gather(*(watch(j) for j in jobs[-40:]))  # the last 40: all others went first
             while (await fetch_one(st.conn, "SELECT COUNT(*) FROM jobs WHERE status != 'succeeded'"))[0]:
-                await asyncio.sleep(0.02)
+                await queue.changed(0.02)
             elapsed = time.perf_counter() - started
             once = await fetch_one(st.conn, "SELECT COUNT(*) FROM jobs WHERE attempts = 1")
-            Path(stop_file).touch()
+            await asyncio.to_thread(Path(stop_file).touch)
             for proc in procs:
-                proc.join(60)
-            claims = [c for path in stats for c in json.loads(Path(path).read_text())]
+                await asyncio.to_thread(proc.join, 60)
+            claims = [c for path in stats for c in json.loads(await asyncio.to_thread(Path(path).read_text))]
     return {
         "database": "postgresql" if url else "sqlite",
         "workers": workers,
