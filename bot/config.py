@@ -206,6 +206,11 @@ class Config(Section):
         return found
 
 
+def redacted(url: str) -> str:
+    """A database URL without its password (never printed or logged)."""
+    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1@", url)
+
+
 class ConfigError(Exception):
     """The configuration file is missing, unreadable or invalid; the message says where."""
 

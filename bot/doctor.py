@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from bot.config import ConfigError, load_config
+from bot.config import ConfigError, load_config, redacted
 
 MIN_FREE_BYTES = 2 * 1024**3
 
@@ -133,7 +133,7 @@ def _models() -> Check:
     return Check("analysis models", not problems, "; ".join(problems) or f"weights present ({names})")
 
 
-def _data_dir(path: Path) -> list[Check]:
+def _data_dir(path: Path, sqlite: bool = True) -> list[Check]:
     existing = path
     while not existing.exists() and existing != existing.parent:
         existing = existing.parent
@@ -143,15 +143,9 @@ def _data_dir(path: Path) -> list[Check]:
         writable = os.access(path, os.W_OK)
         checks.append(Check("data directory", writable, f"{path}" + ("" if writable else " is not writable")))
         db = path / "voicebot.sqlite3"
-        checks.append(
-            Check(
-                "database",
-                True,
-                f"{db} ({db.stat().st_size // 1024} KiB)"
-                if db.exists()
-                else f"{db} will be created on first start",
-            )
-        )
+        if sqlite:  # a pool's database is checked on its own (``_database``)
+            size = f"{db} ({db.stat().st_size // 1024} KiB)" if db.exists() else None
+            checks.append(Check("database", True, size or f"{db} will be created on first start"))
     else:
         writable = os.access(existing, os.W_OK)
         checks.append(
@@ -178,17 +172,41 @@ def _xtts(config: Any) -> Check:
     return Check("xtts", state["ready"], detail + (f"; VRAM {state['vram']}" if "vram" in state else ""))
 
 
-def run_doctor(config_path: Path | None, data_dir: Path | None, as_json: bool = False) -> int:
+def _database(url: str) -> Check:
+    """A pool's PostgreSQL: reachable, its version, and the schema's against this voicebot's."""
+    import psycopg
+
+    from storage.db import migrations
+
+    where = redacted(url)
+    try:
+        with psycopg.connect(url, connect_timeout=5) as conn:
+            server = conn.execute("SHOW server_version").fetchone()[0]
+            made = conn.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()[0]
+            version = conn.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] if made else None
+    except psycopg.Error as exc:
+        return Check("database", False, f"{where}: {str(exc).strip().splitlines()[0]}")
+    ours = len(migrations())
+    schema = f"schema {version}" if version else "no schema yet (the first start makes it)"
+    ok = version is None or version <= ours
+    return Check("database", ok, f"{where}: PostgreSQL {server}, {schema}; this voicebot's is {ours}")
+
+
+def run_doctor(
+    config_path: Path | None, data_dir: Path | None, as_json: bool = False, database: str | None = None
+) -> int:
     checks = [_python(), _ffmpeg(), _torch(), *_versions(), _models()]
     try:
-        config = load_config(config_path, data_dir)
+        config = load_config(config_path, data_dir, database)
     except ConfigError as exc:
         checks.append(Check("config", False, str(exc)))
     else:
         problems = config.problems()
         source = str(config_path or os.environ.get("VOICEBOT_CONFIG") or "defaults (no config file)")
         checks.append(Check("config", not problems, "; ".join(problems) or f"ok: {source}"))
-        checks.extend(_data_dir(config.data_dir))
+        checks.extend(_data_dir(config.data_dir, sqlite=not config.storage.database))
+        if config.storage.database:
+            checks.append(_database(config.storage.database))
         checks.append(_xtts(config))
     healthy = all(c.ok for c in checks)
     if as_json:

@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "doctor":
         from bot.doctor import run_doctor
 
-        return run_doctor(args.config, args.data_dir, as_json=args.json)
+        return run_doctor(args.config, args.data_dir, as_json=args.json, database=args.database)
     try:
         config = load_config(
             args.config, args.data_dir, args.database or getattr(args, "pool_database", None)

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from bot.cli.output import emit, fail
-from bot.config import Config
+from bot.config import Config, redacted
 
 
 def add_commands(commands: Any) -> None:
@@ -17,11 +17,6 @@ def add_commands(commands: Any) -> None:
     actions = db.add_subparsers(dest="action", required=True, metavar="ACTION")
     move = actions.add_parser("migrate-to", help="copy the SQLite database into an empty PostgreSQL one")
     move.add_argument("url", help="postgresql://user@host/db (the password from $PGPASSWORD or ~/.pgpass)")
-
-
-def shown(url: str) -> str:
-    """The URL without its password (never printed or logged)."""
-    return re.sub(r"(://[^:/@]+):[^@]*@", r"\1@", url)
 
 
 def run_db(args: argparse.Namespace, config: Config) -> int:
@@ -40,7 +35,7 @@ def run_db(args: argparse.Namespace, config: Config) -> int:
     emit(
         {
             "copied": copied,
-            "database": shown(args.url),
+            "database": redacted(args.url),
             "next": "set [storage] database (or $VOICEBOT_DATABASE) to this URL on every host;"
             f" keep {source.name} as a backup until the pool runs",
         }

@@ -317,3 +317,17 @@ def test_a_manifest_is_checked_by_the_http_apis_own_models(tmp_path):
         error = json.loads(result.stdout)["error"]
         assert result.returncode != 0 and error["code"] == "invalid_request", error
         assert said in error["message"], error
+
+
+def test_doctor_reports_the_pools_database_without_its_password(tmp_path, postgres_server):
+    from tests.postgres import fresh_database
+
+    url = fresh_database(postgres_server)
+    found = json.loads(run("--data-dir", str(tmp_path), "--database", url, "doctor", "--json").stdout)
+    check = {c["name"]: c for c in found["checks"]}["database"]
+    assert check["ok"] and "PostgreSQL 16" in check["detail"] and "no schema yet" in check["detail"]
+    away = "postgresql://voicebot:sekrit@127.0.0.1:1/nowhere"
+    missing = run("--data-dir", str(tmp_path), "--database", away, "doctor", "--json")
+    check = {c["name"]: c for c in json.loads(missing.stdout)["checks"]}["database"]
+    assert missing.returncode != 0 and not check["ok"] and "voicebot@127.0.0.1:1/nowhere" in check["detail"]
+    assert "sekrit" not in missing.stdout + missing.stderr
