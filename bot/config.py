@@ -176,13 +176,12 @@ class Config(Section):
 
     @property
     def queue(self) -> str:
-        """The job queue: the database's own unless ``[engine] queue`` names one."""
-        own = "postgresql" if self.storage.database else "sqlite"
-        return own if self.engine.queue == "auto" else self.engine.queue
+        """The job queue: the database's own (``[engine] queue`` may only name that one)."""
+        return "postgresql" if self.storage.database else "sqlite"
 
     @model_validator(mode="after")
     def _queue_fits_the_database(self) -> Config:
-        own = "postgresql" if self.storage.database else "sqlite"
+        own = self.queue
         if self.engine.queue not in ("auto", own):
             raise ValueError(
                 f"[engine] queue = {self.engine.queue!r} needs its own database; this one is {own}"

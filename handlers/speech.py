@@ -248,6 +248,7 @@ async def run_batch(ctx: Context, job: JobContext) -> dict[str, Any]:
     options, texts = _options(payload), payload["texts"]
     items: list[dict[str, Any]] = list((job.checkpoint or {}).get("items", []))
     resumed_at = len(items)
+    names = payload.get("filenames") or file_names([None] * len(texts), options.output_format)
     for index in range(resumed_at, len(texts)):
         if index > resumed_at:
             await job.take_turns()  # fair share: another user's job goes between two items
@@ -255,7 +256,6 @@ async def run_batch(ctx: Context, job: JobContext) -> dict[str, Any]:
         await quotas.speech_left(ctx, owner_id, payload.get("locale"), payload.get("where"))
         await job.step("speaking", 100.0 * index / len(texts))
         item = await _say(ctx, job, texts[index], payload["language"], options, False)
-        names = payload.get("filenames") or file_names([None] * len(texts), options.output_format)
         items.append(item | {"filename": names[index]})
         job.checkpoint = {"items": items}
 

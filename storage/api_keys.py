@@ -44,16 +44,19 @@ class ApiKeyRepo:
         return ApiKey(key_id, owner_id, name, created, None, None), secret
 
     async def owner_of(self, secret: str) -> int | None:
-        """The owner of a live key (and its use noted); None for an unknown or revoked one."""
+        """The owner of a live key (its use noted to the minute, so a busy key is not a write per
+        request); None for an unknown or revoked one."""
         row = await fetch_one(
             self._conn,
-            "SELECT id, owner_id FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
+            "SELECT id, owner_id, last_used_at FROM api_keys WHERE key_hash = ? AND revoked_at IS NULL",
             (digest(secret),),
         )
         if row is None:
             return None
-        await self._conn.execute("UPDATE api_keys SET last_used_at = ? WHERE id = ?", (iso(now()), row["id"]))
-        await self._conn.commit()
+        stamp = iso(now())
+        if (row["last_used_at"] or "")[:16] != stamp[:16]:
+            await self._conn.execute("UPDATE api_keys SET last_used_at = ? WHERE id = ?", (stamp, row["id"]))
+            await self._conn.commit()
         return int(row["owner_id"])
 
     async def list(self, owner_id: int) -> list[ApiKey]:

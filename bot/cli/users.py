@@ -62,13 +62,11 @@ async def _verify(config: Config, path: Path) -> int:
 
 
 def run_users(args: argparse.Namespace, config: Config) -> int:
-    match = OWNER.match(args.owner)
-    if match is None:
+    if (owner := _owner(args.owner)) is None:
         return fail("invalid_request", "--owner is telegram:ID, discord:ID or a CLI user's name.")
     if not args.yes:
         return fail("invalid_request", "This erases everything kept for that person; add --yes.")
-    platform, platform_id = (match.group(1), match.group(2)) if match.group(1) else ("cli", match.group(3))
-    return asyncio.run(_forget(config, platform, platform_id))
+    return asyncio.run(_forget(config, *owner))
 
 
 async def _forget(config: Config, platform: str, platform_id: str) -> int:
@@ -83,12 +81,18 @@ async def _forget(config: Config, platform: str, platform_id: str) -> int:
     return 0
 
 
-def run_apikey(args: argparse.Namespace, config: Config) -> int:
-    match = OWNER.match(args.owner)
+def _owner(given: str) -> tuple[str, str] | None:
+    """``--owner``: (platform, id) for telegram:ID / discord:ID, ("cli", name) for a name."""
+    match = OWNER.match(given)
     if match is None:
+        return None
+    return (match.group(1), match.group(2)) if match.group(1) else ("cli", match.group(3))
+
+
+def run_apikey(args: argparse.Namespace, config: Config) -> int:
+    if (owner := _owner(args.owner)) is None:
         return fail("invalid_request", "--owner is telegram:ID, discord:ID or a CLI user's name.")
-    platform, platform_id = (match.group(1), match.group(2)) if match.group(1) else ("cli", match.group(3))
-    return asyncio.run(_apikey(args, config, platform, platform_id))
+    return asyncio.run(_apikey(args, config, *owner))
 
 
 async def _apikey(args: argparse.Namespace, config: Config, platform: str, platform_id: str) -> int:

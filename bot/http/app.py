@@ -4,7 +4,6 @@ translates only: every rule is a use case in ``handlers/``."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from typing import Annotated, Any
 
@@ -20,6 +19,7 @@ from engine.errors import AudioError
 from handlers import apikeys
 from handlers.context import Context
 from handlers.errors import Refusal
+from storage.api_keys import digest
 
 log = logging.getLogger("voicebot.http")
 
@@ -67,7 +67,7 @@ async def owner(request: Request) -> int:
     owner_id = await apikeys.owner_of(request.app.state.ctx, secret)
     if owner_id is None:
         raise Unauthorized
-    if wait_s := request.app.state.limiter.wait_s(hashlib.sha256(secret.encode()).hexdigest()):
+    if wait_s := request.app.state.limiter.wait_s(digest(secret)):
         raise Throttled(wait_s)
     return owner_id
 
@@ -177,9 +177,7 @@ def create_app(ctx: Context, config: HttpConfig | None = None) -> FastAPI:
 
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:
-        code = {404: "not_found", 405: "method_not_allowed", 413: "file_too_large"}.get(
-            exc.status_code, "http_error"
-        )
+        code = HTTP_CODES.get(exc.status_code, "http_error")
         return error(code, str(exc.detail), exc.status_code)
 
     @app.exception_handler(Exception)

@@ -22,7 +22,7 @@ def ffmpeg_exe() -> str:
     return imageio_ffmpeg.get_ffmpeg_exe()
 
 
-def _limit(pid: int, cpu_seconds: int) -> None:
+def limit_process(pid: int, cpu_seconds: int) -> None:
     """CPU-time and file-size limits on the running ffmpeg (set just after spawn: a ``preexec_fn``
     would force a full fork of this process, ~30 ms with torch loaded, instead of vfork)."""
     if not hasattr(resource, "prlimit"):  # not Linux: the wall-clock timeout still applies
@@ -44,7 +44,7 @@ def run_ffmpeg(args: list[str], timeout_s: float) -> subprocess.CompletedProcess
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
-    _limit(proc.pid, int(timeout_s) + 1)
+    limit_process(proc.pid, int(timeout_s) + 1)
     try:
         out, err = proc.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired:

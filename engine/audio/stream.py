@@ -16,7 +16,7 @@ from collections.abc import AsyncIterator
 import numpy as np
 import soxr
 
-from engine.audio.ffmpeg import _limit, ffmpeg_exe
+from engine.audio.ffmpeg import ffmpeg_exe, limit_process
 
 RATE = 24000  # what OpenAI's endpoint sends; its "pcm" is this rate, 16-bit, mono, little-endian
 FORMATS = ("mp3", "opus", "aac", "flac", "wav", "pcm")
@@ -67,7 +67,7 @@ async def encode(chunks: AsyncIterator[tuple[np.ndarray, int]], fmt: str) -> Asy
         stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
-    _limit(proc.pid, CPU_LIMIT_S)
+    limit_process(proc.pid, CPU_LIMIT_S)
     assert proc.stdin is not None and proc.stdout is not None
     stdin = proc.stdin
 
