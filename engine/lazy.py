@@ -18,6 +18,10 @@ class Lazy(Generic[T]):
         self._value: T | None = None
         self._lock = threading.Lock()
 
+    @property
+    def loaded(self) -> bool:
+        return self._value is not None
+
     def get(self) -> T:
         if self._value is None:
             with self._lock:

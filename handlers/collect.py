@@ -7,23 +7,20 @@ their notes can also fine-tune a premium voice.
 
 from __future__ import annotations
 
-import asyncio
 import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from engine.audio.ingest import ProcessedSample
 from engine.audio.tiers import TIERS, VOICE_TYPES
 from engine.errors import AudioError
 from engine.jobs.queue import JobSpec, QueueError
-from handlers import quotas, voice_consent
+from handlers import checks, quotas, voice_consent
 from handlers.chat import Action, Button, Queued, Reply, Sender, reply_to
 from handlers.consent import require
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.messages import describe, locale_of, t
-from handlers.samples import SampleMeta, store_sample
 from handlers.scripts import sentence
 from handlers.voices import voice_name
 from storage.records import User, Voice
@@ -49,6 +46,14 @@ class Incoming:
             or self.mime.startswith("audio/")
             or self.mime in ("video/ogg", "application/ogg")
         )
+
+
+@dataclass(frozen=True, slots=True)
+class Kept:
+    """What a kept note's reply says of it."""
+
+    speech_duration: float
+    quality: str
 
 
 def _script(language: str, index: int) -> tuple[str, str | None]:
@@ -192,15 +197,17 @@ async def _consent(ctx: Context, sender: Sender, voice: Voice, incoming: Incomin
     check_declared(sender, incoming, max_bytes, ctx.ingestor.limits.max_seconds)
     data = await incoming.fetch()
     try:
-        verified = await voice_consent.answer(ctx, voice.owner_id, voice, data, sender.locale)
+        outcome = await checks.run(ctx, "consent", voice.owner_id, voice.id, data, {"locale": sender.locale})
     except AudioError as exc:  # the code stays good: the same sentence again
         again = await voice_consent.ask(ctx, voice.owner_id, voice, sender.locale, reuse=True)
         return Reply(t(sender.locale, "collect.not_kept", reason=describe(sender.locale, exc)) + "\n" + again)
     except Refusal as exc:
         return Reply(exc.message)
-    lines = [t(sender.locale, "vconsent.verified" if verified.words_checked else "vconsent.verified_speaker")]
-    if verified.removed:
-        lines.append(t(sender.locale, "vconsent.removed", count=verified.removed))
+    lines = [
+        t(sender.locale, "vconsent.verified" if outcome["wordsChecked"] else "vconsent.verified_speaker")
+    ]
+    if outcome["removed"]:
+        lines.append(t(sender.locale, "vconsent.removed", count=outcome["removed"]))
     lines.append(await _progress(ctx, sender, voice))
     return Reply("\n".join(lines))
 
@@ -228,18 +235,16 @@ async def _collecting_for(ctx: Context, sender: Sender) -> tuple[User, Voice]:
 
 async def _keep(
     ctx: Context, sender: Sender, owner_id: int, voice: Voice, incoming: Incoming, max_bytes: int, index: int
-) -> tuple[ProcessedSample, bool]:
+) -> tuple[Kept, bool]:
     """The declared type, size and length checked before the download; then fetched, cleaned and
     kept with the sentence it was asked for as its transcript. (sample, whether it is new)."""
     check_declared(sender, incoming, max_bytes, ctx.ingestor.limits.max_seconds)
     data = await incoming.fetch()
-    processed = await asyncio.to_thread(ctx.ingestor.from_bytes, data, ctx.cleaning)
-    await voice_consent.check_sample(ctx, owner_id, voice, processed)  # before it is kept
     words, emotion = _script(voice.languages[0], index)
-    meta = SampleMeta(transcript=words, language=voice.languages[0], emotion=emotion)
-    before = {s.id for s in await ctx.storage.samples.list(owner_id, voice.id)}
-    kept = await store_sample(ctx.storage, owner_id, voice.id, processed, meta)
-    return processed, kept.id not in before  # not a note sent twice
+    meta = {"transcript": words, "language": voice.languages[0], "emotion": emotion}
+    args = {"meta": meta, "locale": sender.locale}
+    outcome = await checks.run(ctx, "sample", owner_id, voice.id, data, args)
+    return Kept(outcome["speechDuration"], outcome["quality"]), outcome["new"]
 
 
 async def train(ctx: Context, sender: Sender, idempotency_key: str | None) -> Queued:

@@ -42,6 +42,8 @@ class Context:
     code_reader: CodeReader | None = None  # hears the code in a consent recording (English)
     speaker_threshold: float = SPEAKER_THRESHOLD  # a sample against the consent recording
     watermarker: Watermarker | None = None  # None: generated audio carries the metadata marking only
+    # False on a bot host that serves no queue: notes are checked by a worker (handlers/checks.py)
+    checks_here: bool = True
     # one sentence at a time on the engine, in turn (asyncio's lock wakes its waiters in order)
     speaking: asyncio.Lock = field(default_factory=asyncio.Lock)
     _voices: dict[str, PreparedVoice] = field(default_factory=dict)  # loaded voices, by id
@@ -65,6 +67,10 @@ class Context:
         if name not in self.engines:
             raise EngineUnavailable(f"the {name} engine is not configured on this worker")
         return self.engines[name]
+
+    def loaded_voices(self) -> list[str]:
+        """The voices this process has loaded (its worker's heartbeat reports them)."""
+        return list(self._voices)
 
     def forget_voice(self, voice_id: str) -> None:
         self._voices.pop(voice_id, None)

@@ -8,6 +8,7 @@ from typing import Any
 
 from engine.jobs.queue import Event, JobState, QueueError
 from engine.jobs.worker import Runner
+from handlers.checks import run_check
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.speech import run_batch, run_speak
@@ -15,7 +16,12 @@ from handlers.training import train
 
 
 def runners(ctx: Context) -> dict[str, Runner]:
-    return {"train": partial(train, ctx), "speak": partial(run_speak, ctx), "batch": partial(run_batch, ctx)}
+    return {
+        "train": partial(train, ctx),
+        "speak": partial(run_speak, ctx),
+        "batch": partial(run_batch, ctx),
+        "check": partial(run_check, ctx),
+    }
 
 
 def job_json(job: JobState) -> dict[str, Any]:

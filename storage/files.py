@@ -57,8 +57,12 @@ class FileStore:
         """A person's data export (``/mydata``, a zip), kept only while it is being sent."""
         return self.root / "exports" / _part(owner_id) / f"{_part(name)}.zip"
 
+    def check_path(self, owner_id: int, name: str) -> Path:
+        """A voice note handed to a worker to check (``handlers/checks.py``), kept only meanwhile."""
+        return self.root / "checks" / _part(owner_id) / f"{_part(name)}.bin"
+
     def owner_dirs(self, owner_id: int) -> list[Path]:
-        kinds = ("samples", "voices", "outputs", "jobs", "exports")
+        kinds = ("samples", "voices", "outputs", "jobs", "exports", "checks")
         return [self.root / kind / _part(owner_id) for kind in kinds]
 
     @contextmanager

@@ -27,6 +27,11 @@ def add_commands(commands: Any) -> None:
         parser.add_argument(  # also after the command: ``voicebot worker --database URL`` on each host
             "--database", dest="pool_database", help="the pool's PostgreSQL URL (as the global option)"
         )
+    run.add_argument(
+        "--no-worker",
+        action="store_true",
+        help="the bots only, loading no model: a pool's bot host (its workers check voice notes too)",
+    )
     worker.add_argument("--gpus", help="one worker process per GPU: 'all', or device numbers such as 0,1")
 
 
@@ -125,6 +130,11 @@ async def _serve(args: argparse.Namespace, config: Config) -> list[str]:
 
     async with open_context(config) as ctx:
         await ctx.storage.check_store()  # a pool's host sees the shared store, or takes no job
+        if getattr(args, "no_worker", False):
+            ctx.checks_here = False  # voice notes are checked by the pool's workers
+            services = {"chores": chores(ctx)} | _bots(ctx, config)
+            log.info("bot host: no worker here, no model loaded")
+            return await run_services(services)
         await asyncio.to_thread(espeak().synth, "Ready.", "en")  # warm: the first job pays nothing
         for name, engine in ctx.engines.items():
             try:
@@ -142,6 +152,7 @@ async def _serve(args: argparse.Namespace, config: Config) -> list[str]:
             concurrency=concurrency,
             streams=config.engine.streams,
             lease_s=args.lease or config.engine.lease_s,
+            loaded=ctx.loaded_voices,  # speech in a voice loaded here comes here first
         )
 
         async def serve_queue(stop: asyncio.Event) -> None:

@@ -41,6 +41,12 @@ _SCHEMA_LOCK = 7_421_002  # pg_advisory_xact_lock: one host applies Procrastinat
 _TASK = "voicebot.job"  # the broker's name for our jobs; its worker loop is ours, not Procrastinate's
 
 
+def _queue(kind: str, voice_id: str | None) -> str:
+    """Speech is queued by voice (``speak/<voice>``), so a worker can leave a voice to another that
+    has it loaded; the other kinds by kind."""
+    return f"{kind}/{voice_id}" if kind == "speak" and voice_id else kind
+
+
 @contextlib.asynccontextmanager
 async def _told(what: str, job_id: str) -> AsyncIterator[None]:
     """Our record is committed; if the broker cannot be told now, ``_resync`` tells it later."""
@@ -102,12 +108,14 @@ class PostgresQueue(RecordQueue):
 
     async def _broker_submitted(self, job_id: str, spec: JobSpec) -> None:
         async with _told("queued", job_id):
-            await self._defer(job_id, spec.owner_id, spec.kind, spec.priority)
+            await self._defer(job_id, spec.owner_id, spec.kind, spec.priority, spec.voice_id)
 
-    async def _defer(self, job_id: str, owner_id: int, kind: str, priority: int) -> None:
+    async def _defer(
+        self, job_id: str, owner_id: int, kind: str, priority: int, voice_id: str | None
+    ) -> None:
         fair = await self._fair_priority(job_id, owner_id, priority)
         job = Job(
-            queue=kind, priority=fair, lock=None, queueing_lock=None, task_name=_TASK,
+            queue=_queue(kind, voice_id), priority=fair, lock=None, queueing_lock=None, task_name=_TASK,
             task_kwargs={"job": job_id},
         )  # fmt: skip
         deferred = await self.manager.defer_job_async(job)
@@ -122,14 +130,14 @@ class PostgresQueue(RecordQueue):
         settled = iso(datetime.fromtimestamp(time.time() - settled_s, UTC))
         rows = await fetch_all(
             self._conn,
-            "SELECT j.id, j.owner_id, j.kind, j.priority FROM jobs j"
+            "SELECT j.id, j.owner_id, j.kind, j.priority, j.voice_id FROM jobs j"
             " LEFT JOIN procrastinate_jobs p ON p.id = j.broker_id"
             " WHERE j.status = 'queued' AND j.updated_at < ? AND (p.id IS NULL OR p.status != 'todo')"
             " ORDER BY j.rowid",
             (settled,),
         )
         for row in rows:
-            await self._defer(row["id"], row["owner_id"], row["kind"], row["priority"])
+            await self._defer(row["id"], row["owner_id"], row["kind"], row["priority"], row["voice_id"])
         return len(rows)
 
     async def _broker_requeued(self, job_id: str, not_before: float) -> None:
@@ -192,8 +200,10 @@ class PostgresQueue(RecordQueue):
             self._workers[worker_id] = await self.manager.register_worker()
         return self._workers[worker_id]
 
-    async def register_worker(self, worker_id: str, kinds: tuple[str, ...]) -> None:
-        await super().register_worker(worker_id, kinds)
+    async def register_worker(
+        self, worker_id: str, kinds: tuple[str, ...], voices: tuple[str, ...] = ()
+    ) -> None:
+        await super().register_worker(worker_id, kinds, voices)
         await self.manager.update_heartbeat(await self._broker_worker(worker_id))
 
     async def unregister_worker(self, worker_id: str) -> None:
@@ -205,7 +215,8 @@ class PostgresQueue(RecordQueue):
         """The broker's next job for these kinds, made ours (running, leased to this worker)."""
         broker_worker = await self._broker_worker(worker_id)
         while True:
-            job = await self.manager.fetch_job(queues=list(kinds), worker_id=broker_worker)
+            queues = await self._queues(worker_id, kinds)
+            job = await self.manager.fetch_job(queues=queues, worker_id=broker_worker) if queues else None
             if job is None:
                 return None
             stamp = time.time()
@@ -228,6 +239,30 @@ class PostgresQueue(RecordQueue):
                 row["attempts"], row["max_tries"],
                 json.loads(row["checkpoint"]) if row["checkpoint"] else None,
             )  # fmt: skip
+
+    async def _queues(self, worker_id: str, kinds: tuple[str, ...]) -> list[str]:
+        """The broker queues this worker may take from: its kinds, speech by voice — less the voices
+        loaded on another worker with a free slot whose waiting jobs are all new (``warm_s``)."""
+        queues = [kind for kind in kinds if kind != "speak"]
+        if "speak" not in kinds:
+            return queues
+        rows = await fetch_all(
+            self._conn,
+            "SELECT DISTINCT queue_name FROM procrastinate_jobs WHERE status = 'todo'"
+            " AND (queue_name = 'speak' OR queue_name LIKE 'speak/%')",
+        )
+        speech = {row["queue_name"] for row in rows}
+        held, since = await self._warm_elsewhere(worker_id)
+        if held and speech:
+            marked = ", ".join("?" * len(held))
+            waited = await fetch_all(  # a job that has waited long enough goes to anyone
+                self._conn,
+                "SELECT DISTINCT voice_id FROM jobs WHERE status = 'queued' AND kind = 'speak'"
+                f" AND voice_id IN ({marked}) AND updated_at <= ?",
+                (*held, since),
+            )
+            speech -= {_queue("speak", v) for v in set(held) - {row["voice_id"] for row in waited}}
+        return queues + sorted(speech)
 
     async def reap(self) -> int:
         """Our expired leases (``RecordQueue.reap``, which hands their broker jobs back), queued

@@ -11,9 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-# Live speech before file speech before batch before training.
-PRIORITY = {"live": 30, "speak": 20, "batch": 10, "train": 0}
-KINDS = ("train", "speak", "batch")
+# Live speech, then a voice note being checked (its sender waits for the answer), then file speech,
+# batch, training.
+PRIORITY = {"live": 30, "check": 25, "speak": 20, "batch": 10, "train": 0}
+KINDS = ("train", "speak", "batch", "check")
+WARM_S = 2.0  # how long a speech job waits for a free worker that has its voice loaded
 TERMINAL = ("succeeded", "failed", "cancelled")
 
 
@@ -163,7 +165,11 @@ class DeliveryQueue(Protocol):
 class WorkerQueue(Protocol):
     """What a worker needs: claim under a lease, keep it, report progress and chunks, finish."""
 
-    async def register_worker(self, worker_id: str, kinds: tuple[str, ...]) -> None: ...
+    async def register_worker(
+        self, worker_id: str, kinds: tuple[str, ...], voices: tuple[str, ...] = ()
+    ) -> None:
+        """Also its heartbeat. ``voices``: those it has loaded and could speak now (a free slot)."""
+
     async def unregister_worker(self, worker_id: str) -> None: ...
     async def reap(self) -> int: ...
     async def claim(self, worker_id: str, kinds: tuple[str, ...], lease_s: float) -> Claim | None: ...

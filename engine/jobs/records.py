@@ -16,9 +16,10 @@ import json
 import os
 import socket
 import time
+from datetime import UTC, datetime
 from typing import Any
 
-from engine.jobs.queue import KINDS, Event, JobSpec, JobState, QueueError
+from engine.jobs.queue import KINDS, WARM_S, Event, JobSpec, JobState, QueueError
 from storage.db import fetch_all, fetch_one
 from storage.ids import iso, new_id, now
 
@@ -44,12 +45,14 @@ class RecordQueue:
         backoff_s: float = 2.0,
         max_backoff_s: float = 60.0,
         worker_stale_s: float = 15.0,
+        warm_s: float = WARM_S,
     ) -> None:
         self._conn = conn
         self.max_queued_per_owner = max_queued_per_owner
         self.backoff_s = backoff_s
         self.max_backoff_s = max_backoff_s
         self.worker_stale_s = worker_stale_s
+        self.warm_s = warm_s
         self._change = asyncio.Event()  # replaced on every change; waiters hold the old one
 
     # ---- callers -------------------------------------------------------------------------------
@@ -65,7 +68,8 @@ class RecordQueue:
         cur = await self._conn.execute(
             "INSERT INTO jobs (id, owner_id, kind, voice_id, priority, idempotency_key, payload, max_tries,"
             " reply_to, created_at, updated_at) SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?"
-            " WHERE (SELECT COUNT(*) FROM jobs WHERE owner_id = ? AND status IN ('queued', 'running')) < ?"
+            " WHERE (SELECT COUNT(*) FROM jobs WHERE owner_id = ? AND status IN ('queued', 'running')"
+            " AND kind != 'check') < ?"
             " ON CONFLICT (owner_id, idempotency_key) DO NOTHING",
             (
                 job_id,
@@ -195,15 +199,31 @@ class RecordQueue:
 
     # ---- workers -------------------------------------------------------------------------------
 
-    async def register_worker(self, worker_id: str, kinds: tuple[str, ...]) -> None:
-        """Also the worker's heartbeat: call it again every few seconds."""
+    async def register_worker(
+        self, worker_id: str, kinds: tuple[str, ...], voices: tuple[str, ...] = ()
+    ) -> None:
+        """Also the worker's heartbeat: call it again every few seconds, and when ``voices`` (those
+        it has loaded and a free speech slot for) change."""
         stamp = time.time()
         await self._conn.execute(
-            "INSERT INTO workers (id, pid, host, kinds, started_at, heartbeat_at) VALUES (?, ?, ?, ?, ?, ?)"
-            " ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at",
-            (worker_id, os.getpid(), socket.gethostname(), ",".join(kinds), stamp, stamp),
+            "INSERT INTO workers (id, pid, host, kinds, voices, started_at, heartbeat_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?)"
+            " ON CONFLICT (id) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, voices = excluded.voices",
+            (worker_id, os.getpid(), socket.gethostname(), ",".join(kinds), json.dumps(voices), stamp, stamp),
         )
         await self._conn.commit()
+
+    async def _warm_elsewhere(self, worker_id: str) -> tuple[list[str], str]:
+        """Voices another live worker has loaded and could speak now, but not this one; and the
+        moment (our ``updated_at`` text) after which a waiting speech job in them is left to it."""
+        rows = await fetch_all(
+            self._conn,
+            "SELECT id, voices FROM workers WHERE heartbeat_at > ? AND voices != '[]'",
+            (time.time() - self.worker_stale_s,),
+        )
+        mine = {v for r in rows if r["id"] == worker_id for v in json.loads(r["voices"])}
+        theirs = {v for r in rows if r["id"] != worker_id for v in json.loads(r["voices"])}
+        return sorted(theirs - mine), iso(datetime.fromtimestamp(time.time() - self.warm_s, UTC))
 
     async def unregister_worker(self, worker_id: str) -> None:
         await self._conn.execute("DELETE FROM workers WHERE id = ?", (worker_id,))

@@ -13,7 +13,7 @@ import contextlib
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from engine.jobs.queue import Claim, JobContext, WorkerQueue
@@ -21,7 +21,9 @@ from engine.jobs.queue import Claim, JobContext, WorkerQueue
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_S = 0.5  # progress events at most this often (a step change is always written)
 WORKER_BEAT_S = 5.0
-STREAMED = ("speak",)  # kinds someone listens to as they are made (``streams`` slots)
+# Kinds a person waits on while they run — speech heard as it is made, a voice note being checked:
+# slots of their own (``streams``)
+ATTENDED = ("speak", "check")
 BEAT_S = 2.0  # a running job's lease renewal (and cancel check) at least this often
 
 
@@ -116,7 +118,10 @@ class Worker:
         poll_s: float = 0.25,
         register: bool = True,
         worker_id: str | None = None,
+        loaded: Callable[[], Iterable[str]] | None = None,
     ) -> None:
+        """``loaded``: the voices this process has loaded, reported with its heartbeat so speech in
+        them comes here first."""
         self.queue = queue
         self.runners = dict(runners)
         self.kinds = tuple(self.runners)
@@ -129,6 +134,9 @@ class Worker:
         self.register = register
         self.id = worker_id or f"worker_{uuid.uuid4().hex[:12]}"
         self.stopping = asyncio.Event()
+        self._loaded = loaded
+        self._active: dict[asyncio.Task, str] = {}  # running jobs and their kinds
+        self._beat_now = asyncio.Event()  # a speech slot filled or freed: tell the queue now
 
     def stop(self) -> None:
         """Graceful: claim nothing more; running jobs are requeued at their next step boundary."""
@@ -137,7 +145,7 @@ class Worker:
     async def run(self, until: Callable[[], bool] | None = None) -> None:
         """Serve until ``stop()`` (or until ``until()`` is true; then running jobs finish normally)."""
         beat = asyncio.create_task(self._beat()) if self.register else None
-        active: dict[asyncio.Task, str] = {}
+        active = self._active
         reaped = 0.0
         try:
             while not self.stopping.is_set() and not (until and until()):
@@ -157,7 +165,8 @@ class Worker:
                 if claim is not None:
                     task = asyncio.create_task(self._run(claim))
                     active[task] = claim.kind
-                    task.add_done_callback(lambda done: active.pop(done, None))
+                    task.add_done_callback(self._ended)
+                    self._speech_changed(claim.kind)
                     continue
                 # Until a job here finishes, a job is submitted in this process, or the poll is due.
                 waits = [
@@ -184,20 +193,35 @@ class Worker:
         """The kinds this worker may claim now, with ``running`` the kinds of its jobs."""
         if not self.streams:
             return self.kinds if len(running) < self.concurrency else ()
-        speaking = sum(kind in STREAMED for kind in running)
+        speaking = sum(kind in ATTENDED for kind in running)
         return tuple(
             k
             for k in self.kinds
-            if (speaking < self.streams if k in STREAMED else len(running) - speaking < self.concurrency)
+            if (speaking < self.streams if k in ATTENDED else len(running) - speaking < self.concurrency)
         )
+
+    def _ended(self, task: asyncio.Task) -> None:
+        self._speech_changed(self._active.pop(task, ""))
+
+    def _speech_changed(self, kind: str) -> None:
+        if kind == "speak" and self._loaded is not None:
+            self._beat_now.set()
+
+    def _warm(self) -> tuple[str, ...]:
+        """The loaded voices, while a speech slot is free (a busy worker cannot take them now)."""
+        if self._loaded is None or "speak" not in self._open(list(self._active.values())):
+            return ()
+        return tuple(sorted(self._loaded()))
 
     async def _beat(self) -> None:
         while True:
+            self._beat_now.clear()
             try:
-                await self.queue.register_worker(self.id, self.kinds)
+                await self.queue.register_worker(self.id, self.kinds, self._warm())
             except Exception:  # the database is away: beat again next time
                 log.warning("worker %s: heartbeat not written", self.id, exc_info=True)
-            await asyncio.sleep(WORKER_BEAT_S)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._beat_now.wait(), WORKER_BEAT_S)
 
     async def _run(self, claim: Claim) -> None:
         control = JobControl(self.queue, claim, self.id, self.lease_s, self.stopping)

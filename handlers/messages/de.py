@@ -76,6 +76,7 @@ MESSAGES = {
     "step.done": "fertig",
     "voice.bad_name": "Ein Stimmenname hat 1 bis 64 Zeichen: /newvoice <Name>",
     "error.internal": "Bei uns ist etwas schiefgelaufen. Bitte versuche es später noch einmal.",
+    "check.unavailable": "Gerade ist keine Engine frei, um deine Aufnahme zu prüfen. Bitte schicke sie in ein paar Minuten noch einmal.",
     "eta.unknown": "Restzeit noch unbekannt",
     "eta.seconds": "noch etwa {n} s",
     "eta.minutes": "noch etwa {n} min",

@@ -75,6 +75,7 @@ MESSAGES = {
     "step.done": "done",
     "voice.bad_name": "A voice name is 1 to 64 characters: /newvoice <name>",
     "error.internal": "Something went wrong on our side. Please try again later.",
+    "check.unavailable": "No engine is free to check your recording right now. Please send it again in a few minutes.",
     "eta.unknown": "time left not known yet",
     "eta.seconds": "about {n} s left",
     "eta.minutes": "about {n} min left",

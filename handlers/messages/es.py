@@ -75,6 +75,7 @@ MESSAGES = {
     "step.done": "hecho",
     "voice.bad_name": "El nombre de una voz tiene de 1 a 64 caracteres: /newvoice <nombre>",
     "error.internal": "Algo ha fallado por nuestra parte. Inténtalo de nuevo más tarde.",
+    "check.unavailable": "Ahora mismo no hay ningún motor libre para revisar tu grabación. Envíala de nuevo dentro de unos minutos.",
     "eta.unknown": "aún no se sabe cuánto falta",
     "eta.seconds": "quedan unos {n} s",
     "eta.minutes": "quedan unos {n} min",

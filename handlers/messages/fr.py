@@ -76,6 +76,7 @@ MESSAGES = {
     "step.done": "terminé",
     "voice.bad_name": "Le nom d'une voix compte de 1 à 64 caractères : /newvoice <nom>",
     "error.internal": "Un problème est survenu de notre côté. Réessayez plus tard.",
+    "check.unavailable": "Aucun moteur n'est libre pour vérifier votre enregistrement pour le moment. Renvoyez-le dans quelques minutes.",
     "eta.unknown": "temps restant encore inconnu",
     "eta.seconds": "encore environ {n} s",
     "eta.minutes": "encore environ {n} min",

@@ -75,6 +75,7 @@ MESSAGES = {
     "step.done": "fatto",
     "voice.bad_name": "Il nome di una voce ha da 1 a 64 caratteri: /newvoice <nome>",
     "error.internal": "Qualcosa è andato storto da parte nostra. Riprova più tardi.",
+    "check.unavailable": "Al momento nessun motore è libero per controllare la tua registrazione. Rimandala tra qualche minuto.",
     "eta.unknown": "tempo rimanente ancora sconosciuto",
     "eta.seconds": "mancano circa {n} s",
     "eta.minutes": "mancano circa {n} min",

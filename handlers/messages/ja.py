@@ -75,6 +75,7 @@ MESSAGES = {
     "step.done": "完了",
     "voice.bad_name": "声の名前は 1〜64 文字です：/newvoice <名前>",
     "error.internal": "こちらで問題が発生しました。しばらくしてからもう一度お試しください。",
+    "check.unavailable": "いま録音を確認できるエンジンが空いていません。数分後にもう一度送ってください。",
     "eta.unknown": "残り時間はまだ不明",
     "eta.seconds": "残り約 {n} 秒",
     "eta.minutes": "残り約 {n} 分",

@@ -75,6 +75,7 @@ MESSAGES = {
     "step.done": "완료",
     "voice.bad_name": "목소리 이름은 1~64자입니다: /newvoice <이름>",
     "error.internal": "저희 쪽에 문제가 생겼습니다. 잠시 후 다시 시도해 주세요.",
+    "check.unavailable": "지금은 녹음을 확인할 수 있는 엔진이 없습니다. 몇 분 뒤에 다시 보내 주세요.",
     "eta.unknown": "남은 시간은 아직 알 수 없음",
     "eta.seconds": "약 {n}초 남음",
     "eta.minutes": "약 {n}분 남음",

@@ -75,6 +75,7 @@ MESSAGES = {
     "step.done": "concluído",
     "voice.bad_name": "O nome de uma voz tem de 1 a 64 caracteres: /newvoice <nome>",
     "error.internal": "Algo correu mal do nosso lado. Tente novamente mais tarde.",
+    "check.unavailable": "Neste momento nenhum motor está livre para verificar a sua gravação. Envie-a de novo daqui a alguns minutos.",
     "eta.unknown": "tempo restante ainda desconhecido",
     "eta.seconds": "faltam cerca de {n} s",
     "eta.minutes": "faltam cerca de {n} min",

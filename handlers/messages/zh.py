@@ -75,6 +75,7 @@ MESSAGES = {
     "step.done": "完成",
     "voice.bad_name": "声音名称为 1 到 64 个字符：/newvoice <名字>",
     "error.internal": "我们这边出了点问题，请稍后再试。",
+    "check.unavailable": "目前没有空闲的引擎来检查你的录音，请几分钟后再发送一次。",
     "eta.unknown": "剩余时间尚不清楚",
     "eta.seconds": "约剩 {n} 秒",
     "eta.minutes": "约剩 {n} 分钟",

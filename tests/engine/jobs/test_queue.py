@@ -6,6 +6,7 @@ limits, leases, graceful stop, delivery. Each implementation is one entry of ``I
 from __future__ import annotations
 
 import asyncio
+import json
 from contextlib import asynccontextmanager
 
 import pytest
@@ -17,6 +18,7 @@ from engine.jobs.sqlite import SqliteQueue
 from engine.jobs.worker import Worker
 from storage import Storage
 from storage.db import fetch_one
+from storage.voices import VoiceRepo
 from tests.postgres import fresh_database
 
 
@@ -387,3 +389,61 @@ async def test_speech_has_slots_of_its_own_beside_a_training(tmp_path, opened):
             worker.stop()
             await asyncio.wait_for(serving, 10)
         assert sorted(started) == sorted(job.id for _, job in speech)
+
+
+async def test_speech_waits_a_moment_for_the_worker_that_has_its_voice_loaded(tmp_path, opened):
+    """A worker reports the voices it has loaded while it has a speech slot free; another worker
+    leaves new speech in those voices to it (``warm_s``), takes any other job, and takes that speech
+    too once it has waited long enough, or once the warm worker is busy or gone."""
+    async with opened(tmp_path) as (q, a, _b, _st):
+        voices = VoiceRepo(q._conn)
+        warm, cold = [(await voices.create(a, n, ["en"], "instant", "embedded", 90)).id for n in ("w", "c")]
+        kinds = ("speak", "train")
+        await q.register_worker("worker_warm", kinds, (warm,))
+        await q.register_worker("worker_cold", kinds, ())
+        first = await q.submit(JobSpec("speak", a, {}, voice_id=warm))
+        other = await q.submit(JobSpec("speak", a, {}, voice_id=cold))
+        assert (await q.claim("worker_cold", kinds, 30)).id == other.id  # its own turn comes first
+        assert await q.claim("worker_cold", kinds, 30) is None  # left to the worker that has it
+        assert (await q.claim("worker_warm", kinds, 30)).id == first.id
+
+        second = await q.submit(JobSpec("speak", a, {}, voice_id=warm))
+        await q.register_worker("worker_warm", kinds, ())  # busy now: no free slot
+        assert (await q.claim("worker_cold", kinds, 30)).id == second.id
+
+        await q.register_worker("worker_warm", kinds, (warm,))
+        third = await q.submit(JobSpec("speak", a, {}, voice_id=warm))
+        q.warm_s = 0.0  # it has waited as long as it may
+        assert (await q.claim("worker_cold", kinds, 30)).id == third.id
+
+
+async def test_a_worker_reports_its_loaded_voices_only_while_it_could_speak(tmp_path, opened):
+    async with opened(tmp_path) as (q, a, _b, _st):
+        voice = (await VoiceRepo(q._conn).create(a, "v", ["en"], "instant", "embedded", 90)).id
+        release = asyncio.Event()
+
+        async def speak(job):
+            await release.wait()
+            return {"ok": True}
+
+        worker = Worker(q, {"speak": speak}, poll_s=0.02, streams=1, loaded=lambda: [voice])
+
+        async def reported(voices: list[str]) -> None:
+            while True:
+                row = await fetch_one(q._conn, "SELECT voices FROM workers WHERE id = ?", (worker.id,))
+                if row is not None and json.loads(row[0]) == voices:
+                    return
+                await asyncio.sleep(0.02)
+
+        serving = asyncio.create_task(worker.run())
+        try:
+            async with asyncio.timeout(30):
+                await reported([voice])
+                job = await q.submit(JobSpec("speak", a, {}, voice_id=voice))
+                await reported([])  # its one speech slot is taken
+                release.set()
+                assert (await EngineClient(q, poll_s=0.02).wait(a, job.id)).status == "succeeded"
+                await reported([voice])
+        finally:
+            worker.stop()
+            await asyncio.wait_for(serving, 10)

@@ -156,9 +156,10 @@ async def test_two_workers_share_the_queue_and_the_callers_loop_never_stalls(tmp
                     await asyncio.sleep(0.01)
                     lags.append(time.thread_time() - before)
 
+            # the test's own consent reading is made on the loop: before the watch
+            training = await _submit_voice(ctx, user.id, "b", clips("allison_en")[8:16])
             stop = asyncio.Event()
             monitor = asyncio.create_task(measure_lag(stop))
-            training = await _submit_voice(ctx, user.id, "b", clips("allison_en")[8:16])
             job_ids = [training]
             for i in range(20):
                 queued = await speech.submit_speech(

@@ -1,0 +1,131 @@
+"""The checks that need the models — a voice note kept as a sample, a consent recording — run where
+the models are: in this process when it serves the queue (one machine: as before), else as a short
+``check`` job a worker runs, so a pool's bot host (``voicebot run --no-worker``) loads no model.
+The job runs the same function; a refusal comes back as data and is raised again here."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from engine.audio.ingest import ProcessedSample
+from engine.errors import AudioError
+from engine.jobs.queue import JobContext, JobSpec, QueueError
+from handlers import voice_consent
+from handlers.context import Context
+from handlers.errors import Refusal
+from handlers.messages import t
+from handlers.samples import SampleMeta, SampleRejectedError, store_sample
+from storage.ids import new_id
+
+WAIT_S = 120.0  # the longest a person waits on the pool for a note to be checked
+
+Check = Callable[[Context, int, str, bytes, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+async def sample(
+    ctx: Context, owner_id: int, voice_id: str, data: bytes, args: dict[str, Any]
+) -> dict[str, Any]:
+    """Cleaned, checked against the voice's consent recording and kept with its ``meta``."""
+    voice = await ctx.storage.voices.get(owner_id, voice_id)
+    if voice is None:
+        raise SampleRejectedError("That voice doesn't exist or isn't yours.")
+    processed: ProcessedSample = await asyncio.to_thread(ctx.ingestor.from_bytes, data, ctx.cleaning)
+    await voice_consent.check_sample(ctx, owner_id, voice, processed)  # before it is kept
+    before = {s.id for s in await ctx.storage.samples.list(owner_id, voice_id)}
+    kept = await store_sample(ctx.storage, owner_id, voice_id, processed, SampleMeta(**args["meta"]))
+    return {
+        "speechDuration": processed.speech_duration,
+        "quality": processed.quality,
+        "new": kept.id not in before,  # not a note sent twice
+    }
+
+
+async def consent(
+    ctx: Context, owner_id: int, voice_id: str, data: bytes, args: dict[str, Any]
+) -> dict[str, Any]:
+    """The recording of the voice's consent challenge (``voice_consent.answer``)."""
+    voice = await ctx.storage.voices.get(owner_id, voice_id)
+    if voice is None:
+        raise SampleRejectedError("That voice doesn't exist or isn't yours.")
+    verified = await voice_consent.answer(ctx, owner_id, voice, data, args.get("locale"))
+    return {"wordsChecked": verified.words_checked, "removed": verified.removed}
+
+
+CHECKS: dict[str, Check] = {"sample": sample, "consent": consent}
+
+
+async def run(
+    ctx: Context, name: str, owner_id: int, voice_id: str, data: bytes, args: dict[str, Any]
+) -> dict[str, Any]:
+    """Check ``data`` here or on a worker; raises the check's ``AudioError`` or ``Refusal``."""
+    if ctx.checks_here:
+        return await CHECKS[name](ctx, owner_id, voice_id, data, args)
+    locale = args.get("locale")
+    unavailable = Refusal("engine_unavailable", t(locale, "check.unavailable"))
+    if await ctx.engine.queue.live_workers() == 0:
+        raise unavailable
+    files = ctx.storage.files
+    staged = files.check_path(owner_id, new_id("check"))
+    await asyncio.to_thread(files.write, staged, data)
+    payload = {"check": name, "voiceId": voice_id, "input": staged.stem, "args": args}
+    try:
+        job = await ctx.engine.submit(JobSpec("check", owner_id, payload, voice_id, max_tries=2))
+        try:
+            async with asyncio.timeout(WAIT_S):
+                done = await ctx.engine.wait(owner_id, job.id)
+        except TimeoutError:
+            with contextlib.suppress(QueueError):
+                await ctx.engine.cancel(owner_id, job.id)
+            raise unavailable from None
+    except QueueError as exc:
+        raise Refusal.of(exc) from None
+    finally:
+        await asyncio.to_thread(files.delete, staged)
+    outcome = dict(done.result or {})
+    if done.status != "succeeded" or "refused" in outcome:
+        raise _refusal(outcome.get("refused"), locale)
+    return outcome
+
+
+async def run_check(ctx: Context, job: JobContext) -> dict[str, Any]:
+    """The worker's side: the named check on the staged note; a refusal is the result, not a
+    failure (the job did its work)."""
+    payload, owner_id = job.job.payload, job.job.owner_id
+    files = ctx.storage.files
+    data = await asyncio.to_thread(files.read, files.check_path(owner_id, payload["input"]))
+    try:
+        return await CHECKS[payload["check"]](ctx, owner_id, payload["voiceId"], data, payload["args"])
+    except AudioError as exc:
+        return {
+            "refused": {
+                "as": "audio",
+                "code": exc.code,
+                "message": exc.message,
+                "key": exc.key,
+                "values": exc.values,
+            }
+        }
+    except Refusal as exc:
+        return {
+            "refused": {
+                "as": "refusal",
+                "code": exc.code,
+                "message": exc.message,
+                "key": exc.key,
+                "values": exc.values,
+            }
+        }
+
+
+def _refusal(refused: dict[str, Any] | None, locale: str | None) -> Exception:
+    """The check's refusal as it was raised on the worker (its sentence already in ``locale``)."""
+    if refused is None:  # the worker failed on it (its log says why)
+        return Refusal("internal_error", t(locale, "error.internal"))
+    if refused["as"] == "audio":
+        error = AudioError(refused["message"], refused["key"], **refused["values"])
+        error.code = refused["code"]
+        return error
+    return Refusal(refused["code"], refused["message"], refused["key"], **refused["values"])
