@@ -6,9 +6,12 @@ The job runs the same function; a refusal comes back as data and is raised again
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
+
+import numpy as np
 
 from engine.audio.ingest import ProcessedSample
 from engine.errors import AudioError
@@ -22,7 +25,7 @@ from storage.ids import new_id
 
 WAIT_S = 120.0  # the longest a person waits on the pool for a note to be checked
 
-Check = Callable[[Context, int, str, bytes, dict[str, Any]], Awaitable[dict[str, Any]]]
+Check = Callable[[Context, int, Any, bytes, dict[str, Any]], Awaitable[dict[str, Any]]]
 
 
 async def sample(
@@ -54,11 +57,58 @@ async def consent(
     return {"wordsChecked": verified.words_checked, "removed": verified.removed}
 
 
-CHECKS: dict[str, Check] = {"sample": sample, "consent": consent}
+async def reading(
+    ctx: Context, owner_id: int, _voice: str | None, data: bytes, args: dict[str, Any]
+) -> dict[str, Any]:
+    """A consent recording sent with a request that makes a voice (``voice_consent.for_new_voice``),
+    as data: the cleaned recording goes beside the staged note, for the caller to take."""
+    judged = await voice_consent.for_new_voice(ctx, owner_id, args["challengeId"], data, args.get("locale"))
+    files = ctx.storage.files
+    await asyncio.to_thread(
+        files.write, files.check_path(owner_id, args["input"] + "_kept"), judged.recording
+    )
+    return {
+        "recordingHash": judged.recording_hash,
+        "wordsChecked": judged.checked,
+        "heard": judged.heard,
+        "ref": base64.b64encode(judged.ref.astype(np.float32).tobytes()).decode(),
+    }
+
+
+CHECKS: dict[str, Check] = {"sample": sample, "consent": consent, "reading": reading}
+
+
+async def consent_reading(
+    ctx: Context, owner_id: int, challenge_id: str, data: bytes, locale: str | None
+) -> voice_consent.Reading:
+    """The reading of a request's challenge, judged here or on a worker."""
+    if ctx.checks_here:
+        return await voice_consent.for_new_voice(ctx, owner_id, challenge_id, data, locale)
+    name = new_id("check")
+    args = {"challengeId": challenge_id, "locale": locale, "input": name}
+    outcome = await run(ctx, "reading", owner_id, None, data, args, name)
+    files = ctx.storage.files
+    kept = files.check_path(owner_id, name + "_kept")
+    try:
+        recording = await asyncio.to_thread(files.read, kept)
+    finally:
+        await asyncio.to_thread(files.delete, kept)
+    challenge = await ctx.storage.voice_consents.challenge(owner_id, challenge_id)
+    assert challenge is not None  # the worker judged it open
+    ref = np.frombuffer(base64.b64decode(outcome["ref"]), dtype=np.float32)
+    return voice_consent.Reading(
+        challenge, recording, outcome["recordingHash"], outcome["wordsChecked"], outcome["heard"], ref
+    )
 
 
 async def run(
-    ctx: Context, name: str, owner_id: int, voice_id: str, data: bytes, args: dict[str, Any]
+    ctx: Context,
+    name: str,
+    owner_id: int,
+    voice_id: str | None,
+    data: bytes,
+    args: dict[str, Any],
+    staged_as: str | None = None,
 ) -> dict[str, Any]:
     """Check ``data`` here or on a worker; raises the check's ``AudioError`` or ``Refusal``."""
     if ctx.checks_here:
@@ -68,7 +118,7 @@ async def run(
     if await ctx.engine.queue.live_workers() == 0:
         raise unavailable
     files = ctx.storage.files
-    staged = files.check_path(owner_id, new_id("check"))
+    staged = files.check_path(owner_id, staged_as or new_id("check"))
     await asyncio.to_thread(files.write, staged, data)
     payload = {"check": name, "voiceId": voice_id, "input": staged.stem, "args": args}
     try:

@@ -38,11 +38,13 @@ async def abandoned_trainings(ctx: Context) -> list[str]:
 
 
 async def old_jobs(ctx: Context) -> int:
-    """Finished jobs past ``job_retention_days``, with their files."""
+    """Finished jobs past ``job_retention_days``, with their files; and voice notes staged for a
+    check a day ago or more (their host stopped before it could remove them)."""
     jobs = await ctx.engine.queue.purge_finished(time.time() - ctx.job_retention_days * 86400)
     files = ctx.storage.files
     for owner_id, job_id in jobs:
         await asyncio.to_thread(files.delete, files.job_dir(owner_id, job_id))
+    await asyncio.to_thread(files.purge_checks, time.time() - 86400)
     return len(jobs)
 
 

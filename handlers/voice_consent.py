@@ -16,12 +16,11 @@ import asyncio
 import hashlib
 import io
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import soundfile
 
-from engine.audio.decode import decode_bytes, decode_file
+from engine.audio.decode import decode_bytes
 from engine.audio.ingest import ProcessedSample
 from engine.audio.language import LANGUAGES
 from engine.audio.speaker_check import match, reference
@@ -107,7 +106,8 @@ class Reading:
     """A reading that said the right code (or, without a recogniser, any), from a good recording."""
 
     challenge: Challenge
-    processed: ProcessedSample
+    recording: bytes  # FLAC, cleaned: kept as the voice's consent recording
+    recording_hash: str
     checked: bool
     heard: str | None
     ref: np.ndarray
@@ -134,7 +134,7 @@ async def _judge(
         if misheard(heard, open_one.code) > MAX_MISHEARD:
             raise _Unaccepted("wrong_code")
     ref = await asyncio.to_thread(reference, ctx.ingestor.encoder, processed.audio, processed.rate)
-    return Reading(open_one, processed, checked, heard, ref)
+    return Reading(open_one, flac(processed), processed.content_hash, checked, heard, ref)
 
 
 async def _keep(ctx: Context, owner_id: int, voice_id: str, reading: Reading, scores: list[float]) -> None:
@@ -142,7 +142,7 @@ async def _keep(ctx: Context, owner_id: int, voice_id: str, reading: Reading, sc
     if not await ctx.storage.voice_consents.use(owner_id, reading.challenge.id):
         raise _Unaccepted("expired")  # another answer won the race, or the code just ran out
     path = ctx.storage.files.consent_path(owner_id, voice_id)
-    await asyncio.to_thread(ctx.storage.files.write, path, flac(reading.processed))
+    await asyncio.to_thread(ctx.storage.files.write, path, reading.recording)
     await ctx.storage.voice_consents.record(
         VoiceConsent(
             voice_id=voice_id,
@@ -153,7 +153,7 @@ async def _keep(ctx: Context, owner_id: int, voice_id: str, reading: Reading, sc
             heard=reading.heard,
             speaker_score=round(float(np.mean(scores)), 4) if scores else None,
             embedding=reading.ref.astype(np.float32).tobytes(),
-            recording_hash=reading.processed.content_hash,
+            recording_hash=reading.recording_hash,
             created_at=iso(now()),
         )
     )
@@ -193,15 +193,15 @@ async def answer(ctx: Context, owner_id: int, voice: Voice, data: bytes, locale:
 
 
 async def for_new_voice(
-    ctx: Context, owner_id: int, challenge_id: str, recording: Path, locale: str | None
+    ctx: Context, owner_id: int, challenge_id: str, data: bytes, locale: str | None
 ) -> Reading:
     """A reading sent with a request that makes a voice (CLI, HTTP API): judged before the voice
     exists; ``keep`` it once the voice does. Its uploads are then checked against it one by one."""
     open_one = await ctx.storage.voice_consents.challenge(owner_id, challenge_id)
-    processed = await asyncio.to_thread(ctx.ingestor.from_file, recording, ctx.cleaning)
+    processed = await asyncio.to_thread(ctx.ingestor.from_bytes, data, ctx.cleaning)
     try:
         return await _judge(
-            ctx, owner_id, open_one, processed, lambda: decode_file(recording, CODE_RATE, ctx.ingestor.limits)
+            ctx, owner_id, open_one, processed, lambda: decode_bytes(data, CODE_RATE, ctx.ingestor.limits)
         )
     except _Unaccepted as why:
         if why.spent and open_one is not None:

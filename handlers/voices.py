@@ -19,14 +19,14 @@ from pathlib import Path
 from typing import Any
 
 from engine.audio.analysis import SampleInput, analyze
-from engine.audio.decode import check_size, probe_file
+from engine.audio.decode import Limits, check_size, probe_file
 from engine.audio.ingest import CleaningOptions, Ingestor
 from engine.audio.language import LANGUAGES
 from engine.audio.tiers import VOICE_TYPES
 from engine.errors import AudioError, CorruptAudioError
 from engine.jobs.queue import JobSpec, QueueError
 from engine.speech.backends import ENGINES
-from handlers import quotas, voice_consent
+from handlers import checks, quotas, voice_consent
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.messages import CONSENT_VERSION, describe, t
@@ -64,6 +64,11 @@ def nothing_usable(refused: Sequence[dict[str, Any]], locale: str | None) -> Ref
     reasons = "; ".join(f"{item['name']}: {item['message']}" for item in refused)
     message = t(locale, "audio.nothing_usable", count=len(refused)) + (f" {reasons}" if reasons else "")
     return Refusal("nothing_usable", message, details=list(refused), count=len(refused))
+
+
+def _read_recording(path: Path, limits: Limits) -> bytes:
+    check_size(path.stat().st_size, limits)  # before it is read
+    return path.read_bytes()
 
 
 def analyze_files(
@@ -201,7 +206,8 @@ async def submit_voice(
     if voice_consent.required(ctx):
         if not challenge_id or consent_recording is None:
             raise Refusal("consent_required", t(locale, "vconsent.needed_api"))
-        reading = await voice_consent.for_new_voice(ctx, owner_id, challenge_id, consent_recording, locale)
+        recording = await asyncio.to_thread(_read_recording, consent_recording, ctx.ingestor.limits)
+        reading = await checks.consent_reading(ctx, owner_id, challenge_id, recording, locale)
 
     if statement_given:
         statement_hash = hashlib.sha256(consent_statement.strip().encode()).hexdigest()

@@ -61,6 +61,13 @@ class FileStore:
         """A voice note handed to a worker to check (``handlers/checks.py``), kept only meanwhile."""
         return self.root / "checks" / _part(owner_id) / f"{_part(name)}.bin"
 
+    def purge_checks(self, before: float) -> int:
+        """Staged checks older than ``before`` (Unix time): left by a host that stopped mid-check."""
+        stale = [p for p in (self.root / "checks").glob("*/*.bin") if p.stat().st_mtime < before]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)
+
     def owner_dirs(self, owner_id: int) -> list[Path]:
         kinds = ("samples", "voices", "outputs", "jobs", "exports", "checks")
         return [self.root / kind / _part(owner_id) for kind in kinds]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+from pathlib import Path
 
 from bot.telegram.app import build
+from tests.audio import clips
 from tests.bot.harness import running
 from tests.fake_telegram import FakeTelegram
 
@@ -108,6 +110,57 @@ async def test_voicebot_run_polls_telegram_beside_the_worker(tmp_path, monkeypat
         process.stop()
         await fake.stop()
     assert fake.token not in "".join(process.lines)  # the token is never logged
+
+
+async def test_a_bot_host_with_no_worker_loads_no_model_and_a_worker_checks_its_notes(tmp_path, monkeypatch):
+    """``voicebot run --no-worker`` beside ``voicebot worker`` on the same data (a pool's two hosts):
+    the voice note is answered from the worker's check, and the bot's process never maps torch."""
+    import signal
+
+    from tests.engine.jobs.test_worker_process import WorkerProcess
+
+    fake = FakeTelegram()
+    url = await fake.start()
+    config = tmp_path / "voicebot.toml"
+    config.write_text(f'[telegram]\nenabled = true\napi_url = "{url}"\n[consent]\npolicy = "text"\n')
+    monkeypatch.setenv("VOICEBOT_TELEGRAM_TOKEN", fake.token)
+    data = tmp_path / "data"
+    config_worker = tmp_path / "worker.toml"  # the worker host's: no bot token there
+    config_worker.write_text('[consent]\npolicy = "text"\n')
+    worker = WorkerProcess(data, lease_s=5, config=config_worker)
+    host = WorkerProcess(data, lease_s=5, config=config, command="run", extra=("--no-worker",))
+    try:
+        await worker.started()
+        await fake.wait_for("setMyCommands", within=60)
+        chat = {"message_id": 1, "date": 0, "chat": {"id": 15, "type": "private"}, "text": "…"}
+        await fake.message(15, "/start")
+        welcome = await fake.wait_for("sendMessage", chat_id=15)
+        await fake.wait_for("sendMessage", after=fake.calls.index(welcome) + 1, chat_id=15)  # the statement
+        mark = len(fake.calls)
+        await fake.callback(15, chat, "consent:accept")
+        await fake.wait_for("sendMessage", after=mark, chat_id=15)
+        mark = len(fake.calls)
+        await fake.message(15, "/newvoice Allison")
+        kinds = await fake.wait_for("sendMessage", after=mark, chat_id=15)
+        rows = json.loads(kinds.params["reply_markup"])["inline_keyboard"]
+        mark = len(fake.calls)
+        instant = next(r[0]["callback_data"] for r in rows if r[0]["callback_data"].endswith(":instant"))
+        await fake.callback(15, chat, instant)
+        await fake.wait_for("sendMessage", after=mark, chat_id=15)
+        mark = len(fake.calls)
+        await fake.voice(15, clips("allison_en")[0].read_bytes(), duration=3)
+        kept = await fake.wait_for("sendMessage", after=mark, chat_id=15, within=90)
+        assert kept.params["text"].startswith("Kept:"), kept.params["text"]
+        maps = [Path(f"/proc/{p.proc.pid}/maps").read_text() for p in (host, worker)]  # noqa: ASYNC240
+        assert "libtorch" not in maps[0] and "libtorch" in maps[1]
+        for process in (host, worker):
+            process.proc.send_signal(signal.SIGTERM)
+            assert await asyncio.to_thread(process.proc.wait, 30) == 0
+    finally:
+        host.stop()
+        worker.stop()
+        await fake.stop()
+    assert any("no model loaded" in line for line in host.lines)
 
 
 def test_run_refuses_to_start_without_the_token(tmp_path):

@@ -5,6 +5,8 @@ worker's context on the same data, as two hosts would be."""
 from __future__ import annotations
 
 import asyncio
+import os
+import time
 
 import pytest
 
@@ -15,10 +17,12 @@ from handlers import collect, consent
 from handlers.chat import Sender
 from handlers.errors import Refusal
 from handlers.jobs import runners
+from handlers.maintenance import old_jobs
 from handlers.messages import t
 from storage.db import fetch_all
 from tests.audio import code_in, joined, reading
 from tests.handlers.test_voice_consent import note, sample
+from tests.voices import submit, uploads
 
 
 def _models_loaded(ctx) -> list[bool]:
@@ -46,7 +50,8 @@ async def test_a_bot_host_without_models_has_its_notes_checked_by_a_worker(tmp_p
     config = load_config(data_dir=tmp_path)
     async with open_context(config) as host, open_context(config) as pool:
         host.checks_here = False
-        worker = Worker(pool.engine.queue, runners(pool), poll_s=0.05)  # registers: a live worker
+        checking = {"check": runners(pool)["check"]}  # the voices made here are not trained
+        worker = Worker(pool.engine.queue, checking, poll_s=0.05)  # it registers: a live worker
         serving = asyncio.create_task(worker.run())
         try:
             async with asyncio.timeout(180):
@@ -62,6 +67,9 @@ async def test_a_bot_host_without_models_has_its_notes_checked_by_a_worker(tmp_p
                 other = sample(joined("carlo_it", 12), tmp_path, "carlo")
                 refused = await collect.add_sample(host, sender, note(other), 2**24)
                 assert refused.text.startswith("Non conservé : Une autre voix parle"), refused.text
+
+                api = await host.storage.users.get_or_create("cli", "api")  # the HTTP API's and CLI's way
+                made = await submit(host, api.id, "par l'API", uploads(count=2))
         finally:
             worker.stop()
             await asyncio.wait_for(serving, 60)
@@ -69,8 +77,11 @@ async def test_a_bot_host_without_models_has_its_notes_checked_by_a_worker(tmp_p
         voice = await collect.collecting(host, user.id)
         assert len(await host.storage.samples.list(user.id, voice.id)) == 1
         assert host.storage.files.consent_path(user.id, voice.id).is_file()
-        jobs = await fetch_all(host.storage.conn, "SELECT kind, status FROM jobs")
-        assert [tuple(j) for j in jobs] == [("check", "succeeded")] * 3
+        jobs = await fetch_all(host.storage.conn, "SELECT kind, status FROM jobs ORDER BY rowid")
+        assert [tuple(j) for j in jobs] == [("check", "succeeded")] * 4 + [("train", "queued")]
+        record = await host.storage.voice_consents.get(api.id, made["voiceId"])
+        assert record is not None and record.words_checked  # the worker heard the code
+        assert host.storage.files.consent_path(api.id, made["voiceId"]).is_file()
         assert _models_loaded(host) == [False, False, False]  # the bot's side never loaded one
         assert _models_loaded(pool) == [True, True, True]
         assert not _staged(tmp_path)
@@ -92,3 +103,14 @@ async def test_with_no_worker_alive_a_note_is_refused_in_the_persons_words(tmp_p
         voice = await collect.collecting(host, user.id)
         assert not await host.storage.samples.list(user.id, voice.id)
         assert not _staged(tmp_path) and _models_loaded(host) == [False, False, False]
+
+
+async def test_a_note_left_staged_by_a_host_that_stopped_goes_after_a_day(tmp_path):
+    async with open_context(load_config(data_dir=tmp_path)) as ctx:
+        files = ctx.storage.files
+        stale, fresh = files.check_path(7, "check_old"), files.check_path(7, "check_new")
+        for path in (stale, fresh):
+            files.write(path, b"a voice note")
+        os.utime(stale, (time.time() - 2 * 86400,) * 2)
+        await old_jobs(ctx)
+        assert not stale.exists() and fresh.exists()

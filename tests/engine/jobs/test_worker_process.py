@@ -38,12 +38,13 @@ class WorkerProcess:
         config: Path | None = None,
         command: str = "worker",
         database: str | None = None,
+        extra: tuple[str, ...] = (),
     ) -> None:
         env = {k: v for k, v in os.environ.items() if k not in ("VOICEBOT_CONFIG", "VOICEBOT_DATA_DIR")}
         options = ["--config", str(config)] if config else []
         options += ["--database", database] if database else []
         self.proc = subprocess.Popen(
-            [VOICEBOT, *options, "--data-dir", str(data), command, "--lease", str(lease_s)],
+            [VOICEBOT, *options, "--data-dir", str(data), command, "--lease", str(lease_s), *extra],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
             text=True,
