@@ -48,6 +48,7 @@ async def opened(data: Path, url: str | None):
 
 
 def _worker_main(data: str, url: str | None, stop_file: str, stats_file: str) -> None:
+    from engine.jobs.queue import KINDS
     from engine.jobs.worker import Worker
 
     async def main() -> None:
@@ -70,7 +71,8 @@ def _worker_main(data: str, url: str | None, stop_file: str, stats_file: str) ->
                 await asyncio.sleep(WORK_S / 2)
                 return {"ok": True}
 
-            worker = Worker(queue, {"speak": run}, poll_s=0.5, register=True)
+            # every kind, as ``voicebot worker`` serves (only speech is queued here)
+            worker = Worker(queue, dict.fromkeys(KINDS, run), poll_s=0.5, register=True)
 
             async def watch_stop() -> None:
                 while not await asyncio.to_thread(Path(stop_file).exists):  # noqa: ASYNC110
@@ -144,6 +146,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--jobs", type=int, default=300)
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--plot", type=Path, default=ROOT / "docs", help="folder for the two SVG charts")
     args = parser.parse_args()
     import pgserver
 
@@ -166,6 +169,21 @@ def main() -> None:
     for r in results:
         r["speedup"] = round(r["jobs_per_s"] / base[r["database"]], 2)
     print(json.dumps({"machine": f"{os.cpu_count()} cores", "results": results}, indent=2))
+    _plot(results, args.plot)
+
+
+def _plot(results: list[dict], folder: Path) -> None:
+    from bench.plot import line_chart
+
+    names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+    def series(field: str) -> dict[str, list[tuple[float, float]]]:
+        return {names[db]: [(r["workers"], r[field]) for r in results if r["database"] == db] for db in names}
+
+    line_chart(folder / "pool-throughput.svg", "Jobs per second (50 ms jobs)", "worker processes",
+               "jobs/s", series("jobs_per_s"))  # fmt: skip
+    line_chart(folder / "pool-events.svg", "Chunk to caller, p99", "worker processes", "ms",
+               series("chunk_to_caller_p99_ms"), target=("target 20 ms", 20.0))  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
-"""The checks that need the models — a voice note kept as a sample, a consent recording — run where
-the models are: in this process when it serves the queue (one machine: as before), else as a short
-``check`` job a worker runs, so a pool's bot host (``voicebot run --no-worker``) loads no model.
-The job runs the same function; a refusal comes back as data and is raised again here."""
+"""The checks that need the models — a voice note kept as a sample, a consent recording, the
+watermark of a file sent to ``/verify`` — run where the models are: in this process when it serves
+the queue (one machine: as before), else as a short ``check`` job a worker runs, so a pool's bot
+host (``voicebot run --no-worker``) loads no model. The job runs the same function; a refusal comes
+back as data and is raised again here."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.audio.decode import decode_bytes
 from engine.audio.ingest import ProcessedSample
 from engine.errors import AudioError
 from engine.jobs.queue import JobContext, JobSpec, QueueError
@@ -22,19 +24,26 @@ from handlers.errors import Refusal
 from handlers.messages import t
 from handlers.samples import SampleMeta, SampleRejectedError, store_sample
 from storage.ids import new_id
+from storage.records import Voice
 
+WATERMARK_RATE = 32000  # PerthNet's own rate: decoding straight to it saves a resampling
 WAIT_S = 120.0  # the longest a person waits on the pool for a note to be checked
 
 Check = Callable[[Context, int, Any, bytes, dict[str, Any]], Awaitable[dict[str, Any]]]
+
+
+async def _voice(ctx: Context, owner_id: int, voice_id: str) -> Voice:
+    voice = await ctx.storage.voices.get(owner_id, voice_id)
+    if voice is None:  # deleted while the note waited
+        raise SampleRejectedError("That voice doesn't exist or isn't yours.")
+    return voice
 
 
 async def sample(
     ctx: Context, owner_id: int, voice_id: str, data: bytes, args: dict[str, Any]
 ) -> dict[str, Any]:
     """Cleaned, checked against the voice's consent recording and kept with its ``meta``."""
-    voice = await ctx.storage.voices.get(owner_id, voice_id)
-    if voice is None:
-        raise SampleRejectedError("That voice doesn't exist or isn't yours.")
+    voice = await _voice(ctx, owner_id, voice_id)
     processed: ProcessedSample = await asyncio.to_thread(ctx.ingestor.from_bytes, data, ctx.cleaning)
     await voice_consent.check_sample(ctx, owner_id, voice, processed)  # before it is kept
     before = {s.id for s in await ctx.storage.samples.list(owner_id, voice_id)}
@@ -50,9 +59,7 @@ async def consent(
     ctx: Context, owner_id: int, voice_id: str, data: bytes, args: dict[str, Any]
 ) -> dict[str, Any]:
     """The recording of the voice's consent challenge (``voice_consent.answer``)."""
-    voice = await ctx.storage.voices.get(owner_id, voice_id)
-    if voice is None:
-        raise SampleRejectedError("That voice doesn't exist or isn't yours.")
+    voice = await _voice(ctx, owner_id, voice_id)
     verified = await voice_consent.answer(ctx, owner_id, voice, data, args.get("locale"))
     return {"wordsChecked": verified.words_checked, "removed": verified.removed}
 
@@ -75,7 +82,20 @@ async def reading(
     }
 
 
-CHECKS: dict[str, Check] = {"sample": sample, "consent": consent, "reading": reading}
+async def watermark(
+    ctx: Context, _owner: int, _voice: str | None, data: bytes, _args: dict[str, Any]
+) -> dict[str, Any]:
+    """Whether a file carries the bot's watermark (``/verify``); None: no detector, or no audio."""
+    if ctx.watermarker is None:
+        return {"watermark": None}
+    try:
+        decoded = await asyncio.to_thread(decode_bytes, data, WATERMARK_RATE, ctx.ingestor.limits)
+    except AudioError:
+        return {"watermark": None}
+    return {"watermark": await asyncio.to_thread(ctx.watermarker.detect, decoded.samples, decoded.rate)}
+
+
+CHECKS: dict[str, Check] = {"sample": sample, "consent": consent, "reading": reading, "watermark": watermark}
 
 
 async def consent_reading(

@@ -11,28 +11,28 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from engine.audio.decode import check_size, decode_file
+from engine.audio.decode import check_size
 from engine.errors import AudioError
 from engine.speech import provenance
+from handlers import checks
 from handlers.chat import Reply, Sender
 from handlers.collect import Incoming, check_declared
 from handlers.consent import user_for
 from handlers.context import Context
+from handlers.errors import Refusal
 from handlers.messages import describe, t
 
-WATERMARK_RATE = 32000  # PerthNet's own rate: decoding straight to it saves a resampling
 
-
-async def watermarked(ctx: Context, path: Path) -> bool | None:
-    """The watermark detector's answer; None when there is no detector, the file holds no
-    decodable audio or too little of it to tell."""
-    if ctx.watermarker is None:
+async def watermarked(ctx: Context, path: Path, asker_id: int | None) -> bool | None:
+    """The watermark detector's answer (``checks.watermark``, here or on a worker); None when it
+    cannot tell (no detector, too little audio, or no worker to ask)."""
+    if asker_id is None and not ctx.checks_here:  # a worker's job needs an owner
         return None
+    data = await asyncio.to_thread(path.read_bytes)
     try:
-        decoded = await asyncio.to_thread(decode_file, path, WATERMARK_RATE, ctx.ingestor.limits)
-    except AudioError:
+        return (await checks.run(ctx, "watermark", asker_id or 0, None, data, {}))["watermark"]
+    except Refusal:  # no worker to ask: the other findings still stand
         return None
-    return await asyncio.to_thread(ctx.watermarker.detect, decoded.samples, decoded.rate)
 
 
 async def verify(ctx: Context, path: Path, asker_id: int | None) -> dict[str, Any]:
@@ -40,7 +40,7 @@ async def verify(ctx: Context, path: Path, asker_id: int | None) -> dict[str, An
     check_size(size, ctx.ingestor.limits)  # refused before it is read
     marking = await asyncio.to_thread(provenance.read, path)
     fingerprint = await asyncio.to_thread(provenance.fingerprint_file, path)
-    watermark = await watermarked(ctx, path)
+    watermark = await watermarked(ctx, path, asker_id)
     receipt = await ctx.storage.generations.find(marking.get("voicebot_generation"), fingerprint)
     if receipt is None:
         # Marked by another installation, re-encoded past its metadata, or not generated at all.

@@ -54,7 +54,7 @@ class EngineClient:
                 yield event
                 if event.terminal:
                     return
-            await self.queue.changed(self.poll_s)
+            await self.queue.changed(self.poll_s, job_id)
 
     async def wait(
         self,

@@ -29,7 +29,7 @@ from procrastinate.jobs import Job, Status
 from procrastinate.manager import JobManager
 from procrastinate.schema import SchemaManager
 
-from engine.jobs.queue import Claim, JobSpec
+from engine.jobs.queue import KINDS, Claim, JobSpec
 from engine.jobs.records import RecordQueue
 from storage.db import fetch_all, fetch_one
 from storage.ids import iso, now
@@ -180,18 +180,14 @@ class PostgresQueue(RecordQueue):
             try:
                 async with await psycopg.AsyncConnection.connect(self._url, autocommit=True) as conn:
                     await conn.execute(f"LISTEN {CHANNEL}")
-                    self._wake()  # anything missed while (re)connecting
-                    async for _ in conn.notifies():
-                        self._wake()
+                    self._wake(None)  # anything missed while (re)connecting
+                    async for note in conn.notifies():
+                        self._wake(note.payload or None)
             except asyncio.CancelledError:
                 raise
             except Exception:  # the server restarted: listen again
                 log.warning("job notifications interrupted; reconnecting", exc_info=True)
                 await asyncio.sleep(1.0)
-
-    def _wake(self) -> None:
-        woken, self._change = self._change, asyncio.Event()
-        woken.set()
 
     # ---- workers -------------------------------------------------------------------------------
 
@@ -215,8 +211,10 @@ class PostgresQueue(RecordQueue):
         """The broker's next job for these kinds, made ours (running, leased to this worker)."""
         broker_worker = await self._broker_worker(worker_id)
         while True:
-            queues = await self._queues(worker_id, kinds)
-            job = await self.manager.fetch_job(queues=queues, worker_id=broker_worker) if queues else None
+            queues = await self._queues(worker_id, kinds)  # None: every queue
+            if queues == []:
+                return None
+            job = await self.manager.fetch_job(queues=queues, worker_id=broker_worker)
             if job is None:
                 return None
             stamp = time.time()
@@ -240,19 +238,22 @@ class PostgresQueue(RecordQueue):
                 json.loads(row["checkpoint"]) if row["checkpoint"] else None,
             )  # fmt: skip
 
-    async def _queues(self, worker_id: str, kinds: tuple[str, ...]) -> list[str]:
-        """The broker queues this worker may take from: its kinds, speech by voice — less the voices
-        loaded on another worker with a free slot whose waiting jobs are all new (``warm_s``)."""
+    async def _queues(self, worker_id: str, kinds: tuple[str, ...]) -> list[str] | None:
+        """The broker queues this worker may take from (None: all): its kinds, speech by voice —
+        less the voices loaded on another worker with a free slot whose waiting jobs are all new
+        (``warm_s``)."""
         queues = [kind for kind in kinds if kind != "speak"]
         if "speak" not in kinds:
             return queues
+        held, since = await self._warm_elsewhere(worker_id)
+        if not held and set(kinds) >= set(KINDS):
+            return None  # the common case: one query, no listing
         rows = await fetch_all(
             self._conn,
             "SELECT DISTINCT queue_name FROM procrastinate_jobs WHERE status = 'todo'"
             " AND (queue_name = 'speak' OR queue_name LIKE 'speak/%')",
         )
         speech = {row["queue_name"] for row in rows}
-        held, since = await self._warm_elsewhere(worker_id)
         if held and speech:
             marked = ", ".join("?" * len(held))
             waited = await fetch_all(  # a job that has waited long enough goes to anyone

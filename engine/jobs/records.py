@@ -28,6 +28,7 @@ _STATE_COLUMNS = (
     " error_code, result, created_at, started_at, finished_at, delivered_at, reply_to, rowid"
 )
 _GUARD = "id = ? AND worker_id = ? AND status = 'running'"
+WARM_READ_S = 1.0  # how stale the workers' loaded-voice reports may be when a claim reads them
 
 
 def _stripped(payload: str | None) -> str:
@@ -54,6 +55,8 @@ class RecordQueue:
         self.worker_stale_s = worker_stale_s
         self.warm_s = warm_s
         self._change = asyncio.Event()  # replaced on every change; waiters hold the old one
+        self._warm_read: tuple[float, list[tuple[str, list[str]]]] = (0.0, [])  # (when, reports)
+        self._watched: dict[str, asyncio.Event] = {}  # job id -> its watchers' event, until it changes
 
     # ---- callers -------------------------------------------------------------------------------
 
@@ -212,18 +215,24 @@ class RecordQueue:
             (worker_id, os.getpid(), socket.gethostname(), ",".join(kinds), json.dumps(voices), stamp, stamp),
         )
         await self._conn.commit()
+        self._warm_read = (0.0, [])  # this process's own report is read at once
 
     async def _warm_elsewhere(self, worker_id: str) -> tuple[list[str], str]:
         """Voices another live worker has loaded and could speak now, but not this one; and the
-        moment (our ``updated_at`` text) after which a waiting speech job in them is left to it."""
-        rows = await fetch_all(
-            self._conn,
-            "SELECT id, voices FROM workers WHERE heartbeat_at > ? AND voices != '[]'",
-            (time.time() - self.worker_stale_s,),
-        )
-        mine = {v for r in rows if r["id"] == worker_id for v in json.loads(r["voices"])}
-        theirs = {v for r in rows if r["id"] != worker_id for v in json.loads(r["voices"])}
-        return sorted(theirs - mine), iso(datetime.fromtimestamp(time.time() - self.warm_s, UTC))
+        moment (our ``updated_at`` text) after which a waiting speech job in them is left to it.
+        The workers' reports are read at most every ``WARM_READ_S`` (they are heartbeats)."""
+        stamp = time.time()
+        if stamp - self._warm_read[0] >= WARM_READ_S:
+            rows = await fetch_all(
+                self._conn,
+                "SELECT id, voices FROM workers WHERE heartbeat_at > ? AND voices != '[]'",
+                (stamp - self.worker_stale_s,),
+            )
+            self._warm_read = (stamp, [(r["id"], json.loads(r["voices"])) for r in rows])
+        reports = self._warm_read[1]
+        mine = {v for wid, voices in reports if wid == worker_id for v in voices}
+        theirs = {v for wid, voices in reports if wid != worker_id for v in voices}
+        return sorted(theirs - mine), iso(datetime.fromtimestamp(stamp - self.warm_s, UTC))
 
     async def unregister_worker(self, worker_id: str) -> None:
         await self._conn.execute("DELETE FROM workers WHERE id = ?", (worker_id,))
@@ -397,11 +406,23 @@ class RecordQueue:
             (job_id, type, json.dumps(data) if data else None, time.time(), job_id),
         )
         await self._notify(job_id)
+        self._wake(job_id)
+
+    def _wake(self, job_id: str | None) -> None:
+        """Every waiter on any change, and those waiting on ``job_id`` (None: on some job)."""
         woken, self._change = self._change, asyncio.Event()
         woken.set()
+        if job_id is not None and (watched := self._watched.pop(job_id, None)) is not None:
+            watched.set()
+        elif job_id is None:
+            for watched in self._watched.values():
+                watched.set()
+            self._watched.clear()
 
-    async def changed(self, within: float) -> None:
-        change = self._change
+    async def changed(self, within: float, job_id: str | None = None) -> None:
+        """Until a job changes (``job_id``: that job — a bot host watching many jobs wakes only
+        the watcher concerned) or ``within`` seconds pass."""
+        change = self._change if job_id is None else self._watched.setdefault(job_id, asyncio.Event())
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(within):
                 await change.wait()

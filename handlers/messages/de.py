@@ -56,6 +56,7 @@ MESSAGES = {
     "jobs.kind.train": "Training",
     "jobs.kind.speak": "Sprachausgabe",
     "jobs.kind.batch": "Stapel",
+    "jobs.kind.check": "Prüfung einer Aufnahme",
     "jobs.cancel": "{kind} abbrechen",
     "job.cancel_asked": "Wird abgebrochen; es hält beim nächsten Schritt an.",
     "command.voices": "Deine Stimmen (und eine löschen)",

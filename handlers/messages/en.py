@@ -55,6 +55,7 @@ MESSAGES = {
     "jobs.kind.train": "training",
     "jobs.kind.speak": "speech",
     "jobs.kind.batch": "batch",
+    "jobs.kind.check": "checking a recording",
     "jobs.cancel": "Cancel the {kind}",
     "job.cancel_asked": "Cancelling; it stops at its next step.",
     "command.voices": "Your voices (and deleting one)",

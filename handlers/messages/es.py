@@ -55,6 +55,7 @@ MESSAGES = {
     "jobs.kind.train": "entrenamiento",
     "jobs.kind.speak": "voz",
     "jobs.kind.batch": "lote",
+    "jobs.kind.check": "revisión de una grabación",
     "jobs.cancel": "Cancelar: {kind}",
     "job.cancel_asked": "Cancelando; se detendrá en el siguiente paso.",
     "command.voices": "Tus voces (y borrar una)",

@@ -56,6 +56,7 @@ MESSAGES = {
     "jobs.kind.train": "entraînement",
     "jobs.kind.speak": "synthèse",
     "jobs.kind.batch": "lot",
+    "jobs.kind.check": "vérification d'un enregistrement",
     "jobs.cancel": "Annuler : {kind}",
     "job.cancel_asked": "Annulation en cours ; la tâche s'arrête à la prochaine étape.",
     "command.voices": "Vos voix (et en supprimer une)",

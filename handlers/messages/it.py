@@ -55,6 +55,7 @@ MESSAGES = {
     "jobs.kind.train": "addestramento",
     "jobs.kind.speak": "sintesi",
     "jobs.kind.batch": "lotto",
+    "jobs.kind.check": "controllo di una registrazione",
     "jobs.cancel": "Annulla: {kind}",
     "job.cancel_asked": "Annullamento in corso; si ferma al prossimo passo.",
     "command.voices": "Le tue voci (e cancellarne una)",

@@ -55,6 +55,7 @@ MESSAGES = {
     "jobs.kind.train": "学習",
     "jobs.kind.speak": "読み上げ",
     "jobs.kind.batch": "一括処理",
+    "jobs.kind.check": "録音の確認",
     "jobs.cancel": "{kind}を取り消す",
     "job.cancel_asked": "取り消し中です。次の段階で停止します。",
     "command.voices": "あなたの声（削除も）",

@@ -55,6 +55,7 @@ MESSAGES = {
     "jobs.kind.train": "학습",
     "jobs.kind.speak": "음성",
     "jobs.kind.batch": "일괄 작업",
+    "jobs.kind.check": "녹음 확인",
     "jobs.cancel": "{kind} 취소",
     "job.cancel_asked": "취소 중입니다. 다음 단계에서 멈춥니다.",
     "command.voices": "내 목소리 (삭제 포함)",

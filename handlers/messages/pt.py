@@ -55,6 +55,7 @@ MESSAGES = {
     "jobs.kind.train": "treino",
     "jobs.kind.speak": "fala",
     "jobs.kind.batch": "lote",
+    "jobs.kind.check": "verificação de uma gravação",
     "jobs.cancel": "Cancelar: {kind}",
     "job.cancel_asked": "A cancelar; para no próximo passo.",
     "command.voices": "As suas vozes (e apagar uma)",

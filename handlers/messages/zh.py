@@ -55,6 +55,7 @@ MESSAGES = {
     "jobs.kind.train": "训练",
     "jobs.kind.speak": "语音",
     "jobs.kind.batch": "批量",
+    "jobs.kind.check": "检查录音",
     "jobs.cancel": "取消{kind}",
     "job.cancel_asked": "正在取消；将在下一步停止。",
     "command.voices": "你的声音（及删除）",

@@ -13,14 +13,14 @@ import pytest
 from bot.app import open_context
 from bot.config import Config, load_config
 from engine.jobs.worker import Worker
-from handlers import collect, consent
+from handlers import collect, consent, provenance
 from handlers.chat import Sender
 from handlers.errors import Refusal
 from handlers.jobs import runners
 from handlers.maintenance import old_jobs
 from handlers.messages import t
 from storage.db import fetch_all
-from tests.audio import code_in, joined, reading
+from tests.audio import clips, code_in, joined, reading
 from tests.handlers.test_voice_consent import note, sample
 from tests.voices import submit, uploads
 
@@ -30,6 +30,7 @@ def _models_loaded(ctx) -> list[bool]:
         ctx.ingestor.encoder._model.loaded,
         ctx.ingestor.vad._loaded.loaded,
         ctx.code_reader._decoder.loaded,
+        ctx.watermarker._model.loaded,
     ]
 
 
@@ -68,6 +69,9 @@ async def test_a_bot_host_without_models_has_its_notes_checked_by_a_worker(tmp_p
                 refused = await collect.add_sample(host, sender, note(other), 2**24)
                 assert refused.text.startswith("Non conservé : Une autre voix parle"), refused.text
 
+                checked = await provenance.verify_in_chat(host, sender, note(clips("carlo_it")[0]), 2**24)
+                assert checked.text == t("fr", "verify.none")  # the worker's detector: not ours
+
                 api = await host.storage.users.get_or_create("cli", "api")  # the HTTP API's and CLI's way
                 made = await submit(host, api.id, "par l'API", uploads(count=2))
         finally:
@@ -78,12 +82,12 @@ async def test_a_bot_host_without_models_has_its_notes_checked_by_a_worker(tmp_p
         assert len(await host.storage.samples.list(user.id, voice.id)) == 1
         assert host.storage.files.consent_path(user.id, voice.id).is_file()
         jobs = await fetch_all(host.storage.conn, "SELECT kind, status FROM jobs ORDER BY rowid")
-        assert [tuple(j) for j in jobs] == [("check", "succeeded")] * 4 + [("train", "queued")]
+        assert [tuple(j) for j in jobs] == [("check", "succeeded")] * 5 + [("train", "queued")]
         record = await host.storage.voice_consents.get(api.id, made["voiceId"])
         assert record is not None and record.words_checked  # the worker heard the code
         assert host.storage.files.consent_path(api.id, made["voiceId"]).is_file()
-        assert _models_loaded(host) == [False, False, False]  # the bot's side never loaded one
-        assert _models_loaded(pool) == [True, True, True]
+        assert _models_loaded(host) == [False] * 4  # the bot's side never loaded one
+        assert _models_loaded(pool) == [True] * 4
         assert not _staged(tmp_path)
 
 
@@ -102,7 +106,7 @@ async def test_with_no_worker_alive_a_note_is_refused_in_the_persons_words(tmp_p
         user = await consent.user_for(host, sender)
         voice = await collect.collecting(host, user.id)
         assert not await host.storage.samples.list(user.id, voice.id)
-        assert not _staged(tmp_path) and _models_loaded(host) == [False, False, False]
+        assert not _staged(tmp_path) and _models_loaded(host) == [False] * 4
 
 
 async def test_a_note_left_staged_by_a_host_that_stopped_goes_after_a_day(tmp_path):
