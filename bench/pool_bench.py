@@ -91,7 +91,7 @@ def _pct(values: list[float], p: float) -> float:
 
 
 async def one(url: str | None, workers: int, n: int) -> dict:
-    from engine.jobs.client import EngineClient
+    from engine.jobs.client import NOTIFIED_POLL_S
     from engine.jobs.queue import JobSpec
     from storage.db import fetch_one
 
@@ -107,20 +107,32 @@ async def one(url: str | None, workers: int, n: int) -> dict:
                 spawn.Process(target=_worker_main, args=(folder, url, stop_file, stats[i]))
                 for i in range(workers)
             ]
-            for proc in procs:
-                proc.start()
-            client = EngineClient(queue)  # as the bots have it (polls every 0.1 s besides wake-ups)
             latencies: list[float] = []
+            waiting: set[str] = set()
 
             async def watch(job) -> None:
-                async for event in client.watch(job.owner_id, job.id):
-                    if event.type == "chunk":
-                        latencies.append(time.time() - event.data["t"])
+                """``EngineClient.watch`` as the bots have it (a wake-up per change of the job, a
+                poll besides), noting when it first waits: no job runs before every watcher does."""
+                after = 0
+                while True:
+                    for event in await queue.events(job.id, after):
+                        after = event.seq
+                        if event.type == "chunk":
+                            latencies.append(time.time() - event.data["t"])
+                        if event.terminal:
+                            return
+                    waiting.add(job.id)
+                    await queue.changed(NOTIFIED_POLL_S if queue.notifies else 0.1, job.id)
 
+            watchers = [asyncio.create_task(watch(j)) for j in jobs]  # every one, as a busy bot host
+            while len(waiting) < len(jobs):  # noqa: ASYNC110
+                await asyncio.sleep(0.05)
+            for proc in procs:
+                proc.start()
             while await queue.live_workers() < workers:  # noqa: ASYNC110
                 await asyncio.sleep(0.05)
             started = time.perf_counter()
-            await asyncio.gather(*(watch(j) for j in jobs[-40:]))  # the last 40: all others went first
+            await asyncio.gather(*watchers)
             while (await fetch_one(st.conn, "SELECT COUNT(*) FROM jobs WHERE status != 'succeeded'"))[0]:
                 await queue.changed(0.02)
             elapsed = time.perf_counter() - started

@@ -7,7 +7,6 @@ back as data and is raised again here."""
 from __future__ import annotations
 
 import asyncio
-import base64
 import contextlib
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -67,19 +66,15 @@ async def consent(
 async def reading(
     ctx: Context, owner_id: int, _voice: str | None, data: bytes, args: dict[str, Any]
 ) -> dict[str, Any]:
-    """A consent recording sent with a request that makes a voice (``voice_consent.for_new_voice``),
-    as data: the cleaned recording goes beside the staged note, for the caller to take."""
+    """A consent recording sent with a request that makes a voice (``voice_consent.for_new_voice``).
+    The cleaned recording and its speaker embedding go beside the staged file for the caller to
+    take (not into the job's result, which outlives them)."""
     judged = await voice_consent.for_new_voice(ctx, owner_id, args["challengeId"], data, args.get("locale"))
-    files = ctx.storage.files
-    await asyncio.to_thread(
-        files.write, files.check_path(owner_id, args["input"] + "_kept"), judged.recording
-    )
-    return {
-        "recordingHash": judged.recording_hash,
-        "wordsChecked": judged.checked,
-        "heard": judged.heard,
-        "ref": base64.b64encode(judged.ref.astype(np.float32).tobytes()).decode(),
-    }
+    files, name = ctx.storage.files, args["input"]
+    await asyncio.to_thread(files.write, files.check_path(owner_id, name + "_kept"), judged.recording)
+    ref = judged.ref.astype(np.float32).tobytes()
+    await asyncio.to_thread(files.write, files.check_path(owner_id, name + "_ref"), ref)
+    return {"recordingHash": judged.recording_hash, "wordsChecked": judged.checked, "heard": judged.heard}
 
 
 async def watermark(
@@ -106,18 +101,26 @@ async def consent_reading(
         return await voice_consent.for_new_voice(ctx, owner_id, challenge_id, data, locale)
     name = new_id("check")
     args = {"challengeId": challenge_id, "locale": locale, "input": name}
-    outcome = await run(ctx, "reading", owner_id, None, data, args, name)
     files = ctx.storage.files
-    kept = files.check_path(owner_id, name + "_kept")
+    handed = [files.check_path(owner_id, name + part) for part in ("_kept", "_ref")]
     try:
-        recording = await asyncio.to_thread(files.read, kept)
+        outcome = await run(ctx, "reading", owner_id, None, data, args, name)
+        recording, ref = [await asyncio.to_thread(files.read, path) for path in handed]
     finally:
-        await asyncio.to_thread(files.delete, kept)
+        for path in handed:
+            await asyncio.to_thread(files.delete, path)
     challenge = await ctx.storage.voice_consents.challenge(owner_id, challenge_id)
-    assert challenge is not None  # the worker judged it open
-    ref = np.frombuffer(base64.b64decode(outcome["ref"]), dtype=np.float32)
+    if challenge is None:  # gone in the moment since the worker judged it
+        raise Refusal(
+            "consent_expired", t(locale, "vconsent.expired") + " " + t(locale, "vconsent.new_challenge")
+        )
     return voice_consent.Reading(
-        challenge, recording, outcome["recordingHash"], outcome["wordsChecked"], outcome["heard"], ref
+        challenge,
+        recording,
+        outcome["recordingHash"],
+        outcome["wordsChecked"],
+        outcome["heard"],
+        np.frombuffer(ref, dtype=np.float32),
     )
 
 

@@ -1,8 +1,10 @@
 """What callers (CLI, bots) use to talk to the engine: submit, follow, wait, cancel.
 
-Nothing here blocks the event loop: queue calls go through aiosqlite's thread, and waiting is
-polling with a short sleep. ``wait(drive=True)`` runs an in-process worker when no long-running
-worker holds the queue, so the CLI works without ``voicebot worker``.
+Nothing here blocks the event loop: queue calls go through the database driver's thread or socket,
+and waiting is a wake-up per change of the job plus a poll (short where another process's change
+wakes nobody here — SQLite —, a 2 s safety net on PostgreSQL, whose NOTIFY reaches every host).
+``wait(drive=True)`` runs an in-process worker when no long-running worker holds the queue, so the
+CLI works without ``voicebot worker``.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from engine.jobs.queue import Event, JobQueue, JobSpec, JobState, QueueError
 from engine.jobs.worker import Runner, Worker
 
 LIVE_CHECK_S = 2.0
+NOTIFIED_POLL_S = 2.0  # a watcher's poll where changes wake every process (PostgreSQL)
 
 
 class EngineClient:
@@ -54,7 +57,8 @@ class EngineClient:
                 yield event
                 if event.terminal:
                     return
-            await self.queue.changed(self.poll_s, job_id)
+            # woken by each change of the job; the poll is for changes made where no wake-up reaches
+            await self.queue.changed(NOTIFIED_POLL_S if self.queue.notifies else self.poll_s, job_id)
 
     async def wait(
         self,

@@ -59,6 +59,8 @@ async def _told(what: str, job_id: str) -> AsyncIterator[None]:
 
 
 class PostgresQueue(RecordQueue):
+    notifies = True  # LISTEN/NOTIFY: a watcher's poll is only a safety net
+
     def __init__(self, conn: Any, url: str, **options: Any) -> None:
         super().__init__(conn, **options)
         self._url = url

@@ -28,6 +28,7 @@ _STATE_COLUMNS = (
     " error_code, result, created_at, started_at, finished_at, delivered_at, reply_to, rowid"
 )
 _GUARD = "id = ? AND worker_id = ? AND status = 'running'"
+UNSEEN_KEPT = 4096  # changes remembered for watchers between their read and their wait
 WARM_READ_S = 1.0  # how stale the workers' loaded-voice reports may be when a claim reads them
 
 
@@ -38,6 +39,8 @@ def _stripped(payload: str | None) -> str:
 
 
 class RecordQueue:
+    notifies = False  # whether a change wakes waiters in other processes (else they poll)
+
     def __init__(
         self,
         conn: Any,
@@ -57,6 +60,7 @@ class RecordQueue:
         self._change = asyncio.Event()  # replaced on every change; waiters hold the old one
         self._warm_read: tuple[float, list[tuple[str, list[str]]]] = (0.0, [])  # (when, reports)
         self._watched: dict[str, asyncio.Event] = {}  # job id -> its watchers' event, until it changes
+        self._unseen: dict[str, None] = {}  # jobs changed while nobody waited on them, oldest first
 
     # ---- callers -------------------------------------------------------------------------------
 
@@ -409,19 +413,27 @@ class RecordQueue:
         self._wake(job_id)
 
     def _wake(self, job_id: str | None) -> None:
-        """Every waiter on any change, and those waiting on ``job_id`` (None: on some job)."""
+        """Every waiter on any change, and those waiting on ``job_id`` (None: on some job). A change
+        of a job nobody waits on right now is remembered a while: its watcher may be between its
+        read and its wait."""
         woken, self._change = self._change, asyncio.Event()
         woken.set()
-        if job_id is not None and (watched := self._watched.pop(job_id, None)) is not None:
-            watched.set()
-        elif job_id is None:
+        if job_id is None:
             for watched in self._watched.values():
                 watched.set()
             self._watched.clear()
+        elif (watched := self._watched.pop(job_id, None)) is not None:
+            watched.set()
+        else:
+            self._unseen[job_id] = None
+            while len(self._unseen) > UNSEEN_KEPT:
+                self._unseen.pop(next(iter(self._unseen)))
 
     async def changed(self, within: float, job_id: str | None = None) -> None:
         """Until a job changes (``job_id``: that job — a bot host watching many jobs wakes only
         the watcher concerned) or ``within`` seconds pass."""
+        if job_id is not None and self._unseen.pop(job_id, False) is None:
+            return  # it changed since this watcher last looked
         change = self._change if job_id is None else self._watched.setdefault(job_id, asyncio.Event())
         with contextlib.suppress(TimeoutError):
             async with asyncio.timeout(within):

@@ -1,12 +1,14 @@
 """A worker process for the pool's fault tests: ``python -m tests.engine.jobs.pool_worker DATA URL``
 serves the PostgreSQL queue with stand-in runners (``steps`` of 50 ms, 2 by default) until ``DATA/stop``
-exists. It shares only the database and the folder with the test: another host in all but name."""
+exists or SIGTERM comes. It shares only the database and the folder with the test: another host in all
+but name."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 import os
+import signal
 import sys
 from pathlib import Path
 
@@ -30,10 +32,12 @@ async def main(data: Path, url: str) -> None:
         worker = Worker(queue, {"speak": _run, "batch": _run, "train": _run}, lease_s=2, poll_s=0.2)
 
         async def watch_stop() -> None:
-            while not (data / "stop").exists():  # noqa: ASYNC110
+            while not (data / "stop").exists() and not worker.stopping.is_set():  # noqa: ASYNC110
                 await asyncio.sleep(0.1)
             worker.stop()
 
+        # SIGTERM, as systemd stops a host: claim nothing more, hand running jobs back, exit
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, worker.stop)
         print(f"worker ready: {worker.id}", file=sys.stderr, flush=True)
         try:
             await asyncio.gather(worker.run(), watch_stop())

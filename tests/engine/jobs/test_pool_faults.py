@@ -1,7 +1,7 @@
-"""Faults of a pool on PostgreSQL, with real processes: the database restarted under two running
-workers (they reconnect and go on) while they share 40 mixed jobs of four owners — each finished
-exactly once; a worker frozen past its lease (SIGSTOP, then SIGCONT) cannot complete the job
-another worker took over."""
+"""Faults of a pool on PostgreSQL, with real processes: while workers share 40 mixed jobs of four
+owners, a new worker joins, an old one leaves (SIGTERM: it hands its job back) and the database
+restarts under them (they reconnect and go on) — each job finished exactly once; a worker frozen
+past its lease (SIGSTOP, then SIGCONT) cannot complete the job another worker took over."""
 
 from __future__ import annotations
 
@@ -40,7 +40,7 @@ async def _statuses(st: Storage) -> Counter:
     raise AssertionError("the database did not come back")
 
 
-async def test_the_database_restarts_under_two_workers_and_each_job_ends_once(tmp_path):
+async def test_a_worker_joins_one_leaves_the_database_restarts_and_each_job_ends_once(tmp_path):
     pgdata, data = tmp_path / "pg", tmp_path / "store"
     server = pgserver.get_server(pgdata, cleanup_mode="stop")
     url = server.get_uri()
@@ -51,13 +51,17 @@ async def test_the_database_restarts_under_two_workers_and_each_job_ends_once(tm
             await queue.open()
             owners = [(await st.users.get_or_create("cli", f"o{i}")).id for i in range(4)]
             jobs = [
-                await queue.submit(JobSpec(("speak", "batch", "train")[i % 3], owners[i % 4], {"n": i}))
+                await queue.submit(JobSpec(("speak", "batch", "train")[i % 3], owners[i % 4], {"steps": 6}))
                 for i in range(40)
-            ]
+            ]  # 0.3 s each
             workers = [_worker(data, url) for _ in range(2)]
             async with asyncio.timeout(120):
-                while (await _statuses(st))["succeeded"] < 8:  # some done, others on their way
+                while (await _statuses(st))["succeeded"] < 6:  # some done, others on their way
                     await queue.changed(0.5)
+                workers.append(_worker(data, url))  # a host joins …
+                await asyncio.to_thread(_Lines(workers[2]).wait_for, "worker ready")
+                workers[0].send_signal(signal.SIGTERM)  # … and another leaves
+                assert await asyncio.to_thread(workers[0].wait, 30) == 0
                 server.cleanup()  # the database goes away under them …
                 await asyncio.sleep(1.0)
                 server = pgserver.get_server(pgdata, cleanup_mode="stop")  # … and comes back
@@ -73,7 +77,7 @@ async def test_the_database_restarts_under_two_workers_and_each_job_ends_once(tm
                 for e in await queue.events(job.id)
                 if e.type == "started"
             }
-            assert len(ran_on) == 2  # both hosts took jobs
+            assert len(ran_on) == 3  # every host took jobs, the one that joined too
             await queue.close()
     finally:
         (data / "stop").parent.mkdir(parents=True, exist_ok=True)
