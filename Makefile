@@ -63,6 +63,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/code_bench.py
 	$(BIN)/python bench/http_bench.py
 	$(BIN)/python bench/pool_bench.py
+	$(BIN)/python bench/check_bench.py
 
 clean:
 	rm -rf $(VENV) $(LATEST) *.egg-info .pytest_cache .ruff_cache

@@ -16,6 +16,7 @@ import asyncio
 import json
 import multiprocessing
 import os
+import random
 import sys
 import tempfile
 import time
@@ -122,7 +123,8 @@ async def one(url: str | None, workers: int, n: int) -> dict:
                         if event.terminal:
                             return
                     waiting.add(job.id)
-                    await queue.changed(NOTIFIED_POLL_S if queue.notifies else 0.1, job.id)
+                    poll = NOTIFIED_POLL_S * (1 + random.random()) if queue.notifies else 0.1
+                    await queue.changed(poll, job.id)
 
             watchers = [asyncio.create_task(watch(j)) for j in jobs]  # every one, as a busy bot host
             while len(waiting) < len(jobs):  # noqa: ASYNC110

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import time
 from collections.abc import AsyncIterator, Callable, Mapping
 
@@ -18,7 +19,7 @@ from engine.jobs.queue import Event, JobQueue, JobSpec, JobState, QueueError
 from engine.jobs.worker import Runner, Worker
 
 LIVE_CHECK_S = 2.0
-NOTIFIED_POLL_S = 2.0  # a watcher's poll where changes wake every process (PostgreSQL)
+NOTIFIED_POLL_S = 2.0  # a watcher's poll (2–4 s) where changes wake every process (PostgreSQL)
 
 
 class EngineClient:
@@ -58,7 +59,9 @@ class EngineClient:
                 if event.terminal:
                     return
             # woken by each change of the job; the poll is for changes made where no wake-up reaches
-            await self.queue.changed(NOTIFIED_POLL_S if self.queue.notifies else self.poll_s, job_id)
+            # (spread, so that many watchers started together do not all read at once)
+            poll = NOTIFIED_POLL_S * (1 + random.random()) if self.queue.notifies else self.poll_s
+            await self.queue.changed(poll, job_id)
 
     async def wait(
         self,

@@ -122,6 +122,7 @@ class PostgresQueue(RecordQueue):
         )  # fmt: skip
         deferred = await self.manager.defer_job_async(job)
         await self._conn.execute("UPDATE jobs SET broker_id = ? WHERE id = ?", (deferred.id, job_id))
+        await self._notify(job_id)  # the workers woke at our commit, maybe before the broker had it
         await self._conn.commit()
 
     async def _resync(self, settled_s: float = 5.0) -> int:
@@ -155,6 +156,8 @@ class PostgresQueue(RecordQueue):
             await self.manager.retry_job_by_id_async(
                 row["broker_id"], retry_at=datetime.fromtimestamp(not_before, UTC), priority=priority
             )
+            await self._notify(job_id)  # as in ``_defer``: the broker has it now
+            await self._conn.commit()
 
     async def _broker_ended(self, job_id: str, status: str) -> None:
         async with _told("ended", job_id):

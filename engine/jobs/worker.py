@@ -136,7 +136,8 @@ class Worker:
         self.stopping = asyncio.Event()
         self._loaded = loaded
         self._active: dict[asyncio.Task, str] = {}  # running jobs and their kinds
-        self._beat_now = asyncio.Event()  # a speech slot filled or freed: tell the queue now
+        self._beat_now = asyncio.Event()  # the voices it could speak now changed: tell the queue
+        self._reported: tuple[str, ...] = ()
 
     def stop(self) -> None:
         """Graceful: claim nothing more; running jobs are requeued at their next step boundary."""
@@ -204,7 +205,8 @@ class Worker:
         self._speech_changed(self._active.pop(task, ""))
 
     def _speech_changed(self, kind: str) -> None:
-        if kind == "speak" and self._loaded is not None:
+        """A job in a speech slot started or ended: beat now if what the queue knows is out of date."""
+        if kind in ATTENDED and self._loaded is not None and self._warm() != self._reported:
             self._beat_now.set()
 
     def _warm(self) -> tuple[str, ...]:
@@ -216,8 +218,9 @@ class Worker:
     async def _beat(self) -> None:
         while True:
             self._beat_now.clear()
+            self._reported = self._warm()
             try:
-                await self.queue.register_worker(self.id, self.kinds, self._warm())
+                await self.queue.register_worker(self.id, self.kinds, self._reported)
             except Exception:  # the database is away: beat again next time
                 log.warning("worker %s: heartbeat not written", self.id, exc_info=True)
             with contextlib.suppress(TimeoutError):
