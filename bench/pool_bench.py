@@ -4,9 +4,10 @@ the embedded SQLite queue, with stand-in runners (a 50 ms sleep standing for wor
     python bench/pool_bench.py [--jobs 300] [--workers 1 2 4]
 
 For each database and worker count: jobs per second draining ``--jobs`` jobs of 10 owners queued up
-front; each claim's time inside the workers (p50/p99); and from a worker's chunk event to a
-watching caller (the bot's side) receiving it: p50/p99 (LISTEN/NOTIFY on PostgreSQL, the shared
-file's wake-ups on SQLite). PostgreSQL 16 from the ``pgserver`` wheel, on this machine.
+front; each claim's time inside the workers (p50/p99); and from a worker's chunk event to the
+caller (the bot's side, watching every job) receiving it: p50/p99 (LISTEN/NOTIFY on PostgreSQL,
+polling across processes on SQLite). PostgreSQL 16 from the ``pgserver`` wheel, on this machine.
+Writes two SVG charts into ``--plot`` (``docs/`` by default).
 """
 
 from __future__ import annotations

@@ -22,6 +22,7 @@ from handlers.messages import t
 from storage.db import fetch_all
 from tests.audio import clips, code_in, joined, reading
 from tests.handlers.test_voice_consent import note, sample
+from tests.postgres import fresh_database
 from tests.voices import submit, uploads
 
 
@@ -46,9 +47,11 @@ def _staged(tmp_path) -> list:
     return [p for p in (tmp_path / "files" / "checks").rglob("*") if p.is_file()]
 
 
-async def test_a_bot_host_without_models_has_its_notes_checked_by_a_worker(tmp_path):
+async def test_a_bot_host_without_models_has_its_notes_checked_by_a_worker(tmp_path, postgres_server):
+    """On the pool's PostgreSQL (the bot host and the worker meet only there and in the store)."""
     sender = Sender("telegram", "1", "1", "fr")
-    config = load_config(data_dir=tmp_path)
+    url = fresh_database(postgres_server)
+    config = Config.model_validate({"storage": {"data_dir": str(tmp_path), "database": url}})
     async with open_context(config) as host, open_context(config) as pool:
         host.checks_here = False
         checking = {"check": runners(pool)["check"]}  # the voices made here are not trained
