@@ -11,6 +11,8 @@ migrate once.
 
 from __future__ import annotations
 
+import asyncio
+import fcntl
 import re
 import sqlite3
 from collections.abc import AsyncIterator
@@ -148,6 +150,18 @@ async def open_database(target: str | Path) -> AsyncIterator[Connection]:
 
 
 @asynccontextmanager
+async def _migrating(path: Path) -> AsyncIterator[None]:
+    """An exclusive lock beside the database file (``voicebot.sqlite3.lock``, empty) while one
+    process reads the schema version and migrates; the others then find it current."""
+    handle = await asyncio.to_thread(open, path.with_name(path.name + ".lock"), "a")
+    try:
+        await asyncio.to_thread(fcntl.flock, handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        handle.close()  # releases the lock
+
+
+@asynccontextmanager
 async def connect(path: Path) -> AsyncIterator[aiosqlite.Connection]:
     """Open the database in WAL mode with foreign keys on, migrated to the latest version."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -160,7 +174,8 @@ async def connect(path: Path) -> AsyncIterator[aiosqlite.Connection]:
         await conn.execute("PRAGMA busy_timeout = 10000")
         # Migrations rebuild tables, which must not fire foreign-key actions; checked right after.
         await conn.execute("PRAGMA foreign_keys = OFF")
-        await migrate(conn)
+        async with _migrating(path):  # processes starting together on a new file migrate once
+            await migrate(conn)
         if await fetch_one(conn, "PRAGMA foreign_key_check"):
             raise RuntimeError("the database breaks a foreign key after migration")
         await conn.execute("PRAGMA foreign_keys = ON")

@@ -94,6 +94,24 @@ class FileStore:
             handle.write(data)
         return path
 
+    def write_once(self, path: Path, data: bytes) -> bytes:
+        """``data`` at ``path`` unless a file is there already (made whole, then linked: of hosts
+        starting together one wins, and every one reads the same bytes); what ``path`` holds."""
+        self._check_inside(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.link(tmp, path)
+        except FileExistsError:
+            return path.read_bytes()
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        return data
+
     def copy_in(self, source: Path, path: Path, max_bytes: int, chunk: int = 2**20) -> Path:
         """Stream ``source`` (outside the store) to ``path`` atomically, ``chunk`` bytes at a time;
         ``ValueError`` if it grows past ``max_bytes`` meanwhile (nothing is left behind)."""

@@ -73,9 +73,7 @@ class Storage:
         marker = self.files.root / STORE_ID
         row = await fetch_one(self.conn, "SELECT value FROM deployment WHERE key = 'store'")
         if row is None:  # the first start: this store becomes the deployment's
-            made = marker.read_text().strip() if marker.is_file() else secrets.token_hex(16)
-            if not marker.is_file():
-                self.files.write(marker, made.encode())
+            made = self.files.write_once(marker, secrets.token_hex(16).encode()).decode().strip()
             await self.conn.execute(
                 "INSERT INTO deployment (key, value) VALUES ('store', ?) ON CONFLICT DO NOTHING", (made,)
             )

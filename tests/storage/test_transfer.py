@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 from bot.app import open_context
 from bot.config import load_config
@@ -15,6 +18,8 @@ from handlers import jobs, speech
 from tests.bot.test_cli import run
 from tests.postgres import fresh_database
 from tests.voices import submit, uploads
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 async def _one_machine(data) -> tuple[int, str, str]:
@@ -75,3 +80,32 @@ def test_a_host_that_does_not_see_the_shared_store_is_refused(tmp_path, postgres
         elsewhere.stdout + elsewhere.stderr
     )
     assert str(tmp_path / "local" / "files") in error["message"] and made in error["message"]
+
+
+_START = """
+import asyncio, sys
+from pathlib import Path
+from storage import Storage
+
+async def main():
+    async with Storage.open(Path(sys.argv[1]), sys.argv[2] or None) as st:
+        print(await st.check_store())
+
+asyncio.run(main())
+"""
+
+
+def test_hosts_starting_together_on_a_new_installation_agree_on_it(tmp_path, database):
+    """Two processes opening a new data folder (and database) at once: one migrates, one makes the
+    store's id, and both take the same (a race lost here refused both hosts with store_mismatch)."""
+    for attempt in range(3 if database is None else 1):  # one fresh PostgreSQL database per test
+        data = tmp_path / f"data{attempt}"
+        command = [sys.executable, "-c", _START, str(data), database or ""]
+        starts = [
+            subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+            for _ in range(2)
+        ]
+        outputs = [start.communicate(timeout=60) for start in starts]
+        assert [start.returncode for start in starts] == [0, 0], [err[-2000:] for _, err in outputs]
+        ids = {out.strip() for out, _ in outputs}
+        assert len(ids) == 1 and (data / "files" / "store.id").read_text() == ids.pop()
