@@ -171,26 +171,9 @@ async def run_check(ctx: Context, job: JobContext) -> dict[str, Any]:
     data = await asyncio.to_thread(files.read, files.check_path(owner_id, payload["input"]))
     try:
         return await CHECKS[payload["check"]](ctx, owner_id, payload["voiceId"], data, payload["args"])
-    except AudioError as exc:
-        return {
-            "refused": {
-                "as": "audio",
-                "code": exc.code,
-                "message": exc.message,
-                "key": exc.key,
-                "values": exc.values,
-            }
-        }
-    except Refusal as exc:
-        return {
-            "refused": {
-                "as": "refusal",
-                "code": exc.code,
-                "message": exc.message,
-                "key": exc.key,
-                "values": exc.values,
-            }
-        }
+    except (AudioError, Refusal) as exc:
+        said = {"code": exc.code, "message": exc.message, "key": exc.key, "values": exc.values}
+        return {"refused": {"as": "audio" if isinstance(exc, AudioError) else "refusal", **said}}
 
 
 def _refusal(refused: dict[str, Any] | None, locale: str | None) -> Exception:

@@ -73,8 +73,9 @@ class FileStore:
         return [self.root / kind / _part(owner_id) for kind in kinds]
 
     @contextmanager
-    def _atomic(self, path: Path) -> Iterator[BinaryIO]:
-        """A handle whose bytes appear at ``path`` only whole (temp file + fsync + rename)."""
+    def _atomic(self, path: Path, place=None) -> Iterator[BinaryIO]:
+        """A handle whose bytes appear at ``path`` only whole (temp file + fsync + ``place``: a
+        rename, or a link that fails if ``path`` exists)."""
         self._check_inside(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
@@ -83,10 +84,9 @@ class FileStore:
                 yield handle
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+            (place or os.replace)(tmp, path)
+        finally:
+            Path(tmp).unlink(missing_ok=True)  # gone already after a rename
 
     def write(self, path: Path, data: bytes) -> Path:
         """Atomically write ``data`` to ``path``."""
@@ -97,19 +97,11 @@ class FileStore:
     def write_once(self, path: Path, data: bytes) -> bytes:
         """``data`` at ``path`` unless a file is there already (made whole, then linked: of hosts
         starting together one wins, and every one reads the same bytes); what ``path`` holds."""
-        self._check_inside(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
         try:
-            with os.fdopen(fd, "wb") as handle:
+            with self._atomic(path, place=os.link) as handle:
                 handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.link(tmp, path)
         except FileExistsError:
             return path.read_bytes()
-        finally:
-            Path(tmp).unlink(missing_ok=True)
         return data
 
     def copy_in(self, source: Path, path: Path, max_bytes: int, chunk: int = 2**20) -> Path:
