@@ -98,13 +98,13 @@ async def migrate_postgres(conn: Connection) -> list[str]:
     missing = [name for v, name, _ in known if v > PG_BASELINE and v not in later]
     if missing:
         raise RuntimeError(f"migrations without a PostgreSQL version: {', '.join(missing)}")
+    applied = []
+    # held to the commit (a statement that opens a write: the read after it stays in the transaction);
+    # first, since even CREATE TABLE IF NOT EXISTS fails when two hosts run it at once
+    await conn.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,), write=True)
     await conn.executescript(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL, applied_at TEXT NOT NULL)"
     )
-    await conn.commit()
-    applied = []
-    # held to the commit (a statement that opens a write: the read after it stays in the transaction)
-    await conn.execute("SELECT pg_advisory_xact_lock(?)", (_MIGRATION_LOCK,), write=True)
     current = await schema_version(conn)
     if current > len(known):
         await conn.rollback()
