@@ -24,7 +24,7 @@ from handlers.chat import Queued, Reply, Sender, reply_to, where_of
 from handlers.consent import require
 from handlers.context import Context
 from handlers.errors import Refusal
-from handlers.messages import locale_of, t
+from handlers.messages import describe, locale_of, t
 from storage.ids import new_id
 
 MAX_BATCH = 100
@@ -46,6 +46,8 @@ def _check_text(text: str, language: str, where: str = "", locale: str | None = 
             exc.code, where + t(locale, "speak.too_long", count=exc.length, limit=exc.limit)
         ) from None
     except InvalidRequestError as exc:
+        if exc.key in ("text_empty", "text_unspeakable"):  # a person's mistake: in their words
+            raise Refusal(exc.code, where + describe(locale, exc), exc.key) from None
         raise Refusal.of(exc, where) from None
 
 

@@ -7,11 +7,13 @@ tokenizer's ``char_limits``); the embedded engine uses the same chunks so both s
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from engine.audio.language import LANGUAGES
 from engine.errors import InvalidRequestError, TextTooLongError
 
 MAX_TEXT = 5000
+LONGEST_NUMBER = 15  # digits; longer numbers are read digit by digit
 CHAR_LIMITS = {"en": 250, "es": 239, "fr": 273, "de": 253, "it": 213, "pt": 203, "ja": 71, "ko": 95, "zh": 82}
 
 ABBREVIATIONS = {
@@ -105,14 +107,32 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|(?<=[。！？])")
 _CLAUSE_END = re.compile(r"(?<=[,;:、，；：])\s*")
 
 
+# Invisible characters that only steer display: bidi embeddings, overrides and isolates, zero-width
+# space, the byte-order mark. Removed; joiners (U+200C/D) stay, scripts and emoji need them.
+_INVISIBLE = re.compile("[\u200b\u202a-\u202e\u2066-\u2069\ufeff]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # NUL would end the text an engine reads (C strings)
+
+
+def _speakable(text: str) -> bool:
+    return any(unicodedata.category(c)[0] in "LN" for c in text)
+
+
 def validate(text: str, language: str) -> str:
+    """The text as an engine reads it (one line, no controls), or a typed refusal."""
     if language not in LANGUAGES:
         raise InvalidRequestError(f"language must be one of {', '.join(LANGUAGES)}")
     if not isinstance(text, str) or not text.strip():
-        raise InvalidRequestError("text is empty; give something to say")
+        raise InvalidRequestError("text is empty; give something to say", key="text_empty")
     if len(text) > MAX_TEXT:
         raise TextTooLongError(len(text), MAX_TEXT)
-    return " ".join(text.split())
+    text = " ".join(_CONTROL.sub(" ", _INVISIBLE.sub("", text)).split())
+    if not text:
+        raise InvalidRequestError("text is empty; give something to say", key="text_empty")
+    if not _speakable(text):
+        raise InvalidRequestError(
+            "text has no letters or digits to read aloud (only symbols or emoji)", key="text_unspeakable"
+        )
+    return text
 
 
 def _spell(number: str, language: str, to: str = "cardinal") -> str:
@@ -121,16 +141,15 @@ def _spell(number: str, language: str, to: str = "cardinal") -> str:
         return number
     from num2words import num2words
 
+    digits = re.sub(r"[.,]", "", number)
+    if len(digits) > LONGEST_NUMBER:  # past any reader's words (and Python's int limit): one by one
+        return " ".join(_spell(d, language) if d.isdigit() else d for d in number)
     value: float | int
     if re.fullmatch(r"\d+", number):
         value = int(number)
     else:
         # "3.5" in English, "3,5" in most of Europe: a single separator with 1–2 digits is a decimal.
-        value = (
-            float(number.replace(",", "."))
-            if re.fullmatch(r"\d+[.,]\d{1,2}", number)
-            else int(re.sub(r"[.,]", "", number))
-        )
+        value = float(number.replace(",", ".")) if re.fullmatch(r"\d+[.,]\d{1,2}", number) else int(digits)
     try:
         return num2words(value, lang=language, to=to)
     except (NotImplementedError, OverflowError, ValueError):
@@ -183,7 +202,10 @@ def _hard_split(piece: str, limit: int) -> list[str]:
         else:
             if current:
                 out.append(current)
-            current = word[:limit]
+            while len(word) > limit:  # a "word" longer than a chunk: cut, never dropped
+                out.append(word[:limit])
+                word = word[limit:]
+            current = word
     if current:
         out.append(current)
     return out

@@ -150,6 +150,8 @@ MESSAGES = {
     "audio.not_enough_audio": "Eine Stimme der Stufe {voice_type} braucht mindestens {need_s} s Sprache; die brauchbaren Aufnahmen haben {have_s} s.",
     "audio.nothing_usable": "Keine der {count} Dateien ist brauchbar.",
     "audio.audio_error": "Diese Aufnahme ist nicht brauchbar.",
+    "audio.text_empty": "Da ist kein Text zum Sprechen. Schick die Wörter nach dem Befehl.",
+    "audio.text_unspeakable": "Dieser Text hat keine Buchstaben oder Zahlen zum Vorlesen (nur Symbole oder Emoji). Schick Wörter.",
     "consent.needed": "Eine Stimme zu klonen braucht die Einwilligung der sprechenden Person. Akzeptiere diese Erklärung: {statement}",
     "button.unknown": "Diese Schaltfläche funktioniert nicht mehr. Schick den Befehl noch einmal.",
     "audio.voice_gone": "Diese Stimme ist gelöscht oder nicht mehr nutzbar.",

@@ -149,6 +149,8 @@ MESSAGES = {
     "audio.not_enough_audio": "A {voice_type} voice needs at least {need_s} s of speech; the usable samples hold {have_s} s.",
     "audio.nothing_usable": "None of the {count} files could be used.",
     "audio.audio_error": "This recording could not be used.",
+    "audio.text_empty": "There is no text to say. Send the words after the command.",
+    "audio.text_unspeakable": "That text has no letters or numbers to read aloud (only symbols or emoji). Send words.",
     "consent.needed": "Cloning a voice needs the speaker's consent. Accept this statement: {statement}",
     "button.unknown": "That button no longer works. Send the command again.",
     "audio.voice_gone": "That voice is gone or can no longer be used.",

@@ -149,6 +149,8 @@ MESSAGES = {
     "audio.not_enough_audio": "Una voz {voice_type} necesita al menos {need_s} s de voz; las muestras utilizables tienen {have_s} s.",
     "audio.nothing_usable": "No se pudo usar ninguno de los {count} archivos.",
     "audio.audio_error": "Esta grabación no se pudo usar.",
+    "audio.text_empty": "No hay texto que decir. Envía las palabras después del comando.",
+    "audio.text_unspeakable": "Ese texto no tiene letras ni números que leer (solo símbolos o emoji). Envía palabras.",
     "consent.needed": "Clonar una voz requiere el consentimiento de quien habla. Acepta esta declaración: {statement}",
     "button.unknown": "Ese botón ya no funciona. Envía el comando de nuevo.",
     "audio.voice_gone": "Esa voz se ha borrado o ya no se puede usar.",

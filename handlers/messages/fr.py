@@ -150,6 +150,8 @@ MESSAGES = {
     "audio.not_enough_audio": "Une voix {voice_type} demande au moins {need_s} s de parole ; les échantillons utilisables en contiennent {have_s} s.",
     "audio.nothing_usable": "Aucun des {count} fichiers n'est utilisable.",
     "audio.audio_error": "Cet enregistrement n'est pas utilisable.",
+    "audio.text_empty": "Il n'y a pas de texte à dire. Envoyez les mots après la commande.",
+    "audio.text_unspeakable": "Ce texte n'a ni lettres ni chiffres à lire (seulement des symboles ou des emoji). Envoyez des mots.",
     "consent.needed": "Cloner une voix demande le consentement de la personne qui parle. Acceptez cette déclaration : {statement}",
     "button.unknown": "Ce bouton ne fonctionne plus. Renvoyez la commande.",
     "audio.voice_gone": "Cette voix a été supprimée ou n'est plus utilisable.",

@@ -149,6 +149,8 @@ MESSAGES = {
     "audio.not_enough_audio": "Una voce {voice_type} richiede almeno {need_s} s di parlato; i campioni utilizzabili ne hanno {have_s} s.",
     "audio.nothing_usable": "Nessuno dei {count} file è utilizzabile.",
     "audio.audio_error": "Questa registrazione non è utilizzabile.",
+    "audio.text_empty": "Non c'è testo da dire. Invia le parole dopo il comando.",
+    "audio.text_unspeakable": "Questo testo non ha lettere né numeri da leggere (solo simboli o emoji). Invia delle parole.",
     "consent.needed": "Clonare una voce richiede il consenso di chi parla. Accetta questa dichiarazione: {statement}",
     "button.unknown": "Quel pulsante non funziona più. Invia di nuovo il comando.",
     "audio.voice_gone": "Quella voce è stata eliminata o non è più utilizzabile.",

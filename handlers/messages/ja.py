@@ -149,6 +149,8 @@ MESSAGES = {
     "audio.not_enough_audio": "{voice_type} の声には少なくとも {need_s} 秒の発話が必要です。使えるサンプルは {have_s} 秒です。",
     "audio.nothing_usable": "{count} 個のファイルのどれも使えませんでした。",
     "audio.audio_error": "この録音は使えませんでした。",
+    "audio.text_empty": "読み上げるテキストがありません。コマンドの後に言葉を送ってください。",
+    "audio.text_unspeakable": "このテキストには読み上げられる文字や数字がありません（記号や絵文字だけです）。言葉を送ってください。",
     "consent.needed": "声の複製には話者本人の同意が必要です。次の宣言に同意してください：{statement}",
     "button.unknown": "そのボタンはもう使えません。もう一度コマンドを送ってください。",
     "audio.voice_gone": "その声は削除されたか、もう使えません。",

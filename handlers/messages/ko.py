@@ -149,6 +149,8 @@ MESSAGES = {
     "audio.not_enough_audio": "{voice_type} 목소리에는 최소 {need_s}초의 말소리가 필요합니다. 사용할 수 있는 샘플은 {have_s}초입니다.",
     "audio.nothing_usable": "{count}개 파일 중 사용할 수 있는 것이 없습니다.",
     "audio.audio_error": "이 녹음은 사용할 수 없습니다.",
+    "audio.text_empty": "읽을 텍스트가 없습니다. 명령 뒤에 문장을 보내 주세요.",
+    "audio.text_unspeakable": "이 텍스트에는 읽을 글자나 숫자가 없습니다(기호나 이모지뿐입니다). 문장을 보내 주세요.",
     "consent.needed": "목소리를 복제하려면 화자의 동의가 필요합니다. 다음 진술에 동의해 주세요: {statement}",
     "button.unknown": "그 버튼은 더 이상 작동하지 않습니다. 명령을 다시 보내 주세요.",
     "audio.voice_gone": "그 목소리는 삭제되었거나 더 이상 사용할 수 없습니다.",

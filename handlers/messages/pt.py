@@ -149,6 +149,8 @@ MESSAGES = {
     "audio.not_enough_audio": "Uma voz {voice_type} precisa de pelo menos {need_s} s de fala; as amostras utilizáveis têm {have_s} s.",
     "audio.nothing_usable": "Nenhum dos {count} ficheiros pôde ser usado.",
     "audio.audio_error": "Esta gravação não pôde ser usada.",
+    "audio.text_empty": "Não há texto para dizer. Envie as palavras depois do comando.",
+    "audio.text_unspeakable": "Esse texto não tem letras nem números para ler (só símbolos ou emoji). Envie palavras.",
     "consent.needed": "Clonar uma voz exige o consentimento de quem fala. Aceite esta declaração: {statement}",
     "button.unknown": "Esse botão já não funciona. Envie o comando de novo.",
     "audio.voice_gone": "Essa voz foi apagada ou já não pode ser usada.",

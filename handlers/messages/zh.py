@@ -149,6 +149,8 @@ MESSAGES = {
     "audio.not_enough_audio": "{voice_type} 声音至少需要 {need_s} 秒语音；可用样本共有 {have_s} 秒。",
     "audio.nothing_usable": "{count} 个文件都无法使用。",
     "audio.audio_error": "此录音无法使用。",
+    "audio.text_empty": "没有要朗读的文字。请在命令后发送文字。",
+    "audio.text_unspeakable": "这段文字没有可朗读的字母或数字（只有符号或表情）。请发送文字。",
     "consent.needed": "克隆声音需要说话者本人的同意。请接受以下声明：{statement}",
     "button.unknown": "该按钮已失效。请重新发送命令。",
     "audio.voice_gone": "该声音已被删除或无法再使用。",
