@@ -78,6 +78,7 @@ class TextTooLongError(InvalidRequestError):
     def __init__(self, length: int, limit: int) -> None:
         super().__init__(
             f"text is {length} characters; the limit is {limit}. Split it, or use a batch.",
+            key="text_too_long",
             length=length,
             limit=limit,
         )

@@ -42,7 +42,9 @@ class Incoming:
     def audio(self) -> bool:
         """Whether the declared type can hold audio: a video is used for its sound (the decoder
         refuses one without a sound track in words); an Ogg voice note may say application/ogg."""
-        return self.mime is None or self.mime.startswith(("audio/", "video/")) or self.mime == "application/ogg"
+        return (
+            self.mime is None or self.mime.startswith(("audio/", "video/")) or self.mime == "application/ogg"
+        )
 
 
 @dataclass(frozen=True, slots=True)

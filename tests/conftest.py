@@ -55,3 +55,11 @@ def database(request) -> str | None:
     from tests.postgres import fresh_database
 
     return fresh_database(request.getfixturevalue("postgres_server"))
+
+
+@pytest.fixture(scope="session")
+def corpus(tmp_path_factory):
+    """The hostile uploads (tests/hostile.py), built once per run for every front end's test."""
+    from tests.hostile import uploads
+
+    return uploads(tmp_path_factory.mktemp("hostile"))

@@ -7,6 +7,7 @@ Built with the real ffmpeg from the speakers' recordings in tests/data, once per
 from __future__ import annotations
 
 import io
+import resource
 import struct
 import subprocess
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ import numpy as np
 import soundfile
 
 from engine.audio.ffmpeg import ffmpeg_exe
+from handlers.messages import catalog
 from tests.audio import RATE, encode, joined, snr_mix, tones
 
 
@@ -60,10 +62,17 @@ def uploads(folder: Path) -> list[Upload]:
     not_audio = frozenset({"not_audio", "corrupt_audio", "unsupported_format"})
     wide = encode(speech, folder / "wide.wav", "-ar", "96000", "-ac", "8").read_bytes()
     imitation = _ffmpeg(
-        folder, "tagged.ogg", "-i", str(folder / "speech.ogg"), "-c", "copy",
-        "-metadata", "title=Duration: 00:00:01.00, start: 0.000000, bitrate: 1 kb/s",
-        "-metadata", "artist=Stream #0:0: Video: h264, 1x1",
-    )  # fmt: skip
+        folder,
+        "tagged.ogg",
+        "-i",
+        str(folder / "speech.ogg"),
+        "-c",
+        "copy",
+        "-metadata",
+        "title=Duration: 00:00:01.00, start: 0.000000, bitrate: 1 kb/s",
+        "-metadata",
+        "artist=Stream #0:0: Video: h264, 1x1",
+    )
     return [
         Upload("zero bytes", "empty.ogg", b"", "audio/ogg", frozenset({"empty_file"})),
         Upload("truncated", "cut.ogg", speech_ogg[:700], "audio/ogg", not_audio | {"too_short", "cut_off"}),
@@ -91,7 +100,7 @@ def uploads(folder: Path) -> list[Upload]:
             "liar.wav",
             _lying_wav(speech),
             "audio/wav",
-            frozenset({"cut_off", "cut_off_at"}),
+            frozenset({"corrupt_audio", "cut_off", "cut_off_at"}),  # code corrupt_audio, said as cut off
         ),
         Upload(
             "a video without audio",
@@ -103,13 +112,31 @@ def uploads(folder: Path) -> list[Upload]:
         Upload(
             "a video with speech",
             "talk.mp4",
-            _ffmpeg(folder, "va.mp4", "-f", "lavfi", "-i", "testsrc=size=32x32:d=8", "-i",
-                    str(folder / "speech.ogg"), "-c:v", "mpeg4", "-c:a", "aac", "-shortest"),  # fmt: skip
+            _ffmpeg(
+                folder,
+                "va.mp4",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc=size=32x32:d=8",
+                "-i",
+                str(folder / "speech.ogg"),
+                "-c:v",
+                "mpeg4",
+                "-c:a",
+                "aac",
+                "-shortest",
+            ),
             "video/mp4",
             None,
         ),
-        Upload("music", "song.ogg", _ogg(tones(10.0, drums=True), folder, "m.ogg"), "audio/ogg",
-               frozenset({"no_speech"})),  # fmt: skip
+        Upload(
+            "music",
+            "song.ogg",
+            _ogg(tones(10.0, drums=True), folder, "m.ogg"),
+            "audio/ogg",
+            frozenset({"no_speech"}),
+        ),
         Upload(
             "two speakers",
             "both.ogg",
@@ -117,10 +144,20 @@ def uploads(folder: Path) -> list[Upload]:
             "audio/ogg",
             frozenset({"other_speaker", "unverifiable_speaker"}),
         ),
-        Upload("clipped", "loud.ogg", _ogg(np.clip(speech * 40, -1, 1), folder, "c.ogg"), "audio/ogg",
-               frozenset({"unverifiable_speaker", "other_speaker"})),  # fmt: skip
-        Upload("0 dB SNR", "noisy.ogg", _ogg(snr_mix(speech, 0.0), folder, "n.ogg"), "audio/ogg",
-               frozenset({"unverifiable_speaker", "other_speaker", "no_speech"})),  # fmt: skip
+        Upload(
+            "clipped",
+            "loud.ogg",
+            _ogg(np.clip(speech * 40, -1, 1), folder, "c.ogg"),
+            "audio/ogg",
+            frozenset({"unverifiable_speaker", "other_speaker"}),
+        ),
+        Upload(
+            "0 dB SNR",
+            "noisy.ogg",
+            _ogg(snr_mix(speech, 0.0), folder, "n.ogg"),
+            "audio/ogg",
+            frozenset({"unverifiable_speaker", "other_speaker", "no_speech"}),
+        ),
         Upload("metadata imitating ffmpeg's log", "tagged.ogg", imitation, "audio/ogg", None),
         Upload(
             "oversized",
@@ -131,12 +168,17 @@ def uploads(folder: Path) -> list[Upload]:
             declared_size=21 * 2**20 + len(speech_ogg),
         ),
         *(
-            Upload(f"a name with {what}", name, _ogg(joined("allison_en", 6.0, n), folder, f"{n}.ogg"),
-                   "audio/ogg", None)  # fmt: skip
+            Upload(
+                f"a name with {what}",
+                name,
+                _ogg(joined("allison_en", 6.0, n), folder, f"{n}.ogg"),
+                "audio/ogg",
+                None,
+            )
             for n, (what, name) in enumerate(
                 (
                     ("path separators", "../../etc/pass\\wd.ogg"),
-                    ("quotes", "it's \"mine\".ogg"),
+                    ("quotes", 'it\'s "mine".ogg'),
                     ("bidi controls", "\u202egpj.ogg"),
                     ("zero-width characters", "voi\u200bce\u200d.ogg"),
                 ),
@@ -154,7 +196,7 @@ _PLAYLIST = b"#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nhttp://127.0.0.1:9
 
 # Texts to say: (label, text, the refusal's key or None when it is said).
 TEXTS: list[tuple[str, str, str | None]] = [
-    ("5001 characters", "a" * 5001, "too_long"),
+    ("5001 characters", "a" * 5001, "text_too_long"),
     ("empty", "", "text_empty"),
     ("only spaces", " \t \u3000 ", "text_empty"),
     ("only emoji", "🙂🎉🔥 👍🏽", "text_unspeakable"),
@@ -163,3 +205,18 @@ TEXTS: list[tuple[str, str, str | None]] = [
     ("markup", "<b>Bonjour</b> <a href='x'>tous</a> *gras* `code` &amp;", None),
     ("bidi and zero-width", "\u202eBonjour\u202c tout\u200b le monde\ufeff", None),
 ]
+
+
+def says(text: str, key: str, locale: str = "fr") -> bool:
+    """Whether ``text`` holds the catalog's sentence for ``key`` (its words before the first figure)."""
+    words = catalog(locale)
+    sentence = words.get(f"audio.{key}") or words[key]
+    return sentence.split("{")[0].strip() in text
+
+
+def stored(tmp_path) -> set:
+    return {p.relative_to(tmp_path) for p in (tmp_path / "files").rglob("*") if p.is_file()}
+
+
+def peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -16,9 +16,11 @@ from bot.config import HttpConfig
 from bot.contract import first_error
 from bot.http import links
 from engine.errors import AudioError
+from engine.speech.text import MAX_TEXT
 from handlers import apikeys
 from handlers.context import Context
 from handlers.errors import Refusal
+from handlers.messages import catalog, describe, describe_key
 from storage.api_keys import digest
 
 log = logging.getLogger("voicebot.http")
@@ -90,6 +92,19 @@ def language(request: Request) -> str | None:
     """The first language of ``Accept-Language`` ("fr-CH, fr;q=0.9, en;q=0.8" -> "fr-CH")."""
     first = request.headers.get("accept-language", "").split(",")[0].split(";")[0].strip()
     return first or None
+
+
+def _said(locale: str | None, errors: list) -> str:
+    """A request's first problem; a text to say that is empty or too long, in the person's words
+    (the text rules' own sentences), anything else as ``where: what``."""
+    first = errors[0] if errors else {}
+    given, kind = first.get("input"), first.get("type")
+    if first.get("loc", ())[-1:] in (("text",), ("input",)) and isinstance(given, str):
+        if kind == "string_too_long":
+            return describe_key(locale, "text_too_long", {"length": len(given), "limit": MAX_TEXT})
+        if kind == "string_too_short":
+            return describe_key(locale, "text_empty", {})
+    return first_error(errors)
 
 
 def link(request: Request, owner_id: int, route: str, **params: str) -> str:
@@ -168,12 +183,13 @@ def create_app(ctx: Context, config: HttpConfig | None = None) -> FastAPI:
         return error(exc.code, exc.message)
 
     @app.exception_handler(AudioError)
-    async def _audio(_: Request, exc: AudioError) -> JSONResponse:
-        return error(exc.code, exc.message, STATUS.get(exc.code, 422))
+    async def _audio(request: Request, exc: AudioError) -> JSONResponse:
+        said = describe(language(request), exc) if f"audio.{exc.key}" in catalog("en") else exc.message
+        return error(exc.code, said, STATUS.get(exc.code, 422))
 
     @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        return error("invalid_request", first_error(list(exc.errors())), 422)
+    async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
+        return error("invalid_request", _said(language(request), list(exc.errors())), 422)
 
     @app.exception_handler(HTTPException)
     async def _http(_: Request, exc: HTTPException) -> JSONResponse:

@@ -5,42 +5,18 @@ is kept under a safe name; the bot still answers afterwards and its memory stays
 from __future__ import annotations
 
 import json
-import resource
-
-import pytest
 
 from handlers import jobs
-from handlers.messages import catalog
 from tests.audio import code_in, reading
 from tests.bot.harness import running
 from tests.fake_telegram import FakeTelegram
-from tests.hostile import TEXTS, Upload, uploads
+from tests.hostile import TEXTS, peak_mib, says, stored
 from tests.voices import submit
 from tests.voices import uploads as good_uploads
 
 USER = 61
-FR = catalog("fr")
 DECLARED = {"not_audio": "collect.not_audio", "file_too_large": "collect.too_large"}
 CHAT = {"message_id": 1, "date": 0, "chat": {"id": USER, "type": "private"}, "text": "…"}
-
-
-@pytest.fixture(scope="module")
-def corpus(tmp_path_factory) -> list[Upload]:
-    return uploads(tmp_path_factory.mktemp("hostile"))
-
-
-def says(text: str, key: str) -> bool:
-    """Whether ``text`` holds the French sentence for ``key`` (its words before the first figure)."""
-    sentence = FR.get(f"audio.{key}") or FR[key]
-    return sentence.split("{")[0].strip() in text
-
-
-def stored(tmp_path) -> set:
-    return {p.relative_to(tmp_path) for p in (tmp_path / "files").rglob("*") if p.is_file()}
-
-
-def peak_mib() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 async def _answer(fake: FakeTelegram, send) -> str:
@@ -105,7 +81,7 @@ async def test_telegram_answers_every_hostile_upload_and_text_in_french_and_keep
                 assert sent.files["voice"], label
             else:
                 text = (await fake.wait_for("sendMessage", after=mark, chat_id=USER)).params["text"]
-                assert says(text, {"too_long": "speak.too_long"}.get(refusal, refusal)), (label, text)
+                assert says(text, {"text_too_long": "speak.too_long"}.get(refusal, refusal)), (label, text)
 
         help_text = await _answer(fake, fake.message(USER, "/help", language="fr"))
         assert help_text  # still serving

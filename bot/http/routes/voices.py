@@ -51,7 +51,7 @@ async def create(body: CreateVoice, request: Request, ctx: Ctx, owner_id: Owner)
     for n, s in enumerate(body.audioSamples, 1):
         if s.audioBase64 is None and s.audioUrl is None:
             raise Refusal("invalid_request", f"audioSamples.{n - 1}: give audioBase64 or audioUrl")
-        if s.audioBase64:  # tens of MiB: off the loop
+        if s.audioBase64 is not None:  # tens of MiB: off the loop ("" is an empty file, not a URL)
             data = await asyncio.to_thread(base64.b64decode, s.audioBase64)
         else:
             data = await fetch(s.audioUrl or "", config)
