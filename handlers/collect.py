@@ -28,6 +28,11 @@ from storage.records import User, Voice
 _TAG = re.compile(r"\s*\((excited|sad|happy|calm|angry)\)\s*$")
 
 
+class DownloadFailed(Exception):
+    """What an adapter's ``fetch`` raises when the platform would not give the file (gone, a network
+    error): the person is asked to send it again, nothing is kept."""
+
+
 @dataclass(frozen=True, slots=True)
 class Incoming:
     """An audio attachment as the platform describes it, fetched only once the checks pass."""
@@ -37,6 +42,12 @@ class Incoming:
     mime: str | None  # as declared; None for a platform's own voice-note type
     duration: float | None = None  # seconds, as declared (voice notes and audio files say it)
     name: str = ""  # the file's name, to say which of several was kept or not
+
+    async def read(self, locale: str | None) -> bytes:
+        try:
+            return await self.fetch()
+        except DownloadFailed:
+            raise Refusal("download_failed", t(locale, "collect.download_failed")) from None
 
     @property
     def audio(self) -> bool:
@@ -194,7 +205,7 @@ async def _consent(ctx: Context, sender: Sender, voice: Voice, incoming: Incomin
     """The recording of the consent challenge: verified, then the first sentence to read; else why
     not (with the next code when the old one is spent)."""
     check_declared(sender, incoming, max_bytes, ctx.ingestor.limits.max_seconds)
-    data = await incoming.fetch()
+    data = await incoming.read(sender.locale)
     try:
         outcome = await checks.run(ctx, "consent", voice.owner_id, voice.id, data, {"locale": sender.locale})
     except AudioError as exc:  # the code stays good: the same sentence again
@@ -238,7 +249,7 @@ async def _keep(
     """The declared type, size and length checked before the download; then fetched, cleaned and
     kept with the sentence it was asked for as its transcript. (sample, whether it is new)."""
     check_declared(sender, incoming, max_bytes, ctx.ingestor.limits.max_seconds)
-    data = await incoming.fetch()
+    data = await incoming.read(sender.locale)
     words, emotion = _script(voice.languages[0], index)
     meta = {"transcript": words, "language": voice.languages[0], "emotion": emotion}
     args = {"meta": meta, "locale": sender.locale}

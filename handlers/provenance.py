@@ -63,7 +63,7 @@ async def verify_in_chat(ctx: Context, sender: Sender, incoming: Incoming | None
         return Reply(t(sender.locale, "verify.how"))
     check_declared(sender, incoming, max_bytes, ctx.ingestor.limits.max_seconds)
     user = await user_for(ctx, sender)
-    data = await incoming.fetch()
+    data = await incoming.read(sender.locale)
     with tempfile.TemporaryDirectory(prefix="voicebot-verify-") as folder:
         path = Path(folder) / "file"
         await asyncio.to_thread(path.write_bytes, data)

@@ -13,6 +13,7 @@ import contextlib
 import itertools
 import json
 import time
+import urllib.parse
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -217,7 +218,7 @@ class FakeDiscord:
         ``size``: the size Discord states, by default the data's)."""
         attachment_id = snowflake()
         self.files[attachment_id] = data
-        url = f"http://127.0.0.1:{self.port}/cdn/{attachment_id}/{filename}"
+        url = f"http://127.0.0.1:{self.port}/cdn/{attachment_id}/{urllib.parse.quote(filename, safe='')}"
         size = len(data) if size is None else size
         out: dict[str, Any] = {
             "id": attachment_id, "filename": filename, "size": size, "url": url, "proxy_url": url,

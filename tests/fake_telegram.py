@@ -201,6 +201,10 @@ class FakeTelegram:
                 },
                 status=429,
             )
+        if method == "getFile" and params["file_id"] not in self.files:  # as Telegram answers it
+            return web.json_response(
+                {"ok": False, "error_code": 400, "description": "Bad Request: invalid file_id"}, status=400
+            )
         result = await self._answer(method, params, files)
         return web.json_response({"ok": True, "result": result})
 

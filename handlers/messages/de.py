@@ -25,6 +25,7 @@ MESSAGES = {
     "collect.first": "Schick Sprachnachrichten, in denen du die Sätze vorliest, die ich dir gebe ({seconds} s Sprache nötig). Der erste:\n\n„{sentence}“",
     "collect.no_voice": "Leg zuerst eine Stimme an: /newvoice <Name>",
     "collect.not_audio": "Diese Datei ist kein Audio. Schick eine Sprachnachricht oder eine Audiodatei.",
+    "collect.download_failed": "Diese Datei ließ sich nicht herunterladen; schick sie bitte noch einmal.",
     "collect.too_large": "Diese Datei ist größer als {mb} MiB; schick eine kürzere Aufnahme.",
     "collect.rejected": "Nicht gespeichert: {reason}\nBitte noch einmal:\n\n„{sentence}“",
     "collect.kept": "Gespeichert: {seconds} s Sprache, Qualität {quality}.\n{bar}\nAls Nächstes:\n\n„{sentence}“",

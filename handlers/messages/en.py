@@ -24,6 +24,7 @@ MESSAGES = {
     "collect.first": "Send voice notes reading the sentences I give you ({seconds} s of speech needed). First:\n\n“{sentence}”",
     "collect.no_voice": "Start a voice first: /newvoice <name>",
     "collect.not_audio": "That file is not audio. Send a voice note or an audio file.",
+    "collect.download_failed": "That file could not be downloaded; please send it again.",
     "collect.too_large": "That file is over {mb} MiB; send a shorter recording.",
     "collect.rejected": "Not kept: {reason}\nPlease try again:\n\n“{sentence}”",
     "collect.kept": "Kept: {seconds} s of speech, quality {quality}.\n{bar}\nNext:\n\n“{sentence}”",

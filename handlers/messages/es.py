@@ -24,6 +24,7 @@ MESSAGES = {
     "collect.first": "Envía notas de voz leyendo las frases que te doy (hacen falta {seconds} s de voz). La primera:\n\n«{sentence}»",
     "collect.no_voice": "Primero empieza una voz: /newvoice <nombre>",
     "collect.not_audio": "Ese archivo no es audio. Envía una nota de voz o un archivo de audio.",
+    "collect.download_failed": "No se pudo descargar ese archivo; envíalo otra vez, por favor.",
     "collect.too_large": "Ese archivo supera los {mb} MiB; envía una grabación más corta.",
     "collect.rejected": "No guardado: {reason}\nInténtalo de nuevo:\n\n«{sentence}»",
     "collect.kept": "Guardado: {seconds} s de voz, calidad {quality}.\n{bar}\nSiguiente:\n\n«{sentence}»",

@@ -25,6 +25,7 @@ MESSAGES = {
     "collect.first": "Envoyez des messages vocaux en lisant les phrases que je vous donne (il faut {seconds} s de parole). Première :\n\n« {sentence} »",
     "collect.no_voice": "Commencez d'abord une voix : /newvoice <nom>",
     "collect.not_audio": "Ce fichier n'est pas de l'audio. Envoyez un message vocal ou un fichier audio.",
+    "collect.download_failed": "Ce fichier n'a pas pu être téléchargé ; renvoyez-le, s'il vous plaît.",
     "collect.too_large": "Ce fichier dépasse {mb} Mio ; envoyez un enregistrement plus court.",
     "collect.rejected": "Non conservé : {reason}\nRéessayez :\n\n« {sentence} »",
     "collect.kept": "Conservé : {seconds} s de parole, qualité {quality}.\n{bar}\nSuivante :\n\n« {sentence} »",

@@ -24,6 +24,7 @@ MESSAGES = {
     "collect.first": "Invia messaggi vocali leggendo le frasi che ti do (servono {seconds} s di parlato). La prima:\n\n«{sentence}»",
     "collect.no_voice": "Prima inizia una voce: /newvoice <nome>",
     "collect.not_audio": "Quel file non è audio. Invia un messaggio vocale o un file audio.",
+    "collect.download_failed": "Non è stato possibile scaricare il file; invialo di nuovo, per favore.",
     "collect.too_large": "Quel file supera i {mb} MiB; invia una registrazione più breve.",
     "collect.rejected": "Non salvato: {reason}\nRiprova:\n\n«{sentence}»",
     "collect.kept": "Salvato: {seconds} s di parlato, qualità {quality}.\n{bar}\nLa prossima:\n\n«{sentence}»",

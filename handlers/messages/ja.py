@@ -24,6 +24,7 @@ MESSAGES = {
     "collect.first": "表示する文を読み上げたボイスメッセージを送ってください（音声が {seconds} 秒必要です）。最初の文：\n\n「{sentence}」",
     "collect.no_voice": "まず声を作成してください：/newvoice <名前>",
     "collect.not_audio": "そのファイルは音声ではありません。ボイスメッセージか音声ファイルを送ってください。",
+    "collect.download_failed": "そのファイルをダウンロードできませんでした。もう一度送ってください。",
     "collect.too_large": "そのファイルは {mb} MiB を超えています。もっと短い録音を送ってください。",
     "collect.rejected": "保存していません：{reason}\nもう一度どうぞ：\n\n「{sentence}」",
     "collect.kept": "保存しました：音声 {seconds} 秒、品質 {quality}。\n{bar}\n次の文：\n\n「{sentence}」",

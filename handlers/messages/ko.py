@@ -24,6 +24,7 @@ MESSAGES = {
     "collect.first": "제가 드리는 문장을 읽은 음성 메시지를 보내 주세요 (음성 {seconds}초 필요). 첫 문장:\n\n“{sentence}”",
     "collect.no_voice": "먼저 목소리를 만드세요: /newvoice <이름>",
     "collect.not_audio": "그 파일은 오디오가 아닙니다. 음성 메시지나 오디오 파일을 보내 주세요.",
+    "collect.download_failed": "그 파일을 내려받지 못했습니다. 다시 보내 주세요.",
     "collect.too_large": "그 파일은 {mb} MiB를 넘습니다. 더 짧은 녹음을 보내 주세요.",
     "collect.rejected": "저장하지 않음: {reason}\n다시 해 주세요:\n\n“{sentence}”",
     "collect.kept": "저장함: 음성 {seconds}초, 품질 {quality}.\n{bar}\n다음 문장:\n\n“{sentence}”",

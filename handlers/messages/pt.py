@@ -24,6 +24,7 @@ MESSAGES = {
     "collect.first": "Envie mensagens de voz a ler as frases que lhe dou (são precisos {seconds} s de fala). A primeira:\n\n«{sentence}»",
     "collect.no_voice": "Comece primeiro uma voz: /newvoice <nome>",
     "collect.not_audio": "Esse ficheiro não é áudio. Envie uma mensagem de voz ou um ficheiro de áudio.",
+    "collect.download_failed": "Não foi possível baixar esse arquivo; envie-o de novo, por favor.",
     "collect.too_large": "Esse ficheiro tem mais de {mb} MiB; envie uma gravação mais curta.",
     "collect.rejected": "Não guardado: {reason}\nTente de novo:\n\n«{sentence}»",
     "collect.kept": "Guardado: {seconds} s de fala, qualidade {quality}.\n{bar}\nA seguir:\n\n«{sentence}»",

@@ -24,6 +24,7 @@ MESSAGES = {
     "collect.first": "请发送朗读我给出句子的语音消息（需要 {seconds} 秒语音）。第一句：\n\n“{sentence}”",
     "collect.no_voice": "请先创建一个声音：/newvoice <名字>",
     "collect.not_audio": "该文件不是音频。请发送语音消息或音频文件。",
+    "collect.download_failed": "无法下载该文件，请重新发送。",
     "collect.too_large": "该文件超过 {mb} MiB，请发送更短的录音。",
     "collect.rejected": "未保存：{reason}\n请再试一次：\n\n“{sentence}”",
     "collect.kept": "已保存：{seconds} 秒语音，质量 {quality}。\n{bar}\n下一句：\n\n“{sentence}”",

@@ -66,6 +66,11 @@ async def test_telegram_answers_every_hostile_upload_and_text_in_french_and_keep
                 assert any(says(text, key) for key in keys), (item.label, text)
                 assert stored(tmp_path) == files, item.label  # nothing left behind
             assert len(samples) == kept, item.label
+        gone = {"file_id": "gone", "file_unique_id": "goneu", "file_size": 999, "file_name": "x.ogg"}
+        missing = fake._message(USER, None, "fr", document=gone | {"mime_type": "audio/ogg"})
+        text = await _answer(fake, fake._push("message", missing))  # Telegram no longer has it
+        assert says(text, "collect.download_failed"), text
+        assert len(await ctx.storage.samples.list(user.id, voice.id)) == kept
         # the 2 hours of silence were refused from their header: decoded they would take 660 MiB
         assert peak_mib() - before < 300, peak_mib() - before
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str
@@ -24,8 +25,15 @@ Attachment = discord.Attachment | None
 
 def incoming(attachment: discord.Attachment) -> collect.Incoming:
     """An attachment as the use case sees it: declared size, type and length; read only if kept."""
+
+    async def fetch() -> bytes:
+        try:
+            return await attachment.read()
+        except (discord.HTTPException, aiohttp.ClientError, TimeoutError) as exc:
+            raise collect.DownloadFailed(str(exc)) from exc
+
     return collect.Incoming(
-        attachment.read,
+        fetch,
         attachment.size,
         None if attachment.is_voice_message() else attachment.content_type or "application/octet-stream",
         attachment.duration,

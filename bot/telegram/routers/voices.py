@@ -3,7 +3,9 @@ file with it as its caption)."""
 
 from __future__ import annotations
 
+import aiohttp
 from aiogram import Bot, F, Router
+from aiogram.exceptions import TelegramAPIError
 from aiogram.filters import Command, CommandObject
 from aiogram.types import Message
 
@@ -33,7 +35,10 @@ def incoming(message: Message, bot: Bot) -> collect.Incoming | None:
         return None
 
     async def fetch() -> bytes:
-        return (await bot.download(media.file_id)).read()
+        try:
+            return (await bot.download(media.file_id)).read()
+        except (TelegramAPIError, aiohttp.ClientError, TimeoutError) as exc:  # gone, or the network
+            raise collect.DownloadFailed(str(exc)) from exc
 
     mime = None if message.voice else getattr(media, "mime_type", None) or "application/octet-stream"
     return collect.Incoming(fetch, media.file_size, mime, getattr(media, "duration", None))
