@@ -168,13 +168,15 @@ async def connect(path: Path) -> AsyncIterator[aiosqlite.Connection]:
     conn = await aiosqlite.connect(path)
     try:
         conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA busy_timeout = 10000")
         # Every commit reaches the disk: a job's state change must survive a power cut.
         await conn.execute("PRAGMA synchronous = FULL")
-        await conn.execute("PRAGMA busy_timeout = 10000")
         # Migrations rebuild tables, which must not fire foreign-key actions; checked right after.
         await conn.execute("PRAGMA foreign_keys = OFF")
-        async with _migrating(path):  # processes starting together on a new file migrate once
+        # Processes starting together on a new file switch it to WAL and migrate once, in turn:
+        # two switching at once got SQLITE_BUSY without the busy timeout being tried.
+        async with _migrating(path):
+            await conn.execute("PRAGMA journal_mode = WAL")
             await migrate(conn)
         if await fetch_one(conn, "PRAGMA foreign_key_check"):
             raise RuntimeError("the database breaks a foreign key after migration")
