@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import hashlib
 import io
 import re
 import zipfile
@@ -25,7 +26,6 @@ from handlers.consent import require
 from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.messages import describe, locale_of, t
-from storage.ids import new_id
 
 MAX_BATCH = 100
 AUDIO_SUFFIX = re.compile(r"\.(mp3|wav|flac|ogg|opus|aac|m4a)$", re.IGNORECASE)
@@ -156,8 +156,21 @@ def _wav(audio: np.ndarray, rate: int) -> bytes:
     return buffer.getvalue()
 
 
+def _generation_id(job_id: str, item: int) -> str:
+    """The same for a job's item on every try, so an item redone after a worker died has one
+    receipt and one file, not two (shaped like ``new_id``)."""
+    digest = hashlib.sha256(f"{job_id}/{item}".encode()).hexdigest()
+    return f"gen_{digest[:12]}_{digest[12:24]}"
+
+
 async def _say(
-    ctx: Context, job: JobContext, text: str, language: str, options: SpeechOptions, chunks: bool
+    ctx: Context,
+    job: JobContext,
+    text: str,
+    language: str,
+    options: SpeechOptions,
+    chunks: bool,
+    item: int = 0,
 ) -> dict[str, Any]:
     """One text: with ``chunks``, each sentence published (and progress reported) as it comes; then
     the rendered file and a receipt."""
@@ -200,7 +213,8 @@ async def _say(
             )
             await job.step("speaking", 90.0 * (chunk.index + 1) / total)
     audio = np.concatenate(parts)
-    generation_id = new_id("gen")  # carried by the file itself (provenance)
+    generation_id = _generation_id(job.job.id, item)  # carried by the file itself (provenance)
+    redone = await ctx.storage.generations.get(owner_id, generation_id) is not None
     marking = provenance.tags(generation_id, voice_id)
     data = await asyncio.to_thread(render, audio, rate, options, backend.handles_speed, marking)
     duration = len(audio) / rate / (1.0 if backend.handles_speed else options.speed)
@@ -218,7 +232,8 @@ async def _say(
         where=job.job.payload.get("where"),
         excerpt=receipts.excerpt(text, owner.settings if owner else {}),
     )
-    await notices.tell_use(ctx, owner, voice.name, receipt)  # if the owner asked to be told
+    if not redone:  # told once, whatever the tries
+        await notices.tell_use(ctx, owner, voice.name, receipt)  # if the owner asked to be told
     path = ctx.storage.files.output_path(owner_id, receipt.id, options.output_format)
     await asyncio.to_thread(ctx.storage.files.write, path, data)
     return {
@@ -257,7 +272,7 @@ async def run_batch(ctx: Context, job: JobContext) -> dict[str, Any]:
         # never past the day's minutes, the owner's or the server's
         await quotas.speech_left(ctx, owner_id, payload.get("locale"), payload.get("where"))
         await job.step("speaking", 100.0 * index / len(texts))
-        item = await _say(ctx, job, texts[index], payload["language"], options, False)
+        item = await _say(ctx, job, texts[index], payload["language"], options, False, index)
         items.append(item | {"filename": names[index]})
         job.checkpoint = {"items": items}
 

@@ -54,7 +54,10 @@ class GenerationRepo:
         await self._conn.execute(
             "INSERT INTO generations (id, owner_id, voice_id, job_id, text_chars, duration, format,"
             " sample_rate, created_at, fingerprint, platform, server, chat, requested_by, excerpt)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            # an item redone after its worker died: one receipt, for the file as remade
+            " ON CONFLICT (id) DO UPDATE SET duration = excluded.duration,"
+            " fingerprint = excluded.fingerprint",
             (
                 gen.id,
                 gen.owner_id,

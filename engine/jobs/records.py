@@ -309,6 +309,15 @@ class RecordQueue:
         await self._conn.commit()
         return cur.rowcount == 1
 
+    async def save_checkpoint(self, job_id: str, worker_id: str, checkpoint: dict[str, Any]) -> bool:
+        """Where a running job could resume, kept now: a worker killed later loses only what came
+        after it."""
+        cur = await self._conn.execute(
+            f"UPDATE jobs SET checkpoint = ? WHERE {_GUARD}", (json.dumps(checkpoint), job_id, worker_id)
+        )
+        await self._conn.commit()
+        return cur.rowcount == 1
+
     async def emit(self, job_id: str, worker_id: str, type: str, data: dict[str, Any]) -> bool:
         held = await fetch_one(self._conn, f"SELECT 1 FROM jobs WHERE {_GUARD}", (job_id, worker_id))
         if held is None:

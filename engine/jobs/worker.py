@@ -81,8 +81,13 @@ class JobControl:
 
     async def take_turns(self) -> None:
         """Between items of a long job: give the worker to another owner's waiting job, if any.
-        Call only where ``checkpoint`` says how to resume."""
+        Call only where ``checkpoint`` says how to resume; it is kept here, so a worker killed
+        later does not redo what is done."""
         await self.check()
+        if self.checkpoint and not await self._queue.save_checkpoint(
+            self.job.id, self._worker_id, self.checkpoint
+        ):
+            raise LeaseLost(self.job.id)
         if await self._queue.contended(self.job.id):
             raise JobYield(self.job.id)
 
