@@ -11,6 +11,7 @@ from engine.jobs.worker import Runner
 from handlers.checks import run_check
 from handlers.context import Context
 from handlers.errors import Refusal
+from handlers.messages import failure
 from handlers.speech import run_batch, run_speak
 from handlers.training import train
 
@@ -61,11 +62,20 @@ async def cancel_job(ctx: Context, owner_id: int, job_id: str) -> dict[str, Any]
 
 
 async def wait_result(
-    ctx: Context, owner_id: int, job_id: str, on_event: Callable[[Event], None] | None = None
+    ctx: Context,
+    owner_id: int,
+    job_id: str,
+    on_event: Callable[[Event], None] | None = None,
+    locale: str | None = None,
 ) -> dict[str, Any]:
     """Wait for a job, serving the queue in-process when no worker runs (CLI, demo); its result, or
-    its failure as a ``Refusal``. Marks the result delivered."""
+    its failure as a ``Refusal`` (in ``locale``'s words where the catalog has them). Marks the
+    result delivered."""
     job = await ctx.engine.wait(owner_id, job_id, drive=True, on_event=on_event)
+    if job.status == "failed" and locale:
+        failed = [e.data for e in await ctx.engine.queue.events(job_id) if e.type == "failed"]
+        said = failure(locale, failed[-1] if failed else {"code": job.error_code, "message": job.error})
+        raise Refusal(job.error_code or "failed", said)
     if job.status != "succeeded":
         raise Refusal(job.error_code or job.status, job.error or f"The job was {job.status}.")
     await ctx.engine.queue.mark_delivered(owner_id, job_id)

@@ -12,11 +12,13 @@ from pathlib import Path
 from typing import Any
 
 from bot.cli.options import add_sample_options
-from bot.cli.output import emit, fail
+from bot.cli.output import emit, fail, user_locale
 from bot.cli.requests import RequestError
 from bot.config import Config
 from engine.speech.backends import ENGINES
 from engine.speech.render import EMOTIONS, FORMATS, SAMPLE_RATES
+
+CLI = {"platform": "cli"}  # where a receipt says the speech was made
 
 
 def add_commands(commands: Any) -> None:
@@ -104,6 +106,7 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
     from bot.app import open_context
     from engine.errors import AudioError
     from handlers.errors import Refusal
+    from handlers.messages import catalog, describe
 
     args.default_voice_type = config.voices.default_voice_type
     if args.command == "forget" and not args.yes:
@@ -116,13 +119,17 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
         return fail("invalid_request", str(exc))
     except AudioError as exc:
         return fail(exc.code, exc.message)
+    args.locale = user_locale()
     async with open_context(config) as ctx:
         user = await ctx.storage.users.get_or_create("cli", getpass.getuser())
         try:
             result = await _dispatch(args, ctx, user.id, request)
         except (Refusal, AudioError) as exc:
+            said = exc.message  # a refusal is already in the person's words; an engine's error is said so
+            if isinstance(exc, AudioError) and f"audio.{exc.key}" in catalog("en"):
+                said = describe(args.locale, exc)
             details = getattr(exc, "details", None)
-            return fail(exc.code, exc.message, **({"leftOut": details} if details else {}))
+            return fail(exc.code, said, **({"leftOut": details} if details else {}))
     emit(result)
     return 0
 
@@ -155,9 +162,9 @@ async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: 
 
     if args.command == "speak":
         queued = await speech.submit_speech(
-            ctx, owner_id, args.voice_id, args.text, request, args.language, where={"platform": "cli"}
+            ctx, owner_id, args.voice_id, args.text, request, args.language, where=CLI, locale=args.locale
         )
-        result = await jobs.wait_result(ctx, owner_id, queued["jobId"], _Bar().event)
+        result = await jobs.wait_result(ctx, owner_id, queued["jobId"], _Bar().event, args.locale)
         result = {"text": args.text, **result}
         if args.output:
             shutil.copyfile(result["path"], args.output)
@@ -166,9 +173,9 @@ async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: 
     if args.command == "batch":
         lines = (await asyncio.to_thread(args.texts_file.read_text, encoding="utf-8")).splitlines()
         queued = await speech.submit_batch(
-            ctx, owner_id, args.voice_id, lines, request, args.language, where={"platform": "cli"}
+            ctx, owner_id, args.voice_id, lines, request, args.language, where=CLI, locale=args.locale
         )
-        result = await jobs.wait_result(ctx, owner_id, queued["jobId"], _Bar().event)
+        result = await jobs.wait_result(ctx, owner_id, queued["jobId"], _Bar().event, args.locale)
         await asyncio.to_thread(_save_batch, result, args.output)
         return result
     if args.command == "consent":
@@ -201,13 +208,13 @@ async def _dispatch(args: argparse.Namespace, ctx: Any, owner_id: int, request: 
             engine=args.engine,
             challenge_id=args.challenge,
             consent_recording=args.consent_recording,
+            locale=args.locale,
         )
         if not args.wait:
             if not await ctx.engine.queue.live_workers():
                 sys.stderr.write("Queued. No worker is running: start `voicebot worker`, or use --wait.\n")
             return queued
-        result = await jobs.wait_result(ctx, owner_id, queued["jobId"], _Bar().event)
-        return result
+        return await jobs.wait_result(ctx, owner_id, queued["jobId"], _Bar().event, args.locale)
     if args.action == "status":
         return await voices.voice_status(ctx, owner_id, args.voice_id)
     if args.action == "delete":

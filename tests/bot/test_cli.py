@@ -21,8 +21,9 @@ VOICEBOT = str(Path(sys.executable).parent / "voicebot")
 
 
 def run(*args: str, env: dict | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    inherited = {k: v for k, v in os.environ.items() if k not in ("VOICEBOT_CONFIG", "VOICEBOT_DATA_DIR")}
-    full_env = {**inherited, **(env or {})}
+    dropped = ("VOICEBOT_CONFIG", "VOICEBOT_DATA_DIR", "LC_ALL", "LC_MESSAGES", "LANG")
+    inherited = {k: v for k, v in os.environ.items() if k not in dropped}
+    full_env = {**inherited, "LANG": "C.UTF-8", **(env or {})}  # English unless a test says otherwise
     return subprocess.run(
         [VOICEBOT, *args], capture_output=True, text=True, timeout=180, env=full_env, cwd=cwd
     )
