@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -15,10 +16,19 @@ from engine.jobs.client import EngineClient
 from engine.speech.backends.base import EngineUnavailable, PreparedVoice, VoiceBackend
 from engine.speech.backends.embedded import EmbeddedBackend
 from engine.speech.watermark import Watermarker
+from handlers.errors import Refusal
 from storage import Storage
 
 if TYPE_CHECKING:  # handlers.quotas uses the context: imported here for the type only
     from handlers.quotas import Quotas
+
+log = logging.getLogger(__name__)
+
+
+def _damaged(voice_id: str, exc: Exception) -> Refusal:
+    """A voice whose files cannot be read back: refused for good (no retry), its own only."""
+    log.warning("voice %s: its files are damaged (%s: %s)", voice_id, type(exc).__name__, exc)
+    return Refusal("voice_damaged", "That voice's files are damaged, so it cannot speak.", "voice_damaged")
 
 
 @dataclass
@@ -54,8 +64,16 @@ class Context:
             folder = self.storage.files.voice_dir(owner_id, voice_id)
 
             def read() -> PreparedVoice:
-                files = {p.name: self.storage.files.read(p) for p in folder.iterdir() if p.is_file()}
-                return self.backend_for(json.loads(files["voice.json"])["engine"]).load(files)
+                try:
+                    files = {p.name: self.storage.files.read(p) for p in folder.iterdir() if p.is_file()}
+                    engine = json.loads(files["voice.json"])["engine"]
+                except (FileNotFoundError, KeyError, ValueError, TypeError) as exc:
+                    raise _damaged(voice_id, exc) from None
+                backend = self.backend_for(engine)  # EngineUnavailable: said as such
+                try:
+                    return backend.load(files)
+                except Exception as exc:  # whatever a damaged file makes the parser raise
+                    raise _damaged(voice_id, exc) from None
 
             self._voices[voice_id] = await asyncio.to_thread(read)
         return self._voices[voice_id]

@@ -157,6 +157,7 @@ MESSAGES = {
     "consent.needed": "Eine Stimme zu klonen braucht die Einwilligung der sprechenden Person. Akzeptiere diese Erklärung: {statement}",
     "button.unknown": "Diese Schaltfläche funktioniert nicht mehr. Schick den Befehl noch einmal.",
     "audio.voice_gone": "Diese Stimme ist gelöscht oder nicht mehr nutzbar.",
+    "audio.voice_damaged": "Die Dateien dieser Stimme sind beschädigt, sie kann nicht sprechen. Lösche sie und erstelle sie neu; deine anderen Stimmen sind nicht betroffen.",
     "audio.no_samples": "Die Stimme hat noch keine Aufnahmen: Schick zuerst Sprachnachrichten.",
     "discord.consent": "Einwilligung und Einführung",
     "discord.revoke": "Einwilligung widerrufen und deine Stimmen löschen",

@@ -156,6 +156,7 @@ MESSAGES = {
     "consent.needed": "Cloning a voice needs the speaker's consent. Accept this statement: {statement}",
     "button.unknown": "That button no longer works. Send the command again.",
     "audio.voice_gone": "That voice is gone or can no longer be used.",
+    "audio.voice_damaged": "That voice's files are damaged, so it cannot speak. Delete it and make it again; your other voices are not affected.",
     "audio.no_samples": "The voice has no samples yet: send voice notes first.",
     "discord.consent": "Consent and introduction",
     "discord.revoke": "Withdraw consent and delete your voices",

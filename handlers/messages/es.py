@@ -156,6 +156,7 @@ MESSAGES = {
     "consent.needed": "Clonar una voz requiere el consentimiento de quien habla. Acepta esta declaración: {statement}",
     "button.unknown": "Ese botón ya no funciona. Envía el comando de nuevo.",
     "audio.voice_gone": "Esa voz se ha borrado o ya no se puede usar.",
+    "audio.voice_damaged": "Los archivos de esa voz están dañados y no puede hablar. Bórrala y vuelve a crearla; tus otras voces no se ven afectadas.",
     "audio.no_samples": "La voz aún no tiene muestras: envía primero notas de voz.",
     "discord.consent": "Consentimiento y presentación",
     "discord.revoke": "Retirar el consentimiento y borrar tus voces",

@@ -157,6 +157,7 @@ MESSAGES = {
     "consent.needed": "Cloner une voix demande le consentement de la personne qui parle. Acceptez cette déclaration : {statement}",
     "button.unknown": "Ce bouton ne fonctionne plus. Renvoyez la commande.",
     "audio.voice_gone": "Cette voix a été supprimée ou n'est plus utilisable.",
+    "audio.voice_damaged": "Les fichiers de cette voix sont endommagés : elle ne peut plus parler. Supprimez-la et recréez-la ; vos autres voix ne sont pas touchées.",
     "audio.no_samples": "La voix n'a encore aucun échantillon : envoyez d'abord des messages vocaux.",
     "discord.consent": "Consentement et présentation",
     "discord.revoke": "Retirer votre consentement et supprimer vos voix",

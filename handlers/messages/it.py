@@ -156,6 +156,7 @@ MESSAGES = {
     "consent.needed": "Clonare una voce richiede il consenso di chi parla. Accetta questa dichiarazione: {statement}",
     "button.unknown": "Quel pulsante non funziona più. Invia di nuovo il comando.",
     "audio.voice_gone": "Quella voce è stata eliminata o non è più utilizzabile.",
+    "audio.voice_damaged": "I file di quella voce sono danneggiati e non può parlare. Eliminala e creala di nuovo; le tue altre voci non sono toccate.",
     "audio.no_samples": "La voce non ha ancora campioni: invia prima dei messaggi vocali.",
     "discord.consent": "Consenso e presentazione",
     "discord.revoke": "Ritirare il consenso ed eliminare le tue voci",

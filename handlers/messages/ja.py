@@ -156,6 +156,7 @@ MESSAGES = {
     "consent.needed": "声の複製には話者本人の同意が必要です。次の宣言に同意してください：{statement}",
     "button.unknown": "そのボタンはもう使えません。もう一度コマンドを送ってください。",
     "audio.voice_gone": "その声は削除されたか、もう使えません。",
+    "audio.voice_damaged": "その声のファイルが壊れているため、話せません。削除して作り直してください。ほかの声には影響ありません。",
     "audio.no_samples": "この声にはまだサンプルがありません。先にボイスメッセージを送ってください。",
     "discord.consent": "同意と紹介",
     "discord.revoke": "同意を取り消し、あなたの声を削除",

@@ -156,6 +156,7 @@ MESSAGES = {
     "consent.needed": "목소리를 복제하려면 화자의 동의가 필요합니다. 다음 진술에 동의해 주세요: {statement}",
     "button.unknown": "그 버튼은 더 이상 작동하지 않습니다. 명령을 다시 보내 주세요.",
     "audio.voice_gone": "그 목소리는 삭제되었거나 더 이상 사용할 수 없습니다.",
+    "audio.voice_damaged": "그 목소리의 파일이 손상되어 말할 수 없습니다. 삭제하고 다시 만들어 주세요. 다른 목소리에는 영향이 없습니다.",
     "audio.no_samples": "이 목소리에는 아직 샘플이 없습니다. 먼저 음성 메시지를 보내 주세요.",
     "discord.consent": "동의와 소개",
     "discord.revoke": "동의를 철회하고 목소리를 삭제",

@@ -156,6 +156,7 @@ MESSAGES = {
     "consent.needed": "Clonar uma voz exige o consentimento de quem fala. Aceite esta declaração: {statement}",
     "button.unknown": "Esse botão já não funciona. Envie o comando de novo.",
     "audio.voice_gone": "Essa voz foi apagada ou já não pode ser usada.",
+    "audio.voice_damaged": "Os ficheiros dessa voz estão danificados e ela não pode falar. Apague-a e crie-a de novo; as suas outras vozes não são afetadas.",
     "audio.no_samples": "A voz ainda não tem amostras: envie primeiro mensagens de voz.",
     "discord.consent": "Consentimento e apresentação",
     "discord.revoke": "Retirar o consentimento e apagar suas vozes",

@@ -156,6 +156,7 @@ MESSAGES = {
     "consent.needed": "克隆声音需要说话者本人的同意。请接受以下声明：{statement}",
     "button.unknown": "该按钮已失效。请重新发送命令。",
     "audio.voice_gone": "该声音已被删除或无法再使用。",
+    "audio.voice_damaged": "该声音的文件已损坏，无法说话。请删除后重新创建；您的其他声音不受影响。",
     "audio.no_samples": "该声音还没有样本：请先发送语音消息。",
     "discord.consent": "同意与介绍",
     "discord.revoke": "撤回同意并删除你的声音",

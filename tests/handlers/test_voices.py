@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import numpy as np
 import pytest
 
@@ -13,6 +15,7 @@ from handlers import collect, jobs, speech, voices
 from handlers.chat import Sender
 from handlers.errors import Refusal
 from tests.audio import RATE, clips, encode, load
+from tests.hostile import says
 from tests.voices import collecting, submit, uploads
 
 
@@ -190,3 +193,38 @@ async def test_streamed_sentences_carry_the_asked_speed_like_the_file(tmp_path):
         chunks = [e for e in await ctx.engine.queue.events(queued["jobId"]) if e.type == "chunk"]
         streamed = sum(e.data["duration"] for e in chunks)
         assert len(chunks) == 2 and abs(streamed - result["duration"]) < 0.15 * result["duration"]
+
+
+async def test_a_voice_with_damaged_files_is_refused_for_good_and_the_others_still_speak(tmp_path):
+    async with open_context(load_config(data_dir=tmp_path)) as ctx:
+        user = await ctx.storage.users.get_or_create("cli", "u")
+        made = []
+        for name in ("damaged", "sound"):
+            queued = await submit(ctx, user.id, name, uploads("allison_en", 4, language="en"))
+            made.append((await jobs.wait_result(ctx, user.id, queued["jobId"]))["voiceId"])
+        damaged, sound = made
+        folder = ctx.storage.files.voice_dir(user.id, damaged)
+        garbled = next(p for p in sorted(folder.iterdir()) if p.suffix == ".npz")
+
+        def truncate():
+            garbled.write_bytes(garbled.read_bytes()[:40])
+
+        def garble_json():
+            (folder / "voice.json").write_text('{"engine": ')
+
+        def remove():
+            shutil.rmtree(folder)
+
+        for damage in (truncate, garble_json, remove):
+            damage()
+            ctx.forget_voice(damaged)
+            queued = await speech.submit_speech(
+                ctx, user.id, damaged, "Bonjour.", SpeechOptions(), locale="fr"
+            )
+            with pytest.raises(Refusal) as refused:
+                await jobs.wait_result(ctx, user.id, queued["jobId"], locale="fr")
+            assert refused.value.code == "voice_damaged", damage.__name__
+            assert says(refused.value.message, "voice_damaged"), refused.value.message
+            assert (await ctx.engine.status(user.id, queued["jobId"])).attempts == 1  # not retried
+            queued = await speech.submit_speech(ctx, user.id, sound, "Good morning.", SpeechOptions())
+            assert (await jobs.wait_result(ctx, user.id, queued["jobId"]))["duration"] > 0.3
