@@ -50,6 +50,12 @@ class DecodeTimeoutError(AudioError):
     code = "decode_timeout"
 
 
+class EncodeTimeoutError(AudioError):
+    """ffmpeg making the audio we send did not finish in time (hung, or the machine far behind)."""
+
+    code = "encode_timeout"
+
+
 class SilentAudioError(AudioError):
     code = "silent"
 

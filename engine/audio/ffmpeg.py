@@ -7,11 +7,14 @@ file-size limit (it may write only to its pipe).
 
 from __future__ import annotations
 
+import contextlib
+import os
 import resource
+import signal
 import subprocess
 from functools import cache
 
-from engine.errors import DecodeTimeoutError
+from engine.errors import EncodeTimeoutError
 
 
 @cache
@@ -35,7 +38,8 @@ def limit_process(pid: int, cpu_seconds: int) -> None:
 
 
 def run_ffmpeg(args: list[str], timeout_s: float) -> subprocess.CompletedProcess[bytes]:
-    """Run ffmpeg with the hardening flags; kill it (and raise) when the timeout passes."""
+    """Run ffmpeg with the hardening flags; kill it and what it started (and raise) when the
+    timeout passes."""
     cmd = [ffmpeg_exe(), "-nostdin", "-hide_banner", "-nostats", *args]
     proc = subprocess.Popen(
         cmd,
@@ -48,9 +52,10 @@ def run_ffmpeg(args: list[str], timeout_s: float) -> subprocess.CompletedProcess
     try:
         out, err = proc.communicate(timeout=timeout_s)
     except subprocess.TimeoutExpired:
-        proc.kill()
+        with contextlib.suppress(ProcessLookupError):  # its whole session: nothing it started lives on
+            os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
-        raise DecodeTimeoutError(
-            f"Decoding took longer than {timeout_s:g} s and was stopped; the file may be damaged."
+        raise EncodeTimeoutError(
+            f"Making the audio took longer than {timeout_s:g} s and was stopped.", limit_s=timeout_s
         ) from None
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)

@@ -19,6 +19,7 @@ from engine.errors import InvalidRequestError
 EMOTIONS = ("neutral", "happy", "sad", "angry", "excited", "calm")
 FORMATS = ("mp3", "wav", "flac", "ogg")
 SAMPLE_RATES = (22050, 44100, 48000)
+ENCODE_TIMEOUT_S = 120.0  # a minute of speech encodes in well under a second: past this it hangs
 # Opus runs at 48 kHz only; an OGG at 22 050 / 44 100 Hz is Vorbis so the file really has that rate.
 _CODECS = {
     "mp3": ["-c:a", "libmp3lame", "-b:a", "128k", "-f", "mp3"],
@@ -100,7 +101,7 @@ def _run(
                 *codec,
                 "pipe:1",
             ],
-            timeout_s=120.0,
+            timeout_s=ENCODE_TIMEOUT_S,
         )
     if result.returncode != 0 or not result.stdout:
         raise RuntimeError(f"encoding failed: {result.stderr.decode(errors='replace')[-300:]}")

@@ -145,6 +145,7 @@ MESSAGES = {
     "audio.cut_off": "Die Datei scheint abgeschnitten. Bitte schick sie noch einmal.",
     "audio.cut_off_at": "Die Datei scheint abgeschnitten: Sie sollte {declared_s} s dauern, aber nur {decoded_s} s ließen sich dekodieren. Bitte schick sie noch einmal.",
     "audio.decode_timeout": "Das Lesen der Datei dauerte länger als {limit_s} s und wurde abgebrochen; sie ist vielleicht beschädigt.",
+    "audio.encode_timeout": "Das Erstellen der Audiodatei hat länger als {limit_s} s gedauert und wurde abgebrochen. Versuche es noch einmal; passiert es wieder, sag dem Betreiber des Bots Bescheid.",
     "audio.silent": "Die Aufnahme ist stumm. Prüfe, ob das richtige Mikrofon gewählt ist.",
     "audio.no_speech": "Ich höre niemanden sprechen: Es klingt nach Stille, Rauschen oder Musik. Schick bitte eine Aufnahme deiner eigenen Stimme.",
     "audio.too_short": "Nur {speech_s} s Sprache gehört; mindestens {min_s} s sind nötig (10–30 s pro Aufnahme sind ideal).",

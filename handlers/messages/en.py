@@ -144,6 +144,7 @@ MESSAGES = {
     "audio.cut_off": "The file looks cut off. Please send it again.",
     "audio.cut_off_at": "The file looks cut off: it should last {declared_s} s but only {decoded_s} s could be decoded. Please send it again.",
     "audio.decode_timeout": "Reading the file took longer than {limit_s} s and was stopped; it may be damaged.",
+    "audio.encode_timeout": "Making the audio file took longer than {limit_s} s and was stopped. Please try again; if it happens again, tell the bot's operator.",
     "audio.silent": "The recording is silent. Check that the right microphone is selected.",
     "audio.no_speech": "I couldn't hear anyone speaking: it sounds like silence, noise or music. Please send a recording of your own voice.",
     "audio.too_short": "Only {speech_s} s of speech was heard; at least {min_s} s is needed (10–30 s per recording works best).",

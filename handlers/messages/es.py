@@ -144,6 +144,7 @@ MESSAGES = {
     "audio.cut_off": "El archivo parece cortado. Envíalo de nuevo, por favor.",
     "audio.cut_off_at": "El archivo parece cortado: debería durar {declared_s} s pero solo se pudieron decodificar {decoded_s} s. Envíalo de nuevo, por favor.",
     "audio.decode_timeout": "Leer el archivo llevó más de {limit_s} s y se detuvo; puede estar dañado.",
+    "audio.encode_timeout": "Crear el archivo de audio tardó más de {limit_s} s y se detuvo. Inténtalo de nuevo; si vuelve a pasar, avisa a quien administra el bot.",
     "audio.silent": "La grabación está en silencio. Comprueba que el micrófono correcto esté seleccionado.",
     "audio.no_speech": "No oigo a nadie hablar: parece silencio, ruido o música. Envía una grabación de tu propia voz.",
     "audio.too_short": "Solo se oyeron {speech_s} s de voz; hacen falta al menos {min_s} s (lo mejor son 10–30 s por grabación).",

@@ -145,6 +145,7 @@ MESSAGES = {
     "audio.cut_off": "Le fichier semble tronqué. Renvoyez-le, s'il vous plaît.",
     "audio.cut_off_at": "Le fichier semble tronqué : il devrait durer {declared_s} s mais seules {decoded_s} s ont pu être décodées. Renvoyez-le, s'il vous plaît.",
     "audio.decode_timeout": "La lecture du fichier a pris plus de {limit_s} s et a été arrêtée ; il est peut-être endommagé.",
+    "audio.encode_timeout": "La fabrication du fichier audio a pris plus de {limit_s} s et a été arrêtée. Réessayez ; si cela se reproduit, prévenez la personne qui gère le bot.",
     "audio.silent": "L'enregistrement est muet. Vérifiez que le bon micro est sélectionné.",
     "audio.no_speech": "Je n'entends personne parler : on dirait du silence, du bruit ou de la musique. Envoyez un enregistrement de votre propre voix.",
     "audio.too_short": "Seulement {speech_s} s de parole entendues ; il en faut au moins {min_s} s (10 à 30 s par enregistrement, c'est l'idéal).",

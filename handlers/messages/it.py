@@ -144,6 +144,7 @@ MESSAGES = {
     "audio.cut_off": "Il file sembra troncato. Invialo di nuovo, per favore.",
     "audio.cut_off_at": "Il file sembra troncato: dovrebbe durare {declared_s} s ma se ne sono potuti decodificare solo {decoded_s} s. Invialo di nuovo, per favore.",
     "audio.decode_timeout": "La lettura del file ha richiesto più di {limit_s} s ed è stata interrotta; forse è danneggiato.",
+    "audio.encode_timeout": "La creazione del file audio ha richiesto più di {limit_s} s ed è stata interrotta. Riprova; se succede di nuovo, avvisa chi gestisce il bot.",
     "audio.silent": "La registrazione è muta. Controlla di aver scelto il microfono giusto.",
     "audio.no_speech": "Non sento nessuno parlare: sembra silenzio, rumore o musica. Invia una registrazione della tua voce.",
     "audio.too_short": "Sentiti solo {speech_s} s di parlato; ne servono almeno {min_s} s (10–30 s per registrazione è l'ideale).",

@@ -144,6 +144,7 @@ MESSAGES = {
     "audio.cut_off": "파일이 중간에 잘린 것 같습니다. 다시 보내 주세요.",
     "audio.cut_off_at": "파일이 잘린 것 같습니다: {declared_s}초여야 하는데 {decoded_s}초만 디코딩되었습니다. 다시 보내 주세요.",
     "audio.decode_timeout": "파일 읽기가 {limit_s}초를 넘어 중단했습니다. 손상되었을 수 있습니다.",
+    "audio.encode_timeout": "오디오 파일을 만드는 데 {limit_s}초 넘게 걸려 중단했습니다. 다시 시도해 주세요. 다시 일어나면 봇 운영자에게 알려 주세요.",
     "audio.silent": "녹음이 무음입니다. 올바른 마이크가 선택되었는지 확인해 주세요.",
     "audio.no_speech": "말소리가 들리지 않습니다. 무음, 잡음 또는 음악 같습니다. 본인 목소리의 녹음을 보내 주세요.",
     "audio.too_short": "들린 말소리는 {speech_s}초뿐입니다. 최소 {min_s}초가 필요합니다(녹음당 10–30초가 가장 좋습니다).",

@@ -144,6 +144,7 @@ MESSAGES = {
     "audio.cut_off": "O ficheiro parece cortado. Envie-o de novo, por favor.",
     "audio.cut_off_at": "O ficheiro parece cortado: devia durar {declared_s} s mas só foi possível descodificar {decoded_s} s. Envie-o de novo, por favor.",
     "audio.decode_timeout": "Ler o ficheiro demorou mais de {limit_s} s e foi interrompido; pode estar danificado.",
+    "audio.encode_timeout": "Criar o ficheiro de áudio demorou mais de {limit_s} s e foi interrompido. Tente de novo; se voltar a acontecer, avise quem gere o bot.",
     "audio.silent": "A gravação está em silêncio. Verifique se o microfone certo está selecionado.",
     "audio.no_speech": "Não ouço ninguém a falar: parece silêncio, ruído ou música. Envie uma gravação da sua própria voz.",
     "audio.too_short": "Só se ouviram {speech_s} s de fala; são precisos pelo menos {min_s} s (10–30 s por gravação é o ideal).",

@@ -144,6 +144,7 @@ MESSAGES = {
     "audio.cut_off": "文件似乎不完整。请重新发送。",
     "audio.cut_off_at": "文件似乎不完整：应为 {declared_s} 秒，但只能解码 {decoded_s} 秒。请重新发送。",
     "audio.decode_timeout": "读取文件超过 {limit_s} 秒，已停止；文件可能已损坏。",
+    "audio.encode_timeout": "生成音频文件超过 {limit_s} 秒，已被停止。请重试；如果再次发生，请告知机器人的管理员。",
     "audio.silent": "录音没有声音。请检查是否选择了正确的麦克风。",
     "audio.no_speech": "听不到有人说话：像是静音、噪音或音乐。请发送您本人声音的录音。",
     "audio.too_short": "只听到 {speech_s} 秒的语音；至少需要 {min_s} 秒（每段录音 10–30 秒最佳）。",
