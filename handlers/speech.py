@@ -218,6 +218,9 @@ async def _say(
     marking = provenance.tags(generation_id, voice_id)
     data = await asyncio.to_thread(render, audio, rate, options, backend.handles_speed, marking)
     duration = len(audio) / rate / (1.0 if backend.handles_speed else options.speed)
+    # the file first: a receipt is never for a file that could not be kept (a full disk)
+    path = ctx.storage.files.output_path(owner_id, generation_id, options.output_format)
+    await asyncio.to_thread(ctx.storage.files.write, path, data)
     owner = await ctx.storage.users.get(owner_id)
     receipt = await ctx.storage.generations.record(
         owner_id,
@@ -234,8 +237,6 @@ async def _say(
     )
     if not redone:  # told once, whatever the tries
         await notices.tell_use(ctx, owner, voice.name, receipt)  # if the owner asked to be told
-    path = ctx.storage.files.output_path(owner_id, receipt.id, options.output_format)
-    await asyncio.to_thread(ctx.storage.files.write, path, data)
     return {
         "audioUrl": path.as_uri(),
         "path": str(path),

@@ -33,6 +33,7 @@ from handlers.errors import Refusal
 from handlers.messages import describe, t
 from handlers.samples import SampleMeta, store_sample
 from handlers.voices import left_out, nothing_usable, voice_json
+from storage.files import StoreFullError
 from storage.records import Voice
 
 FINE_TUNED = ("premium", "professional")  # tiers whose voices are trained, not only conditioned
@@ -46,7 +47,7 @@ async def train(ctx: Context, job: JobContext) -> dict[str, Any]:
         raise Refusal("not_found", "The voice was deleted before its training started.", "voice_gone")
     try:
         return await _train(ctx, job, voice, payload)
-    except (Refusal, AudioError, JobCancelled) as exc:
+    except (Refusal, AudioError, JobCancelled, StoreFullError) as exc:  # failed for good: undone now
         await _undo(ctx, owner_id, voice_id, payload, getattr(exc, "message", None))
         raise
     except Exception:

@@ -7,6 +7,7 @@ reader never sees half a file and a crash leaves no partial one under the final 
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 import shutil
@@ -20,11 +21,41 @@ _PART = re.compile(r"^[A-Za-z0-9_]{1,80}$")
 _EXT = re.compile(r"^[a-z0-9]{1,8}$")
 
 
+_FULL = {errno.ENOSPC, errno.EFBIG, errno.EDQUOT}
+
+
+class StoreFullError(OSError):
+    """No room to write (the disk or a quota full, a file-size limit): shaped as a refusal
+    (``code``, ``message``, ``key``) so a job fails at once and each front end says it in the
+    person's words; nothing of the write is left."""
+
+    code = key = "storage_full"
+    message = "The server has no room left to keep this; nothing was kept. Please try again later."
+    values: dict = {}  # noqa: RUF012 — read-only, as on the typed audio errors
+
+
 def _part(value: str | int) -> str:
     text = str(value)
     if not _PART.match(text):
         raise ValueError(f"unsafe path component {text!r}")
     return text
+
+
+def no_room(exc: BaseException) -> bool:
+    """Whether an error says the disk (or a quota, or a file-size limit) has no room: a store's
+    write, or a temporary file anywhere."""
+    return isinstance(exc, OSError) and exc.errno in _FULL
+
+
+@contextmanager
+def _room() -> Iterator[None]:
+    """An OSError saying there is no room becomes ``StoreFullError``; any other stays itself."""
+    try:
+        yield
+    except OSError as exc:
+        if no_room(exc) and not isinstance(exc, StoreFullError):
+            raise StoreFullError(exc.errno, os.strerror(exc.errno)) from exc
+        raise
 
 
 class FileStore:
@@ -77,14 +108,16 @@ class FileStore:
         """A handle whose bytes appear at ``path`` only whole (temp file + fsync + ``place``: a
         rename, or a link that fails if ``path`` exists)."""
         self._check_inside(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
+        with _room():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
         try:
-            with os.fdopen(fd, "wb") as handle:
+            with _room(), os.fdopen(fd, "wb") as handle:
                 yield handle
                 handle.flush()
                 os.fsync(handle.fileno())
-            (place or os.replace)(tmp, path)
+            with _room():
+                (place or os.replace)(tmp, path)
         finally:
             Path(tmp).unlink(missing_ok=True)  # gone already after a rename
 

@@ -106,7 +106,8 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
     from bot.app import open_context
     from engine.errors import AudioError
     from handlers.errors import Refusal
-    from handlers.messages import catalog, describe
+    from handlers.messages import catalog, describe, unexpected
+    from storage.files import no_room
 
     args.default_voice_type = config.voices.default_voice_type
     if args.command == "forget" and not args.yes:
@@ -130,6 +131,10 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
                 said = describe(args.locale, exc)
             details = getattr(exc, "details", None)
             return fail(exc.code, said, **({"leftOut": details} if details else {}))
+        except OSError as exc:
+            if not no_room(exc):
+                raise
+            return fail("storage_full", unexpected(args.locale, exc))
     emit(result)
     return 0
 

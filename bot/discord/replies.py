@@ -16,7 +16,7 @@ from handlers import account
 from handlers.chat import Queued, Reply, Sender
 from handlers.delivery import Deliveries
 from handlers.errors import Refusal
-from handlers.messages import catalog, t
+from handlers.messages import catalog, t, unexpected
 
 log = logging.getLogger("voicebot.discord")
 MAX_ROWS = 5  # a message holds 5 rows of at most 5 buttons; a label at most 80 characters
@@ -185,7 +185,7 @@ async def _failed(ctx: Any, interaction: discord.Interaction, exc: Exception) ->
     if isinstance(exc, Refusal):
         return Reply(exc.message)
     log.error("command %s failed", interaction.command and interaction.command.name, exc_info=exc)
-    return Reply(t(await _locale(ctx, interaction), "error.internal"))
+    return Reply(unexpected(await _locale(ctx, interaction), exc))
 
 
 async def _locale(ctx: Any, interaction: discord.Interaction) -> str | None:

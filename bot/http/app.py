@@ -20,8 +20,9 @@ from engine.speech.text import MAX_TEXT
 from handlers import apikeys
 from handlers.context import Context
 from handlers.errors import Refusal
-from handlers.messages import catalog, describe, describe_key
+from handlers.messages import catalog, describe, describe_key, unexpected
 from storage.api_keys import digest
+from storage.files import no_room
 
 log = logging.getLogger("voicebot.http")
 
@@ -197,7 +198,10 @@ def create_app(ctx: Context, config: HttpConfig | None = None) -> FastAPI:
         return error(code, str(exc.detail), exc.status_code)
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:  # never a stack trace out
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:  # never a stack trace out
+        if no_room(exc):  # the operator's to fix; the client may try again later
+            log.error("no room to write: %s", exc)
+            return error("storage_full", unexpected(language(request), exc), 507)
         log.exception("unexpected failure", exc_info=exc)
         return error("internal_error", "Something went wrong on our side; the details are in the log.", 500)
 

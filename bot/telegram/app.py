@@ -24,7 +24,7 @@ from handlers.chat import Sender
 from handlers.context import Context
 from handlers.delivery import Deliveries
 from handlers.errors import Refusal
-from handlers.messages import LANGUAGES, t
+from handlers.messages import LANGUAGES, t, unexpected
 from handlers.notices import Notices
 
 log = logging.getLogger("voicebot.telegram")
@@ -144,7 +144,7 @@ async def _on_error(event: ErrorEvent, bot: Bot, sender: Sender | None = None) -
         text = exc.message
     else:
         log.error("update %s failed", event.update.update_id, exc_info=exc)
-        text = t(sender.locale if sender else None, "error.internal")
+        text = unexpected(sender.locale if sender else None, exc)
     if sender is not None:
         await bot.send_message(int(sender.chat_id), text)
     return True

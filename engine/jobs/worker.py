@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from engine.jobs.queue import Claim, JobContext, WorkerQueue
+from storage.files import StoreFullError, no_room
 
 log = logging.getLogger(__name__)
 PROGRESS_EVERY_S = 0.5  # progress events at most this often (a step change is always written)
@@ -253,6 +254,12 @@ class Worker:
             if isinstance(code, str) and isinstance(message, str):
                 detail = {"key": getattr(exc, "key", code), "values": getattr(exc, "values", {})}
                 await q.fail(claim.id, wid, code, message, retry=False, detail=detail)
+            elif no_room(exc):  # a temporary file with no room: it may clear, so tried again
+                log.error("job %s (%s): no room to write: %s", claim.id, claim.kind, exc)
+                detail = {"key": StoreFullError.key, "values": {}}
+                await q.fail(
+                    claim.id, wid, StoreFullError.code, StoreFullError.message, retry=True, detail=detail
+                )
             else:
                 log.exception("job %s (%s) failed", claim.id, claim.kind)
                 await q.fail(

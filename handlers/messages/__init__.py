@@ -11,6 +11,7 @@ from typing import Any
 
 from engine.audio.language import LANGUAGES
 from engine.jobs.queue import eta_parts
+from storage.files import no_room
 
 # The version of "consent.statement", the same in every catalog: change them together.
 CONSENT_VERSION = "2026-11"
@@ -52,6 +53,17 @@ def describe_key(locale: str | None, key: str, values: dict[str, Any]) -> str:
         except (KeyError, IndexError):
             pass
     return t(locale, "audio.audio_error")
+
+
+def unexpected(locale: str | None, error: BaseException) -> str:
+    """What a person is told of an error no rule caught: a typed one the catalog has a sentence for
+    (a full disk) in their words, anything else as the general sentence (the log has the rest)."""
+    key = getattr(error, "key", None)
+    if isinstance(key, str) and f"audio.{key}" in catalog("en"):
+        return describe(locale, error)
+    if no_room(error):  # a temporary file outside the store, say
+        return t(locale, "audio.storage_full")
+    return t(locale, "error.internal")
 
 
 def failure(locale: str | None, data: dict[str, Any]) -> str:

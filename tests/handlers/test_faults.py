@@ -4,7 +4,8 @@ timeout with what it started, said in their language, the next request served) a
 
 from __future__ import annotations
 
-import os
+import resource
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -12,18 +13,14 @@ import pytest
 from bot.app import open_context
 from bot.config import load_config
 from engine.speech.render import SpeechOptions
-from handlers import jobs, speech
+from handlers import jobs, speech, voice_consent, voices
 from handlers.errors import Refusal
+from handlers.messages import unexpected
+from storage.files import no_room
+from tests.audio import code_in, reading
 from tests.hostile import says
+from tests.postgres import fresh_database
 from tests.voices import submit, uploads
-
-
-def _gone(pid: int) -> bool:
-    """Ended (a zombie waiting for a reaper counts: it runs no more)."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] in "ZX"
-    except (FileNotFoundError, ProcessLookupError):
-        return True
 
 
 async def _voice(ctx) -> tuple[int, str]:
@@ -41,10 +38,24 @@ async def _refused(ctx, owner_id: int, voice_id: str) -> Refusal:
     return refused.value
 
 
+def _alive(marker: str) -> list[int]:
+    """Processes (not zombies) whose command line holds ``marker``."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            running = (proc / "stat").read_text().split(") ")[1][0] not in "ZX"
+            if running and marker in (proc / "cmdline").read_text():
+                found.append(int(proc.name))
+        except (OSError, IndexError):  # ended meanwhile, or not a process
+            continue
+    return found
+
+
 async def test_a_hung_ffmpeg_is_killed_at_its_timeout_with_what_it_started(tmp_path, monkeypatch):
-    pids = tmp_path / "pids"
     hung = tmp_path / "ffmpeg"
-    hung.write_text(f"#!/bin/sh\necho $$ > {pids}\nsleep 300 &\necho $! >> {pids}\nwait\n")
+    hung.write_text("#!/bin/sh\nsleep 301 &\nwait\n")  # a shell that started a child, and waits
     hung.chmod(0o755)
     async with open_context(load_config(data_dir=tmp_path / "data")) as ctx:
         owner_id, voice_id = await _voice(ctx)
@@ -53,8 +64,63 @@ async def test_a_hung_ffmpeg_is_killed_at_its_timeout_with_what_it_started(tmp_p
             patch.setattr("engine.speech.render.ENCODE_TIMEOUT_S", 2.0)
             refused = await _refused(ctx, owner_id, voice_id)
         assert refused.code == "encode_timeout" and says(refused.message, "encode_timeout"), refused.message
-        started = [int(line) for line in pids.read_text().split()]
-        assert len(started) == 2 and all(_gone(pid) for pid in started), started  # the shell and its child
+        assert not _alive(str(hung)) and not _alive("sleep\x00301")  # the shell and its child
         assert not list((tmp_path / "data" / "files" / "outputs").rglob("*.*"))
         queued = await speech.submit_speech(ctx, owner_id, voice_id, "Good morning.", SpeechOptions())
         assert (await jobs.wait_result(ctx, owner_id, queued["jobId"]))["duration"] > 0.3
+
+
+@contextmanager
+def room_for(kib: int):
+    """No file of this process may grow past ``kib`` (RLIMIT_FSIZE: Python ignores SIGXFSZ, so a
+    write past it fails with EFBIG, as on a full disk)."""
+    before = resource.getrlimit(resource.RLIMIT_FSIZE)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (kib * 1024, before[1]))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_FSIZE, before)
+
+
+def _half_written(data: Path) -> list[Path]:
+    return [p for p in (data / "files").rglob(".tmp-*")]
+
+
+async def test_a_full_disk_while_a_sample_a_model_and_an_output_are_written(tmp_path, postgres_server):
+    """The database is PostgreSQL (another process, not limited): only the file store runs out."""
+    data = tmp_path / "data"
+    async with open_context(load_config(data_dir=data, database=fresh_database(postgres_server))) as ctx:
+        user = await ctx.storage.users.get_or_create("cli", "u")
+
+        challenge = await voice_consent.new_challenge(ctx, user.id, "en")
+        recording = reading(code_in(challenge["sentence"]), tmp_path)  # made before: ffmpeg writes it
+        with room_for(32), pytest.raises(OSError) as full:  # the upload's copy (~75 KiB) cannot be kept
+            await voices.submit_voice(
+                ctx, user.id, name="v", language="en", voice_type="instant",
+                uploads=uploads("allison_en", 4, language="en"), consent_statement="I agree.",
+                challenge_id=challenge["challengeId"], consent_recording=recording, locale="fr",
+            )  # fmt: skip
+        assert no_room(full.value) and says(unexpected("fr", full.value), "storage_full")
+        assert await ctx.storage.voices.list(user.id) == [] and not _half_written(data)
+        assert not [p for p in (data / "files").rglob("*") if p.is_file() and p.name != "store.id"]
+
+        queued = await submit(ctx, user.id, "v", uploads("allison_en", 4, language="en"), locale="fr")
+        with room_for(128), pytest.raises(Refusal) as refused:  # the samples fit, the model does not
+            await jobs.wait_result(ctx, user.id, queued["jobId"], locale="fr")
+        assert refused.value.code == "storage_full" and says(refused.value.message, "storage_full")
+        assert (await ctx.engine.status(user.id, queued["jobId"])).attempts == 1  # failed at once
+        assert await ctx.storage.voices.list(user.id) == [] and not _half_written(data)
+
+        owner_id, voice_id = await _voice(ctx)
+        with room_for(64):  # a WAV at 48 kHz of a few seconds is more
+            queued = await speech.submit_speech(
+                ctx, owner_id, voice_id, "Bonjour à tous, et merci d'être venus si nombreux ce soir.",
+                SpeechOptions(output_format="wav", sample_rate=48000), locale="fr",
+            )  # fmt: skip
+            with pytest.raises(Refusal) as refused:
+                await jobs.wait_result(ctx, owner_id, queued["jobId"], locale="fr")
+        assert refused.value.code == "storage_full" and says(refused.value.message, "storage_full")
+        assert await ctx.storage.generations.for_owner(owner_id) == []  # no receipt for a file not kept
+        assert not list((data / "files" / "outputs").rglob("*.*")) and not _half_written(data)
+        queued = await speech.submit_speech(ctx, owner_id, voice_id, "Good morning.", SpeechOptions())
+        assert (await jobs.wait_result(ctx, owner_id, queued["jobId"]))["duration"] > 0.3  # room again

@@ -14,7 +14,7 @@ from bot.discord.replies import said
 from handlers import account, collect, speech
 from handlers.chat import Sender
 from handlers.errors import Refusal
-from handlers.messages import t
+from handlers.messages import unexpected
 
 log = logging.getLogger("voicebot.discord")
 
@@ -36,6 +36,6 @@ class Direct(Feature):
                 self.bot.deliveries.follow(await speech.say_in_chat(self.ctx, sender, message.content, key))
         except Refusal as exc:
             await message.channel.send(said(exc.message, sender.locale))
-        except Exception:
+        except Exception as exc:
             log.exception("direct message %s failed", message.id)
-            await message.channel.send(said(t(sender.locale, "error.internal"), sender.locale))
+            await message.channel.send(said(unexpected(sender.locale, exc), sender.locale))
