@@ -29,6 +29,16 @@ from storage.ids import iso, now
 _MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 PG_BASELINE = 10  # the version postgresql/baseline.sql creates
 _MIGRATION_LOCK = 7_421_001  # pg_advisory_xact_lock key: one migrating host at a time
+BUSY_TIMEOUT_MS = 10_000  # how long a statement waits for another process's write lock on SQLite
+
+
+def is_busy(exc: BaseException) -> bool:
+    """Whether an error is another writer holding the database past the busy timeout (a backup,
+    a second bot on the same file): nothing was written, and the same request may simply be sent
+    again."""
+    return isinstance(exc, sqlite3.OperationalError) and ("locked" in str(exc) or "busy" in str(exc))
+
+
 Connection = Any  # aiosqlite.Connection or storage.postgres.PgConnection: the same calls
 # what a unique or foreign-key violation raises, on either database
 IntegrityError: tuple[type[Exception], ...] = (sqlite3.IntegrityError, psycopg.IntegrityError)
@@ -168,7 +178,7 @@ async def connect(path: Path) -> AsyncIterator[aiosqlite.Connection]:
     conn = await aiosqlite.connect(path)
     try:
         conn.row_factory = aiosqlite.Row
-        await conn.execute("PRAGMA busy_timeout = 10000")
+        await conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_MS)}")
         # Every commit reaches the disk: a job's state change must survive a power cut.
         await conn.execute("PRAGMA synchronous = FULL")
         # Migrations rebuild tables, which must not fire foreign-key actions; checked right after.

@@ -22,6 +22,7 @@ from handlers.context import Context
 from handlers.errors import Refusal
 from handlers.messages import catalog, describe, describe_key, unexpected
 from storage.api_keys import digest
+from storage.db import is_busy
 from storage.files import no_room
 
 log = logging.getLogger("voicebot.http")
@@ -202,6 +203,11 @@ def create_app(ctx: Context, config: HttpConfig | None = None) -> FastAPI:
         if no_room(exc):  # the operator's to fix; the client may try again later
             log.error("no room to write: %s", exc)
             return error("storage_full", unexpected(language(request), exc), 507)
+        if is_busy(exc):
+            log.warning("database busy: %s", exc)
+            busy = error("busy", unexpected(language(request), exc), 503)
+            busy.headers["Retry-After"] = "5"
+            return busy
         log.exception("unexpected failure", exc_info=exc)
         return error("internal_error", "Something went wrong on our side; the details are in the log.", 500)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from engine.audio.language import LANGUAGES
 from engine.jobs.queue import eta_parts
+from storage.db import is_busy
 from storage.files import no_room
 
 # The version of "consent.statement", the same in every catalog: change them together.
@@ -63,6 +64,8 @@ def unexpected(locale: str | None, error: BaseException) -> str:
         return describe(locale, error)
     if no_room(error):  # a temporary file outside the store, say
         return t(locale, "audio.storage_full")
+    if is_busy(error):
+        return t(locale, "audio.busy")
     return t(locale, "error.internal")
 
 

@@ -160,6 +160,7 @@ MESSAGES = {
     "audio.voice_gone": "Diese Stimme ist gelöscht oder nicht mehr nutzbar.",
     "audio.voice_damaged": "Die Dateien dieser Stimme sind beschädigt, sie kann nicht sprechen. Lösche sie und erstelle sie neu; deine anderen Stimmen sind nicht betroffen.",
     "audio.storage_full": "Auf dem Server ist kein Platz mehr, um das zu speichern; nichts davon wurde behalten. Versuche es später noch einmal; der Betreiber sieht es im Protokoll.",
+    "audio.busy": "Der Bot ist gerade sehr beschäftigt und konnte das nicht speichern; nichts ist verloren. Schick es gleich noch einmal.",
     "audio.no_samples": "Die Stimme hat noch keine Aufnahmen: Schick zuerst Sprachnachrichten.",
     "discord.consent": "Einwilligung und Einführung",
     "discord.revoke": "Einwilligung widerrufen und deine Stimmen löschen",

@@ -159,6 +159,7 @@ MESSAGES = {
     "audio.voice_gone": "That voice is gone or can no longer be used.",
     "audio.voice_damaged": "That voice's files are damaged, so it cannot speak. Delete it and make it again; your other voices are not affected.",
     "audio.storage_full": "The server has no room left to keep this, so nothing of it was kept. Please try again later; the operator has been told in the log.",
+    "audio.busy": "The bot is very busy for a moment and could not keep this; nothing was lost. Please send it again in a little while.",
     "audio.no_samples": "The voice has no samples yet: send voice notes first.",
     "discord.consent": "Consent and introduction",
     "discord.revoke": "Withdraw consent and delete your voices",

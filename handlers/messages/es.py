@@ -159,6 +159,7 @@ MESSAGES = {
     "audio.voice_gone": "Esa voz se ha borrado o ya no se puede usar.",
     "audio.voice_damaged": "Los archivos de esa voz están dañados y no puede hablar. Bórrala y vuelve a crearla; tus otras voces no se ven afectadas.",
     "audio.storage_full": "El servidor no tiene espacio para guardar esto, así que no se ha guardado nada. Inténtalo más tarde; el operador lo verá en su registro.",
+    "audio.busy": "El bot está muy ocupado en este momento y no pudo guardar esto; no se ha perdido nada. Vuelve a enviarlo dentro de un rato.",
     "audio.no_samples": "La voz aún no tiene muestras: envía primero notas de voz.",
     "discord.consent": "Consentimiento y presentación",
     "discord.revoke": "Retirar el consentimiento y borrar tus voces",

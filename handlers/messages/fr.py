@@ -160,6 +160,7 @@ MESSAGES = {
     "audio.voice_gone": "Cette voix a été supprimée ou n'est plus utilisable.",
     "audio.voice_damaged": "Les fichiers de cette voix sont endommagés : elle ne peut plus parler. Supprimez-la et recréez-la ; vos autres voix ne sont pas touchées.",
     "audio.storage_full": "Le serveur n'a plus de place pour garder cela : rien n'a été conservé. Réessayez plus tard ; l'opérateur en est averti dans son journal.",
+    "audio.busy": "Le bot est très occupé en ce moment et n'a pas pu garder cela ; rien n'est perdu. Renvoyez-le dans un petit moment.",
     "audio.no_samples": "La voix n'a encore aucun échantillon : envoyez d'abord des messages vocaux.",
     "discord.consent": "Consentement et présentation",
     "discord.revoke": "Retirer votre consentement et supprimer vos voix",

@@ -159,6 +159,7 @@ MESSAGES = {
     "audio.voice_gone": "Quella voce è stata eliminata o non è più utilizzabile.",
     "audio.voice_damaged": "I file di quella voce sono danneggiati e non può parlare. Eliminala e creala di nuovo; le tue altre voci non sono toccate.",
     "audio.storage_full": "Il server non ha più spazio per conservarlo, quindi non è stato tenuto nulla. Riprova più tardi; il gestore lo vede nel suo registro.",
+    "audio.busy": "Il bot è molto occupato in questo momento e non ha potuto tenerlo; non si è perso nulla. Rimandalo tra poco.",
     "audio.no_samples": "La voce non ha ancora campioni: invia prima dei messaggi vocali.",
     "discord.consent": "Consenso e presentazione",
     "discord.revoke": "Ritirare il consenso ed eliminare le tue voci",

@@ -159,6 +159,7 @@ MESSAGES = {
     "audio.voice_gone": "Essa voz foi apagada ou já não pode ser usada.",
     "audio.voice_damaged": "Os ficheiros dessa voz estão danificados e ela não pode falar. Apague-a e crie-a de novo; as suas outras vozes não são afetadas.",
     "audio.storage_full": "O servidor já não tem espaço para guardar isto, por isso nada foi guardado. Tente mais tarde; o operador vê-o no registo.",
+    "audio.busy": "O bot está muito ocupado neste momento e não conseguiu guardar isto; nada se perdeu. Envie-o de novo daqui a pouco.",
     "audio.no_samples": "A voz ainda não tem amostras: envie primeiro mensagens de voz.",
     "discord.consent": "Consentimento e apresentação",
     "discord.revoke": "Retirar o consentimento e apagar suas vozes",

@@ -159,6 +159,7 @@ MESSAGES = {
     "audio.voice_gone": "该声音已被删除或无法再使用。",
     "audio.voice_damaged": "该声音的文件已损坏，无法说话。请删除后重新创建；您的其他声音不受影响。",
     "audio.storage_full": "服务器已没有空间保存这些内容，因此什么都没有保留。请稍后再试；管理员会在日志中看到。",
+    "audio.busy": "机器人此刻非常繁忙，未能保存；没有任何内容丢失。请稍后再发送一次。",
     "audio.no_samples": "该声音还没有样本：请先发送语音消息。",
     "discord.consent": "同意与介绍",
     "discord.revoke": "撤回同意并删除你的声音",

@@ -4,7 +4,9 @@ timeout with what it started, said in their language, the next request served) a
 
 from __future__ import annotations
 
+import asyncio
 import resource
+import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -124,3 +126,31 @@ async def test_a_full_disk_while_a_sample_a_model_and_an_output_are_written(tmp_
         assert not list((data / "files" / "outputs").rglob("*.*")) and not _half_written(data)
         queued = await speech.submit_speech(ctx, owner_id, voice_id, "Good morning.", SpeechOptions())
         assert (await jobs.wait_result(ctx, owner_id, queued["jobId"]))["duration"] > 0.3  # room again
+
+
+async def test_a_second_writer_holding_the_sqlite_database(tmp_path, monkeypatch):
+    """Another process's write lock (a backup, a second bot on the same file): shorter than the busy
+    timeout, the request waits and is served; longer, it is refused in the person's words with
+    nothing written, and the same request goes through once the lock is let go."""
+    monkeypatch.setattr("storage.db.BUSY_TIMEOUT_MS", 3000)
+    data = tmp_path / "data"
+    async with open_context(load_config(data_dir=data)) as ctx:
+        owner_id, voice_id = await _voice(ctx)
+        holder = sqlite3.connect(data / "voicebot.sqlite3", isolation_level=None)
+        try:
+            holder.execute("BEGIN IMMEDIATE")  # the write lock, held
+            asyncio.get_running_loop().call_later(0.2, holder.execute, "COMMIT")
+            queued = await speech.submit_speech(ctx, owner_id, voice_id, "Good morning.", SpeechOptions())
+            assert (await jobs.wait_result(ctx, owner_id, queued["jobId"]))["duration"] > 0.3
+
+            holder.execute("BEGIN IMMEDIATE")  # held until the request has given up
+            with pytest.raises(sqlite3.OperationalError) as busy:
+                await speech.submit_speech(ctx, owner_id, voice_id, "Bonjour.", SpeechOptions(), locale="fr")
+            assert says(unexpected("fr", busy.value), "busy"), busy.value
+            holder.execute("COMMIT")
+        finally:
+            holder.close()
+        assert await ctx.engine.queue.active(owner_id) == []  # nothing of it written
+        queued = await speech.submit_speech(ctx, owner_id, voice_id, "Bonjour.", SpeechOptions(), locale="fr")
+        assert (await jobs.wait_result(ctx, owner_id, queued["jobId"]))["duration"] > 0.3
+        assert len(await ctx.storage.generations.for_owner(owner_id)) == 2
