@@ -2,7 +2,8 @@
 
 Updates go in through ``message`` / ``voice`` / ``document`` / ``callback``; every method the bot
 calls is recorded (``calls``) and can be awaited (``wait_for``). ``throttle(method, times)`` answers
-the next calls of a method with 429 and ``retry_after``, like Telegram's flood control. aiogram sends
+the next calls of a method with 429 and ``retry_after``, like Telegram's flood control; ``fail``
+with server errors. aiogram sends
 methods as form data (nested objects as JSON strings) and uploads as multipart parts.
 """
 
@@ -46,6 +47,7 @@ class FakeTelegram:
         self._new_call = asyncio.Condition()
         self._ids = itertools.count(1)
         self._throttled: dict[str, int] = {}
+        self._failing: dict[str, list[int]] = {}  # method -> the statuses its next calls get
         self._runner: web.AppRunner | None = None
         self.url = ""
 
@@ -143,6 +145,10 @@ class FakeTelegram:
     def throttle(self, method: str, times: int = 1) -> None:
         self._throttled[method] = times
 
+    def fail(self, method: str, statuses: list[int]) -> None:
+        """The next calls of ``method`` get these server errors (a storm of 502s, say), in order."""
+        self._failing[method] = list(statuses)
+
     async def wait_for(self, method: str, within: float = 30.0, after: int = 0, **match: Any) -> Call:
         """The first call of ``method`` (from index ``after``) whose params contain ``match``."""
 
@@ -190,6 +196,11 @@ class FakeTelegram:
             async with self._new_call:
                 self.calls.append(Call(method, params, files, arrived))
                 self._new_call.notify_all()
+        if self._failing.get(method):
+            status = self._failing[method].pop(0)
+            return web.json_response(
+                {"ok": False, "error_code": status, "description": "Bad Gateway"}, status=status
+            )
         if self._throttled.get(method):
             self._throttled[method] -= 1
             return web.json_response(

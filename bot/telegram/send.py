@@ -3,7 +3,9 @@
 - pacing: messages to one chat stay under Telegram's limits (about 1 per second in a private chat,
   20 per minute in a group, 30 per second in all), with short bursts allowed — token buckets, FIFO
   per chat so replies keep their order;
-- flood control: a 429 (``TelegramRetryAfter``) is waited out and the call retried, bounded.
+- flood control: a 429 (``TelegramRetryAfter``) is waited out and the call retried, bounded;
+- a server error (5xx) or a dropped connection is tried again after 1, 2, 4, 8 s (Telegram's
+  advice for 5xx); long polling has its own backoff and is left to it.
 """
 
 from __future__ import annotations
@@ -15,11 +17,12 @@ from collections import defaultdict
 from typing import Any
 
 from aiogram.client.session.middlewares.base import BaseRequestMiddleware
-from aiogram.exceptions import TelegramRetryAfter
+from aiogram.exceptions import TelegramNetworkError, TelegramRetryAfter, TelegramServerError
 
 log = logging.getLogger("voicebot.telegram")
 MAX_TRIES = 5
 MAX_WAIT_S = 60.0
+BACKOFF_S = 1.0  # the first wait after a server error; doubled each try
 PACED = {
     "sendMessage",
     "sendVoice",
@@ -72,6 +75,7 @@ class Outbox(BaseRequestMiddleware):
         self._rates = {"private": chat_per_s, "group": group_per_s}
         self._burst = burst
         self.waits: defaultdict[str, int] = defaultdict(int)  # 429s waited out, by method (for logs/tests)
+        self.server_errors: defaultdict[str, int] = defaultdict(int)  # 5xx and dropped calls retried
 
     def _bucket(self, chat_id: Any) -> Bucket:
         if chat_id not in self._chats:
@@ -96,4 +100,11 @@ class Outbox(BaseRequestMiddleware):
                 self.waits[name] += 1
                 log.info("flood control on %s: waiting %s s before trying again", name, exc.retry_after)
                 await asyncio.sleep(exc.retry_after)
+            except (TelegramServerError, TelegramNetworkError) as exc:
+                if attempt == MAX_TRIES or name == "getUpdates":
+                    raise
+                self.server_errors[name] += 1
+                wait = BACKOFF_S * 2 ** (attempt - 1)
+                log.warning("%s failed (%s): trying again in %s s", name, type(exc).__name__, wait)
+                await asyncio.sleep(wait)
         raise AssertionError("unreachable")

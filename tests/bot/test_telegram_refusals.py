@@ -83,3 +83,18 @@ async def test_flood_control_is_waited_out_and_the_reply_still_arrives(tmp_path)
             )
         assert all(c.params["text"].startswith("/start") for c in tries)  # the same reply, re-sent
         assert tries[-1].at - tries[0].at >= 2.0  # after waiting as told
+
+
+async def test_a_storm_of_server_errors_is_tried_through_and_the_bot_keeps_answering(tmp_path, monkeypatch):
+    monkeypatch.setattr("bot.telegram.send.BACKOFF_S", 0.05)
+    async with running(tmp_path, worker=True) as (fake, _ctx):
+        fake.fail("sendMessage", [502, 500, 503])  # the next three tries fail on Telegram's side
+        await fake.message(ALICE, "/help")
+        tries = [await fake.wait_for("sendMessage", chat_id=ALICE)]
+        for _ in range(3):
+            tries.append(
+                await fake.wait_for("sendMessage", after=fake.calls.index(tries[-1]) + 1, chat_id=ALICE)
+            )
+        assert len({c.params["text"] for c in tries}) == 1 and tries[0].params["text"].startswith("/start")
+        fake.fail("getUpdates", [502] * 3)  # polling too: aiogram's own backoff, then on again
+        assert (await reply_to(fake, ALICE, fake.message(ALICE, "/help"))).startswith("/start")
