@@ -69,6 +69,7 @@ class FakeDiscord:
     bot_moves: list[str | None] = field(default_factory=list)  # channels the bot asked to be in
     identified: int = 0  # sessions started (IDENTIFY)
     resumed: int = 0  # sessions resumed (RESUME)
+    refuse_resume: bool = False  # the next RESUME is answered INVALID_SESSION (the client starts anew)
     _events: list[dict[str, Any]] = field(default_factory=list)  # every dispatch, for a resume
     _ws: web.WebSocketResponse | None = None
     _seq: int = 0
@@ -121,6 +122,10 @@ class FakeDiscord:
             elif payload["op"] == 4:  # the bot joins, moves or leaves a voice channel
                 channel = payload["d"]["channel_id"]
                 await self._bot_voice(None if channel is None else str(channel))
+            elif payload["op"] == 6 and self.refuse_resume:  # INVALID_SESSION, not resumable
+                self.refuse_resume = False
+                self._events.clear()  # the old session's events are gone with it
+                await ws.send_str(json.dumps({"op": 9, "d": False}))
             elif payload["op"] == 6:  # what was missed since the client's last sequence, then RESUMED
                 self.resumed += 1
                 for missed in [e for e in self._events if e["s"] > (payload["d"]["seq"] or 0)]:

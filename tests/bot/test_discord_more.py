@@ -4,6 +4,7 @@ and a gateway disconnect that loses no reply."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import zipfile
 
@@ -138,3 +139,14 @@ async def test_a_result_over_the_upload_limit_is_sent_smaller_or_refused_in_word
         batch = await fake.command("batch", {"file": lines}, [lines], user_id=USER, size_limit=2**10)
         refused = await fake.answer(batch, lambda said: "more than this channel takes" in said)
         assert refused.startswith("The result is ") and "(0 MiB)" not in refused
+
+
+async def test_an_invalid_session_is_started_anew_and_the_bot_answers(tmp_path, monkeypatch):
+    async with discord_running(tmp_path, monkeypatch) as (fake, _ctx, _client):
+        fake.refuse_resume = True
+        fake.ready.clear()
+        await fake.drop()  # the client tries to resume; the gateway says the session is invalid
+        await asyncio.wait_for(fake.ready.wait(), 60)  # a new session (after discord.py's pause)
+        asked = await fake.command("consent", user_id=USER, locale="es-ES")
+        assert (await fake.reply_to(asked))["data"]["content"].startswith("¡Hola!")
+        assert fake.resumed == 0 and fake.identified == 2
