@@ -29,6 +29,7 @@ _STATE_COLUMNS = (
 )
 _GUARD = "id = ? AND worker_id = ? AND status = 'running'"
 UNSEEN_KEPT = 4096  # changes remembered for watchers between their read and their wait
+MAX_LEASE_S = 600.0  # the longest lease a worker takes (engine.lease_s is capped there)
 WARM_READ_S = 1.0  # how stale the workers' loaded-voice reports may be when a claim reads them
 
 
@@ -245,6 +246,7 @@ class RecordQueue:
     async def reap(self) -> int:
         """Requeue (or fail, when out of tries) running jobs whose worker stopped renewing the lease."""
         stamp = time.time()
+        await self._unfuture(stamp)
         rows = await fetch_all(
             self._conn,
             "UPDATE jobs SET status = CASE WHEN cancel_requested = 1 THEN 'cancelled'"
@@ -272,6 +274,19 @@ class RecordQueue:
             else:
                 await self._broker_ended(row["id"], row["status"])
         return len(rows)
+
+    async def _unfuture(self, stamp: float) -> None:
+        """After the clock was set back, leases, backoffs and heartbeats written before lie in the
+        future: none may be further ahead than it could have been written, or a dead worker's job
+        (or a retry) would wait as long as the clock jumped."""
+        lease, backoff = stamp + MAX_LEASE_S, stamp + max(self.max_backoff_s, self.backoff_s)
+        await self._conn.execute(
+            "UPDATE jobs SET lease_until = ? WHERE status = 'running' AND lease_until > ?", (lease, lease)
+        )
+        await self._conn.execute(
+            "UPDATE jobs SET not_before = ? WHERE status = 'queued' AND not_before > ?", (backoff, backoff)
+        )
+        await self._conn.execute("UPDATE workers SET heartbeat_at = ? WHERE heartbeat_at > ?", (stamp, stamp))
 
     async def contended(self, job_id: str) -> bool:
         """Another owner has a job ready at this job's priority or above (so this one should yield)."""

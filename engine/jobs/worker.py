@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Any
 
 from engine.jobs.queue import Claim, JobContext, WorkerQueue
+from engine.jobs.records import MAX_LEASE_S
 from storage.files import StoreFullError, no_room
 
 log = logging.getLogger(__name__)
@@ -135,7 +136,7 @@ class Worker:
         # Speech jobs get slots of their own (0: they share ``concurrency``), so a stream never waits
         # for a training or another stream to finish; the runner makes them take turns on the engine.
         self.streams = max(0, streams)
-        self.lease_s = lease_s
+        self.lease_s = min(lease_s, MAX_LEASE_S)  # a longer one would be cut by the reaper
         self.poll_s = poll_s
         self.register = register
         self.id = worker_id or f"worker_{uuid.uuid4().hex[:12]}"

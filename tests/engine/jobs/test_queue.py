@@ -447,3 +447,38 @@ async def test_a_worker_reports_its_loaded_voices_only_while_it_could_speak(tmp_
         finally:
             worker.stop()
             await asyncio.wait_for(serving, 10)
+
+
+async def test_the_clock_set_back_or_forward_leaves_leases_and_retries_right(tmp_path, opened, monkeypatch):
+    """The host's clock jumps (NTP, a VM resumed): set back a day, a dead worker's job is still
+    requeued within the longest lease and a retry waits no longer than its backoff; set forward an
+    hour, a live worker's job is requeued and its late result refused, so it ends once."""
+    import time
+
+    from engine.jobs.records import MAX_LEASE_S
+
+    real, jump = time.time, [0.0]
+    monkeypatch.setattr(time, "time", lambda: real() + jump[0])
+    async with opened(tmp_path) as (q, a, b, _st):
+        dead = await q.submit(JobSpec("train", a, {}))
+        assert (await q.claim("dead-worker", ("train",), lease_s=5)).id == dead.id
+        retried = await q.submit(JobSpec("train", b, {}))
+        assert (await q.claim("live-worker", ("train",), lease_s=5)).id == retried.id
+        assert await q.fail(retried.id, "live-worker", "internal_error", "boom", retry=True)  # backoff
+
+        jump[0] = -86_400.0  # a day back
+        await q.reap()
+        jump[0] += max(MAX_LEASE_S, q.max_backoff_s) + 1  # and time goes on past the longest lease
+        assert await q.reap() == 1  # the dead worker's job, not a day later
+        order: list[str] = []
+        await drain(q, recorder(order))
+        assert sorted(order) == sorted([dead.id, retried.id])
+
+        late = await q.submit(JobSpec("train", a, {}))
+        assert (await q.claim("slow-worker", ("train",), lease_s=5)).id == late.id
+        jump[0] += 3600.0  # an hour forward: its lease looks long gone
+        assert await q.reap() == 1
+        await drain(q, recorder(order))
+        assert not await q.complete(late.id, "slow-worker", {"late": True})
+        done = await q.get(a, late.id)
+        assert done.status == "succeeded" and done.result == {"ok": late.id}
