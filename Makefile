@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install lock demo test test-latest lint format bench clean
+.PHONY: install lock demo test test-latest lint format bench load clean
 
 install: $(STAMP)
 
@@ -64,6 +64,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/http_bench.py
 	$(BIN)/python bench/pool_bench.py
 	$(BIN)/python bench/check_bench.py
+
+# 100 simulated people on Telegram, Discord and the HTTP API at once, with a real worker process,
+# then a 30-minute soak; the report goes to docs/load.json (bench/load.py says what is measured).
+load: $(STAMP)
+	$(BIN)/python bench/load.py --people 100 --minutes 40 --soak-minutes 30 --out docs/load.json
 
 clean:
 	rm -rf $(VENV) $(LATEST) *.egg-info .pytest_cache .ruff_cache
