@@ -126,12 +126,12 @@ class ConsentRepo:
         self._conn = conn
 
     async def accept(self, user_id: int, statement_version: str, statement_hash: str, method: str) -> Consent:
-        cur = await self._conn.execute(
+        made = await fetch_one(  # stepped to its end at once: an open RETURNING broke others' commits
+            self._conn,
             "INSERT INTO consents (user_id, statement_version, statement_hash, method, accepted_at)"
             " VALUES (?, ?, ?, ?, ?) RETURNING id",
             (user_id, statement_version, statement_hash, method, iso(now())),
         )
-        made = await cur.fetchone()
         await self._conn.commit()
         consent = await self._get(made[0])
         assert consent is not None

@@ -78,3 +78,21 @@ async def test_postgresql_has_the_same_tables_and_columns_as_sqlite(tmp_path, po
     for table, column in rows:
         postgres.setdefault(table, set()).add(column)
     assert postgres == sqlite
+
+
+async def test_many_people_consenting_at_once_on_one_connection(tmp_path, database):
+    """What ``make load`` found: an INSERT … RETURNING read with ``fetchone`` stayed open on the
+    shared connection, and other tasks' commits failed ("SQL statements in progress")."""
+    import asyncio
+
+    async with Storage.open(tmp_path, database) as st:
+        users = [await st.users.get_or_create("telegram", str(n)) for n in range(40)]
+
+        async def consent_and_log(n: int, user) -> None:
+            for _ in range(n % 5):  # staggered, so statements and commits of tasks interleave
+                await asyncio.sleep(0)
+            await st.consents.accept(user.id, "v1", "h", "button")
+            await st.audit.log(user.id, "consent.accepted")
+
+        await asyncio.gather(*(consent_and_log(n, u) for n, u in enumerate(users)))
+        assert all([await st.consents.active(u.id) for u in users])
