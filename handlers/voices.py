@@ -62,8 +62,9 @@ def left_out(name: str, error: AudioError, locale: str | None) -> dict[str, Any]
 
 def nothing_usable(refused: Sequence[dict[str, Any]], locale: str | None) -> Refusal:
     reasons = "; ".join(f"{item['name']}: {item['message']}" for item in refused)
-    message = t(locale, "audio.nothing_usable", count=len(refused)) + (f" {reasons}" if reasons else "")
-    return Refusal("nothing_usable", message, details=list(refused), count=len(refused))
+    key = "nothing_usable_one" if len(refused) == 1 else "nothing_usable"  # "none of the 1 files"
+    message = t(locale, f"audio.{key}", count=len(refused)) + (f" {reasons}" if reasons else "")
+    return Refusal("nothing_usable", message, key, details=list(refused), count=len(refused))
 
 
 def _read_recording(path: Path, limits: Limits) -> bytes:

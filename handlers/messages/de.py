@@ -151,6 +151,7 @@ MESSAGES = {
     "audio.too_short": "Nur {speech_s} s Sprache gehört; mindestens {min_s} s sind nötig (10–30 s pro Aufnahme sind ideal).",
     "audio.not_enough_audio": "Eine Stimme der Stufe {voice_type} braucht mindestens {need_s} s Sprache; die brauchbaren Aufnahmen haben {have_s} s.",
     "audio.nothing_usable": "Keine der {count} Dateien ist brauchbar.",
+    "audio.nothing_usable_one": "Diese Datei ist nicht verwendbar.",
     "audio.audio_error": "Diese Aufnahme ist nicht brauchbar.",
     "audio.text_empty": "Da ist kein Text zum Sprechen; schick ein paar Wörter.",
     "audio.text_unspeakable": "Dieser Text hat keine Buchstaben oder Zahlen zum Vorlesen (nur Symbole oder Emoji). Schick Wörter.",

@@ -150,6 +150,7 @@ MESSAGES = {
     "audio.too_short": "Only {speech_s} s of speech was heard; at least {min_s} s is needed (10–30 s per recording works best).",
     "audio.not_enough_audio": "A {voice_type} voice needs at least {need_s} s of speech; the usable samples hold {have_s} s.",
     "audio.nothing_usable": "None of the {count} files could be used.",
+    "audio.nothing_usable_one": "That file could not be used.",
     "audio.audio_error": "This recording could not be used.",
     "audio.text_empty": "There is no text to say; send some words.",
     "audio.text_unspeakable": "That text has no letters or numbers to read aloud (only symbols or emoji). Send words.",

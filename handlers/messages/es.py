@@ -150,6 +150,7 @@ MESSAGES = {
     "audio.too_short": "Solo se oyeron {speech_s} s de voz; hacen falta al menos {min_s} s (lo mejor son 10–30 s por grabación).",
     "audio.not_enough_audio": "Una voz {voice_type} necesita al menos {need_s} s de voz; las muestras utilizables tienen {have_s} s.",
     "audio.nothing_usable": "No se pudo usar ninguno de los {count} archivos.",
+    "audio.nothing_usable_one": "Ese archivo no se puede usar.",
     "audio.audio_error": "Esta grabación no se pudo usar.",
     "audio.text_empty": "No hay texto que decir; envía algunas palabras.",
     "audio.text_unspeakable": "Ese texto no tiene letras ni números que leer (solo símbolos o emoji). Envía palabras.",

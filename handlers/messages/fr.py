@@ -151,6 +151,7 @@ MESSAGES = {
     "audio.too_short": "Seulement {speech_s} s de parole entendues ; il en faut au moins {min_s} s (10 à 30 s par enregistrement, c'est l'idéal).",
     "audio.not_enough_audio": "Une voix {voice_type} demande au moins {need_s} s de parole ; les échantillons utilisables en contiennent {have_s} s.",
     "audio.nothing_usable": "Aucun des {count} fichiers n'est utilisable.",
+    "audio.nothing_usable_one": "Ce fichier n'est pas utilisable.",
     "audio.audio_error": "Cet enregistrement n'est pas utilisable.",
     "audio.text_empty": "Il n'y a pas de texte à dire ; envoyez des mots.",
     "audio.text_unspeakable": "Ce texte n'a ni lettres ni chiffres à lire (seulement des symboles ou des emoji). Envoyez des mots.",

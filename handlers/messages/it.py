@@ -150,6 +150,7 @@ MESSAGES = {
     "audio.too_short": "Sentiti solo {speech_s} s di parlato; ne servono almeno {min_s} s (10–30 s per registrazione è l'ideale).",
     "audio.not_enough_audio": "Una voce {voice_type} richiede almeno {need_s} s di parlato; i campioni utilizzabili ne hanno {have_s} s.",
     "audio.nothing_usable": "Nessuno dei {count} file è utilizzabile.",
+    "audio.nothing_usable_one": "Quel file non è utilizzabile.",
     "audio.audio_error": "Questa registrazione non è utilizzabile.",
     "audio.text_empty": "Non c'è testo da dire; invia qualche parola.",
     "audio.text_unspeakable": "Questo testo non ha lettere né numeri da leggere (solo simboli o emoji). Invia delle parole.",

@@ -150,6 +150,7 @@ MESSAGES = {
     "audio.too_short": "聞き取れた発話は {speech_s} 秒だけです。少なくとも {min_s} 秒必要です（1つの録音は10〜30秒が最適です）。",
     "audio.not_enough_audio": "{voice_type} の声には少なくとも {need_s} 秒の発話が必要です。使えるサンプルは {have_s} 秒です。",
     "audio.nothing_usable": "{count} 個のファイルのどれも使えませんでした。",
+    "audio.nothing_usable_one": "そのファイルは使えませんでした。",
     "audio.audio_error": "この録音は使えませんでした。",
     "audio.text_empty": "読み上げるテキストがありません。言葉を送ってください。",
     "audio.text_unspeakable": "このテキストには読み上げられる文字や数字がありません（記号や絵文字だけです）。言葉を送ってください。",

@@ -150,6 +150,7 @@ MESSAGES = {
     "audio.too_short": "들린 말소리는 {speech_s}초뿐입니다. 최소 {min_s}초가 필요합니다(녹음당 10–30초가 가장 좋습니다).",
     "audio.not_enough_audio": "{voice_type} 목소리에는 최소 {need_s}초의 말소리가 필요합니다. 사용할 수 있는 샘플은 {have_s}초입니다.",
     "audio.nothing_usable": "{count}개 파일 중 사용할 수 있는 것이 없습니다.",
+    "audio.nothing_usable_one": "그 파일은 사용할 수 없습니다.",
     "audio.audio_error": "이 녹음은 사용할 수 없습니다.",
     "audio.text_empty": "읽을 텍스트가 없습니다. 문장을 보내 주세요.",
     "audio.text_unspeakable": "이 텍스트에는 읽을 글자나 숫자가 없습니다(기호나 이모지뿐입니다). 문장을 보내 주세요.",

@@ -150,6 +150,7 @@ MESSAGES = {
     "audio.too_short": "Só se ouviram {speech_s} s de fala; são precisos pelo menos {min_s} s (10–30 s por gravação é o ideal).",
     "audio.not_enough_audio": "Uma voz {voice_type} precisa de pelo menos {need_s} s de fala; as amostras utilizáveis têm {have_s} s.",
     "audio.nothing_usable": "Nenhum dos {count} ficheiros pôde ser usado.",
+    "audio.nothing_usable_one": "Esse ficheiro não pode ser usado.",
     "audio.audio_error": "Esta gravação não pôde ser usada.",
     "audio.text_empty": "Não há texto para dizer; envie algumas palavras.",
     "audio.text_unspeakable": "Esse texto não tem letras nem números para ler (só símbolos ou emoji). Envie palavras.",

@@ -150,6 +150,7 @@ MESSAGES = {
     "audio.too_short": "只听到 {speech_s} 秒的语音；至少需要 {min_s} 秒（每段录音 10–30 秒最佳）。",
     "audio.not_enough_audio": "{voice_type} 声音至少需要 {need_s} 秒语音；可用样本共有 {have_s} 秒。",
     "audio.nothing_usable": "{count} 个文件都无法使用。",
+    "audio.nothing_usable_one": "该文件无法使用。",
     "audio.audio_error": "此录音无法使用。",
     "audio.text_empty": "没有要朗读的文字，请发送一些文字。",
     "audio.text_unspeakable": "这段文字没有可朗读的字母或数字（只有符号或表情）。请发送文字。",

@@ -39,7 +39,8 @@ def test_cli_leaves_out_every_hostile_file_in_french_and_refuses_every_bad_text(
 
     (oversized,) = [path for upload, path in sent if upload.declared_size is not None]
     (empty,) = [path for upload, path in sent if not upload.data]
-    assert says(_refused(create(oversized, wait=False), "nothing_usable"), "file_too_large")
+    alone = _refused(create(oversized, wait=False), "nothing_usable")
+    assert says(alone, "nothing_usable_one") and says(alone, "file_too_large"), alone  # one file: singular
     assert says(_refused(create(empty, wait=False), "nothing_usable"), "empty_file")
     assert not [p for p in stored(data) if p.parts[0] in ("samples", "voices")]  # nothing kept
 
