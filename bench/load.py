@@ -295,7 +295,7 @@ async def run(people: int, minutes: float, soak_minutes: float) -> dict:
                 except TimeoutError:
                     pass
                 load_s = time.monotonic() - began
-                soak = await _soak(http, crowd, ctx, worker, soak_minutes) if soak_minutes else None
+                soak = await _soak(http, notes, ctx, worker, soak_minutes) if soak_minutes else None
             rows = await fetch_all(
                 ctx.storage.conn,
                 "SELECT j.kind, j.status, j.attempts,"
@@ -325,12 +325,8 @@ async def _timed(person: Person, job) -> None:
         person.error = f"{type(exc).__name__}: {exc}"[:300]
 
 
-async def _soak(http, crowd: list[Person], ctx, worker, minutes: float) -> dict:
-    """A speech every few seconds from the HTTP people for ``minutes``; memory sampled every 30 s."""
-    voices = []
-    for person in crowd:
-        if person.front == "http" and person.error is None:
-            voices.append(person)
+async def _soak(http, notes: list[bytes], ctx, worker, minutes: float) -> dict:
+    """A speech every ~2 s in a voice of its own for ``minutes``; memory sampled every 30 s."""
     owners = await ctx.storage.users.get_or_create("cli", "soak")
     from handlers import apikeys, consent
 
@@ -344,7 +340,7 @@ async def _soak(http, crowd: list[Person], ctx, worker, minutes: float) -> dict:
         json={
             "voiceName": "Soak",
             "voiceType": "instant",
-            "audioSamples": [{"audioBase64": base64.b64encode(n).decode()} for n in samples()],
+            "audioSamples": [{"audioBase64": base64.b64encode(n).decode()} for n in notes],
         },
     )
     voice_id = made.json()["voiceId"]

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, m
 from engine.audio.language import LANGUAGES
 from engine.audio.tiers import VOICE_TYPES
 from engine.jobs import QUEUES
+from engine.jobs.records import MAX_LEASE_S
 from engine.speech.backends import ENGINES
 
 CONFIG_ENV = "VOICEBOT_CONFIG"
@@ -72,7 +73,7 @@ class EngineConfig(Section):
     # Speech jobs served at once besides: they take turns on the engine sentence by sentence, so
     # eight listeners all hear their first sentence without one waiting for another to finish.
     streams: int = Field(8, ge=0, le=64)
-    lease_s: float = Field(30.0, ge=2, le=600)
+    lease_s: float = Field(30.0, ge=2, le=MAX_LEASE_S)
     max_tries: int = Field(3, ge=1, le=10)
     max_queued_per_user: int = Field(20, ge=1, le=1000)
     # the job queue's implementation (bot/app.py builds it): auto = the database's own

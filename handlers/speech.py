@@ -214,7 +214,8 @@ async def _say(
             await job.step("speaking", 90.0 * (chunk.index + 1) / total)
     audio = np.concatenate(parts)
     generation_id = _generation_id(job.job.id, item)  # carried by the file itself (provenance)
-    redone = await ctx.storage.generations.get(owner_id, generation_id) is not None
+    # made before only on a later try (a worker died after it): then the owner was told already
+    redone = job.job.attempts > 1 and await ctx.storage.generations.get(owner_id, generation_id) is not None
     marking = provenance.tags(generation_id, voice_id)
     data = await asyncio.to_thread(render, audio, rate, options, backend.handles_speed, marking)
     duration = len(audio) / rate / (1.0 if backend.handles_speed else options.speed)

@@ -106,7 +106,7 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
     from bot.app import open_context
     from engine.errors import AudioError
     from handlers.errors import Refusal
-    from handlers.messages import catalog, describe, unexpected
+    from handlers.messages import spoken, unexpected
     from storage.files import no_room
 
     args.default_voice_type = config.voices.default_voice_type
@@ -126,9 +126,8 @@ async def _run(args: argparse.Namespace, config: Config) -> int:
         try:
             result = await _dispatch(args, ctx, user.id, request)
         except (Refusal, AudioError) as exc:
-            said = exc.message  # a refusal is already in the person's words; an engine's error is said so
-            if isinstance(exc, AudioError) and f"audio.{exc.key}" in catalog("en"):
-                said = describe(args.locale, exc)
+            # a refusal is already in the person's words; an engine's error is said in them
+            said = spoken(args.locale, exc) if isinstance(exc, AudioError) else exc.message
             details = getattr(exc, "details", None)
             return fail(exc.code, said, **({"leftOut": details} if details else {}))
         except OSError as exc:

@@ -20,7 +20,7 @@ from engine.speech.text import MAX_TEXT
 from handlers import apikeys
 from handlers.context import Context
 from handlers.errors import Refusal
-from handlers.messages import catalog, describe, describe_key, unexpected
+from handlers.messages import describe_key, spoken, unexpected
 from storage.api_keys import digest
 from storage.db import is_busy
 from storage.files import no_room
@@ -186,8 +186,7 @@ def create_app(ctx: Context, config: HttpConfig | None = None) -> FastAPI:
 
     @app.exception_handler(AudioError)
     async def _audio(request: Request, exc: AudioError) -> JSONResponse:
-        said = describe(language(request), exc) if f"audio.{exc.key}" in catalog("en") else exc.message
-        return error(exc.code, said, STATUS.get(exc.code, 422))
+        return error(exc.code, spoken(language(request), exc), STATUS.get(exc.code, 422))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -56,6 +56,12 @@ def describe_key(locale: str | None, key: str, values: dict[str, Any]) -> str:
     return t(locale, "audio.audio_error")
 
 
+def spoken(locale: str | None, error: Any) -> str:
+    """An engine's typed error in the person's words where the catalog has its sentence, else its
+    own (English) message."""
+    return describe(locale, error) if f"audio.{error.key}" in catalog("en") else error.message
+
+
 def unexpected(locale: str | None, error: BaseException) -> str:
     """What a person is told of an error no rule caught: a typed one the catalog has a sentence for
     (a full disk) in their words, anything else as the general sentence (the log has the rest)."""
