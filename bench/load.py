@@ -6,13 +6,15 @@ One bot process (this one) serves the fake Telegram (real aiogram client), the f
 discord.py client) and the HTTP API (uvicorn), as ``voicebot run --no-worker`` does; the engine work
 runs in one real ``voicebot worker`` process beside it, on the same data folder (SQLite). Each person
 gives consent, sends 3 samples, trains an instant voice and asks for 5 speeches (on Discord with
-``/speak``; the voice channel is not in this run). Consent is the statement (``consent.policy =
-"text"``): the spoken-code check is benchmarked on its own (bench/code_bench.py).
+``/speak``, then joins the server's voice channel and has 10 lines said in it with ``/say``: live
+jobs, played one after another in the one channel, as the fake voice server hears them). Consent
+is the statement (``consent.policy = "text"``): the spoken-code check is benchmarked on its own
+(bench/code_bench.py).
 
 Reported (JSON, and a summary on stderr):
 - non-engine replies (a command, a button, a status read: what the bot answers without the
   engine): p50 and p99 per front end and overall. Target p99 ≤ 100 ms.
-- queue wait (submitted → started) per job kind, which is its priority.
+- queue wait (submitted → started) per job kind, which is its priority (``live``: a /say line).
 - peak memory (VmHWM) of the bot process and of the worker.
 - fairness: Jain's index of the per-person completion times (start → last speech). Target ≥ 0.9.
 - nothing lost: every person ends with 5 speeches, every job succeeded once.
@@ -47,6 +49,8 @@ TEXTS = [
     "Turn left at the next corner and keep going straight.",
     "Thank you so much for the lovely birthday present.",
 ]
+LINES = 10  # /say lines per Discord person, in the voice channel
+LINE = "Hello from the lounge."
 
 
 @dataclass
@@ -57,6 +61,7 @@ class Person:
     started: float = 0.0
     finished: float | None = None
     speeches: int = 0
+    lines: int = 0  # /say lines queued in the voice channel (Discord)
     error: str | None = None
 
 
@@ -145,6 +150,8 @@ async def telegram_person(fake, person: Person, uid: int, notes: list[bytes]) ->
 
 
 async def discord_person(fake, person: Person, uid: str, notes: list[bytes]) -> None:
+    from tests.fake_discord import VOICE_ID
+
     where = {"user_id": uid, "channel_id": f"9{uid}"}
 
     async def first(interaction, test=bool) -> float:
@@ -177,6 +184,12 @@ async def discord_person(fake, person: Person, uid: str, notes: list[bytes]) -> 
             fake.changed.clear()
             await fake.changed.wait()
     person.speeches = len(done)
+    await fake.move(uid, VOICE_ID)
+    for _ in range(LINES):  # "Queued in Lounge (place N)." at once; said when its turn comes
+        said = await fake.command("say", {"text": LINE}, user_id=uid, guild=True)
+        person.replies.append(await first(said, lambda text: text.startswith("Queued in")))
+        person.lines += 1
+        await asyncio.sleep(THINK_S)
 
 
 # ---- HTTP -----------------------------------------------------------------------------------------
@@ -233,6 +246,7 @@ async def http_person(http, person: Person, key: str, notes: list[bytes]) -> Non
 
 
 async def run(people: int, minutes: float, soak_minutes: float) -> dict:
+    import aiohttp
     import discord
     import httpx
     import yarl
@@ -241,14 +255,18 @@ async def run(people: int, minutes: float, soak_minutes: float) -> dict:
     from bot.config import load_config
     from bot.discord.app import VoiceBot
     from bot.telegram.app import build
+    from engine.jobs.queue import PRIORITY
     from handlers import apikeys
     from storage.db import fetch_all
     from tests.bot.http_harness import serving
     from tests.engine.jobs.test_worker_process import WorkerProcess
     from tests.fake_discord import running_fake
     from tests.fake_telegram import FakeTelegram
+    from tests.fake_voice import FakeVoice
 
     notes = samples()
+    voice = await FakeVoice().start()
+    aiohttp.connector._SSL_CONTEXT_VERIFIED = voice.client_ssl()  # trust the fake voice server's CA
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "data"
         config_path = Path(folder) / "voicebot.toml"
@@ -262,6 +280,7 @@ async def run(people: int, minutes: float, soak_minutes: float) -> dict:
             worker = WorkerProcess(data, lease_s=30, config=config_path)
             await worker.started()
             bot, dp = build(ctx, telegram.token, url)
+            discord_fake.voice_endpoint = voice.endpoint
             discord.http.Route.BASE = discord_fake.api
             discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(discord_fake.gateway)
             client = VoiceBot(ctx)
@@ -292,13 +311,15 @@ async def run(people: int, minutes: float, soak_minutes: float) -> dict:
                 try:
                     async with asyncio.timeout(minutes * 60):
                         await asyncio.gather(*work)
+                    await _all_ended(ctx)  # the last /say lines are still being said
                 except TimeoutError:
                     pass
                 load_s = time.monotonic() - began
+                heard = _heard(voice) | {"linesQueued": sum(p.lines for p in crowd)}
                 soak = await _soak(http, notes, ctx, worker, soak_minutes) if soak_minutes else None
             rows = await fetch_all(
                 ctx.storage.conn,
-                "SELECT j.kind, j.status, j.attempts,"
+                "SELECT j.kind, j.priority, j.status, j.attempts,"
                 " (SELECT MIN(created_at) FROM job_events e WHERE e.job_id = j.id) AS submitted,"
                 " (SELECT MIN(created_at) FROM job_events e WHERE e.job_id = j.id AND e.type = 'started')"
                 " AS started FROM jobs j",
@@ -313,7 +334,36 @@ async def run(people: int, minutes: float, soak_minutes: float) -> dict:
             await asyncio.gather(*tasks, return_exceptions=True)
             await bot.session.close()
         await telegram.stop()
-    return _report(crowd, rows, memory, load_s, soak, people)
+    await voice.close()
+    rows = [
+        dict(row) | {"kind": "live" if row["priority"] == PRIORITY["live"] else row["kind"]} for row in rows
+    ]
+    return _report(crowd, rows, memory, load_s, soak, people) | {"voiceChannel": heard}
+
+
+async def _all_ended(ctx) -> None:
+    from storage.db import fetch_one
+
+    while True:
+        row = await fetch_one(
+            ctx.storage.conn, "SELECT COUNT(*) AS n FROM jobs WHERE status IN ('queued', 'running')"
+        )
+        if not row["n"]:
+            return
+        await asyncio.sleep(1.0)
+
+
+def _heard(voice) -> dict:
+    """What the fake voice server received: 20 ms Opus packets, silence apart."""
+    from engine.audio.opus import SILENCE
+
+    spoken = [p for p in voice.packets if p.opus != SILENCE]
+    span = voice.packets[-1].arrived - voice.packets[0].arrived if voice.packets else 0.0
+    return {
+        "packets": len(voice.packets),
+        "speechSeconds": round(len(spoken) * 0.02, 1),
+        "spanSeconds": round(span, 1),
+    }
 
 
 async def _timed(person: Person, job) -> None:
@@ -395,7 +445,10 @@ def _report(crowd, rows, memory, load_s, soak, people) -> dict:
     return {
         "people": people,
         "seconds": round(load_s, 1),
-        "complete": sum(p.finished is not None and p.speeches == len(TEXTS) for p in crowd),
+        "complete": sum(
+            p.finished is not None and p.speeches == len(TEXTS) and p.lines == LINES * (p.front == "discord")
+            for p in crowd
+        ),
         "errors": [f"{p.front} {p.name}: {p.error}" for p in crowd if p.error],
         "jobs": {
             "total": len(rows),

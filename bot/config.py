@@ -78,6 +78,9 @@ class EngineConfig(Section):
     max_queued_per_user: int = Field(20, ge=1, le=1000)
     # the job queue's implementation (bot/app.py builds it): auto = the database's own
     queue: Literal[("auto", *QUEUES)] = "auto"
+    # ``voicebot worker`` lowers its CPU priority by this much: on a machine it shares with the bots,
+    # a command's reply does not wait behind the engine (0 on a host of its own changes nothing).
+    nice: int = Field(10, ge=0, le=19)
 
 
 class QuotasConfig(Section):

@@ -14,6 +14,7 @@ from aiogram.types import BufferedInputFile, FSInputFile
 from aiogram.utils.chat_action import ChatActionSender
 
 from bot.telegram.replies import keyboard
+from bot.telegram.send import later
 from handlers.chat import Reply
 from handlers.delivery import Target, Undeliverable
 
@@ -33,7 +34,8 @@ class TelegramOutlet:
             await self.bot.send_message(int(to.user or to.chat), reply.text, reply_markup=keyboard(reply))
 
     async def edit_text(self, to: Target, message: Any, text: str) -> None:
-        with contextlib.suppress(TelegramBadRequest):  # "message is not modified" and the like
+        # Progress: behind every reply in the chat and in the bot's budget (send.py's lanes).
+        with contextlib.suppress(TelegramBadRequest), later():  # "message is not modified" and the like
             await self.bot.edit_message_text(text=text, chat_id=int(to.chat), message_id=message)
 
     async def send_audio(self, to: Target, path: Path, send_as: str, audio_format: str, seconds: int) -> None:

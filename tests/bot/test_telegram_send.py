@@ -6,7 +6,7 @@ import asyncio
 import time
 
 from bot.telegram.app import build
-from bot.telegram.send import Outbox
+from bot.telegram.send import Outbox, later
 from tests.bot.harness import running
 
 
@@ -65,3 +65,27 @@ async def test_flood_control_is_waited_out_for_every_kind_of_call(tmp_path):
         edits = [c for c in fake.calls if c.method == "editMessageText"]
         assert len(edits) == 2 and outbox.waits["editMessageText"] == 1
         assert edits[1].at - edits[0].at >= 0.9  # retry_after 1 s was honoured
+
+
+async def test_a_progress_edit_gives_way_to_replies_waiting_for_the_same_budget(tmp_path):
+    """``later()`` calls (progress edits) go last: in make load, 34 people's edits filled the bot's
+    30 a second and a command's answer waited behind them."""
+    outbox = Outbox(chat_per_s=5.0, total_per_s=100.0, burst=1)
+    async with running(tmp_path) as (fake, ctx):
+        bot, _ = build(ctx, fake.token, fake.url, outbox=outbox)
+        try:
+            sent = await bot.send_message(9, "queued")  # the chat's one token is spent
+
+            async def progress() -> None:
+                with later():
+                    await bot.edit_message_text(text="50 %", chat_id=9, message_id=sent.message_id)
+
+            edit = asyncio.create_task(progress())
+            async with asyncio.timeout(30):
+                while not outbox._bucket(9).low_lock.locked():  # noqa: ASYNC110 — the edit waits for a token
+                    await asyncio.sleep(0.005)
+            await asyncio.gather(bot.send_message(9, "reply 1"), bot.send_message(9, "reply 2"), edit)
+        finally:
+            await bot.session.close()
+        order = [c.params.get("text") for c in fake.calls if c.method in ("sendMessage", "editMessageText")]
+        assert order == ["queued", "reply 1", "reply 2", "50 %"]
