@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install lock demo test test-latest lint format bench load clean
+.PHONY: install lock demo test test-latest lint format bench report load clean
 
 install: $(STAMP)
 
@@ -48,22 +48,13 @@ test-latest:
 	$(LATEST)/bin/python -m pip list --format=freeze > $(LATEST)/versions.txt
 	$(LATEST)/bin/python -m pytest -q
 
+# Every benchmark, then docs/benchmarks.md written from their figures (docs/bench/*.json) and
+# docs/load.json; `make report` writes it again from the figures kept, running nothing.
 bench: $(STAMP)
-	$(BIN)/python bench/ingest_bench.py --minutes 10
-	$(BIN)/python bench/ingest_bench.py --minutes 10 --remove-noise
-	$(BIN)/python bench/ingest_bench.py --minutes 10 --note-seconds 0
-	$(BIN)/python bench/cleaning_bench.py
-	$(BIN)/python bench/embedded_bench.py
-	$(BIN)/python bench/queue_bench.py
-	$(BIN)/python bench/xtts_bench.py
-	$(BIN)/python bench/telegram_bench.py
-	$(BIN)/python bench/discord_bench.py
-	$(BIN)/python bench/watermark_bench.py
-	$(BIN)/python bench/speaker_bench.py
-	$(BIN)/python bench/code_bench.py
-	$(BIN)/python bench/http_bench.py
-	$(BIN)/python bench/pool_bench.py
-	$(BIN)/python bench/check_bench.py
+	$(BIN)/python bench/report.py
+
+report: $(STAMP)
+	$(BIN)/python bench/report.py --render
 
 # 100 simulated people on Telegram, Discord and the HTTP API at once, with a real worker process,
 # then a 30-minute soak; the report goes to docs/load.json (bench/load.py says what is measured).

@@ -68,7 +68,7 @@ def reduce_noise(audio: np.ndarray, rate: int, noise: np.ndarray) -> np.ndarray:
     (``audio`` may already be trimmed: the profile comes from the pauses cut out of it)."""
     import noisereduce
 
-    # Measured on 30 s of speech with noise 12 dB down (docs/benchmarks.md): not smoothing the mask
+    # Measured on 30 s of speech with noise 12 dB down (docs/benchmarks-history.md): not smoothing the mask
     # across frequency keeps the harmonics (error vs the clean signal 19 dB instead of 8 dB), and a
     # 50 % hop (Hann is still overlap-add exact) halves the FFT work at the same SNR gain. One chunk
     # up to ~80 s: the default 600k-sample chunks redo their padding.

@@ -7,7 +7,7 @@ pitch), each normalised per utterance, which removes most of a speaker's fixed t
 DTW. The score is the DTW cost against the base divided by the mean cost of frame-shuffled copies
 of the candidate (same frames, same voice, no order). Speech that keeps the base's sequence of
 sounds scores well under 1; reversed, shuffled or other text near 1. 13 MFCCs with deltas
-separated the controls worse (docs/benchmarks.md).
+separated the controls worse (docs/benchmarks-history.md).
 """
 
 from __future__ import annotations

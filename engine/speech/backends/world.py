@@ -26,7 +26,7 @@ CONTEXT = 2  # frames either side that take part in a match
 CONTEXT_WEIGHT = 0.5  # their weight against the frame itself
 ALIGN_ROUNDS = 6
 ALIGN_SHARE = 0.5  # how far base frames are moved along the map: all the way bought similarity
-# with words (content scores +0.03..0.05), half keeps most of the gain (docs/benchmarks.md)
+# with words (content scores +0.03..0.05), half keeps most of the gain (docs/benchmarks-history.md)
 ALIGN_FRAMES = 4000  # speaker frames the alignment is fitted on (it is a 21x20 map; more only costs)
 CANDIDATES = 16  # nearest pool frames the path may choose from, per output frame
 NEIGHBOURS = 4
@@ -222,7 +222,7 @@ def align(source: Profile, target: Profile, seed: int = 0) -> np.ndarray:
     """A linear map from the base voice's normalised envelopes to the speaker's, learnt with no
     parallel speech (INCA, Erro et al. 2010): pair every frame with its nearest on the other side,
     fit the map by ridge least squares, move the base frames, repeat. Per-dimension normalisation
-    alone leaves the two voices' vowels apart; the map brings them together (docs/benchmarks.md)."""
+    alone leaves the two voices' vowels apart; the map brings them together (docs/benchmarks-history.md)."""
     x = np.hstack([_normalised(source.pool, source), np.ones((len(source.pool), 1))])
     y = _normalised(target.pool, target)
     if len(y) > ALIGN_FRAMES:
@@ -264,7 +264,7 @@ def convert(
         query = _with_context(_moved(_normalised(coded, source), alignment))[voiced]
         dist = _distances(query, target.matchable)
         # The frame on the path (the speaker's own transitions) mixed with the mean of the nearest
-        # few (smoother): the mix measured best over both test speakers (docs/benchmarks.md).
+        # few (smoother): the mix measured best over both test speakers (docs/benchmarks-history.md).
         nearest = np.argpartition(dist, NEIGHBOURS, axis=1)[:, :NEIGHBOURS]
         chosen = PATH_WEIGHT * target.pool[_select(dist)] + (1 - PATH_WEIGHT) * target.pool[nearest].mean(
             axis=1
