@@ -411,6 +411,12 @@ def check(outs):
     ], []
 
 
+def _single(name: str, title: str, figures: Figures) -> Bench:
+    """A benchmark that is one script, ``bench/NAME_bench.py``, run once without arguments."""
+    script = f"bench/{name}_bench.py"
+    return Bench(name, f"{title} (`{script}`)", [("", [script])], figures)
+
+
 BENCHES = [
     Bench(
         "ingest",
@@ -424,43 +430,16 @@ BENCHES = [
         ],
         ingest,
     ),
-    Bench(
-        "cleaning",
-        "What cleaning does (`bench/cleaning_bench.py`)",
-        [("", ["bench/cleaning_bench.py"])],
-        cleaning,
-    ),
-    Bench(
-        "embedded",
-        "Embedded engine (`bench/embedded_bench.py`)",
-        [("", ["bench/embedded_bench.py"])],
-        embedded,
-    ),
-    Bench("queue", "Job queue and worker (`bench/queue_bench.py`)", [("", ["bench/queue_bench.py"])], queue),
-    Bench("xtts", "XTTS engine (`bench/xtts_bench.py`)", [("", ["bench/xtts_bench.py"])], xtts),
-    Bench(
-        "telegram",
-        "Telegram end to end (`bench/telegram_bench.py`)",
-        [("", ["bench/telegram_bench.py"])],
-        telegram,
-    ),
-    Bench(
-        "discord",
-        "Discord end to end (`bench/discord_bench.py`)",
-        [("", ["bench/discord_bench.py"])],
-        discord,
-    ),
-    Bench(
-        "watermark", "Watermark (`bench/watermark_bench.py`)", [("", ["bench/watermark_bench.py"])], watermark
-    ),
-    Bench("speaker", "Speaker check (`bench/speaker_bench.py`)", [("", ["bench/speaker_bench.py"])], speaker),
-    Bench("code", "Spoken code check (`bench/code_bench.py`)", [("", ["bench/code_bench.py"])], code),
-    Bench("http", "HTTP API (`bench/http_bench.py`)", [("", ["bench/http_bench.py"])], http),
-    Bench("pool", "The queue of a pool (`bench/pool_bench.py`)", [("", ["bench/pool_bench.py"])], pool),
-    Bench(
-        "check",
-        "A voice note checked by a worker (`bench/check_bench.py`)",
-        [("", ["bench/check_bench.py"])],
-        check,
-    ),
+    _single("cleaning", "What cleaning does", cleaning),
+    _single("embedded", "Embedded engine", embedded),
+    _single("queue", "Job queue and worker", queue),
+    _single("xtts", "XTTS engine", xtts),
+    _single("telegram", "Telegram end to end", telegram),
+    _single("discord", "Discord end to end", discord),
+    _single("watermark", "Watermark", watermark),
+    _single("speaker", "Speaker check", speaker),
+    _single("code", "Spoken code check", code),
+    _single("http", "HTTP API", http),
+    _single("pool", "The queue of a pool", pool),
+    _single("check", "A voice note checked by a worker", check),
 ]

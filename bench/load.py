@@ -2,9 +2,10 @@
 
     python bench/load.py [--people 100] [--minutes 40] [--soak-minutes 30] [--out docs/load.json]
 
-One bot process (this one) serves the fake Telegram (real aiogram client), the fake Discord (real
-discord.py client) and the HTTP API (uvicorn), as ``voicebot run --no-worker`` does; the engine work
-runs in one real ``voicebot worker`` process beside it, on the same data folder (SQLite). Each person
+One bot process (this one) serves Telegram (the real aiogram client), Discord (the real discord.py
+client) and the HTTP API (uvicorn), as ``voicebot run --no-worker`` does; the engine work runs in
+one real ``voicebot worker`` process beside it, on the same data folder (SQLite); the fake Telegram,
+Discord and voice servers and the simulated people run in a third process, the crowd. Each person
 gives consent, sends 3 samples, trains an instant voice and asks for 5 speeches (on Discord with
 ``/speak``, then joins the server's voice channel and has 10 lines said in it with ``/say``: live
 jobs, played one after another in the one channel, as the fake voice server hears them). Consent
@@ -27,13 +28,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import base64
+import contextlib
 import json
+import multiprocessing
 import os
+import ssl
 import statistics
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -246,6 +250,7 @@ async def http_person(http, person: Person, key: str, notes: list[bytes]) -> Non
 
 
 async def run(people: int, minutes: float, soak_minutes: float) -> dict:
+    """The bot (this process), the worker and the crowd (each a process of its own)."""
     import aiohttp
     import discord
     import httpx
@@ -260,62 +265,47 @@ async def run(people: int, minutes: float, soak_minutes: float) -> dict:
     from storage.db import fetch_all
     from tests.bot.http_harness import serving
     from tests.engine.jobs.test_worker_process import WorkerProcess
-    from tests.fake_discord import running_fake
-    from tests.fake_telegram import FakeTelegram
-    from tests.fake_voice import FakeVoice
 
-    notes = samples()
-    voice = await FakeVoice().start()
-    aiohttp.connector._SSL_CONTEXT_VERIFIED = voice.client_ssl()  # trust the fake voice server's CA
+    spawn = multiprocessing.get_context("spawn")
+    line, far_end = spawn.Pipe()
+    crowd_process = spawn.Process(target=_crowd_process, args=(far_end, people, minutes), daemon=True)
+    crowd_process.start()
+    fakes = await _receive(line, 120)
+    trusted = ssl.create_default_context()
+    trusted.load_verify_locations(cadata=fakes["voiceCa"])
+    aiohttp.connector._SSL_CONTEXT_VERIFIED = trusted  # the fake voice server's certificate authority
     with tempfile.TemporaryDirectory() as folder:
         data = Path(folder) / "data"
         config_path = Path(folder) / "voicebot.toml"
         config_path.write_text('[consent]\npolicy = "text"\n')
         os.environ["VOICEBOT_CONFIG"] = str(config_path)
         config = load_config(config_path, data_dir=data)
-        telegram = FakeTelegram()
-        url = await telegram.start()
-        async with running_fake() as discord_fake, open_context(config) as ctx:
+        async with open_context(config) as ctx:
             ctx.checks_here = False  # as on a bot host with no worker: the worker checks the notes
             worker = WorkerProcess(data, lease_s=30, config=config_path)
             await worker.started()
-            bot, dp = build(ctx, telegram.token, url)
-            discord_fake.voice_endpoint = voice.endpoint
-            discord.http.Route.BASE = discord_fake.api
-            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(discord_fake.gateway)
+            bot, dp = build(ctx, fakes["token"], fakes["telegram"])
+            discord.http.Route.BASE = fakes["api"]
+            discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(fakes["gateway"])
             client = VoiceBot(ctx)
             tasks = [
                 asyncio.create_task(dp.start_polling(bot, handle_signals=False, polling_timeout=10)),
                 asyncio.create_task(client.start("load-token")),
             ]
-            await asyncio.wait_for(discord_fake.ready.wait(), 60)
-            await client.wait_until_ready()
-            crowd: list[Person] = []
-            work = []
+            await asyncio.wait_for(client.wait_until_ready(), 60)
             async with serving(ctx) as base, httpx.AsyncClient(base_url=base, timeout=600) as http:
-                for n in range(people):
-                    front = ("telegram", "discord", "http")[n % 3]
-                    person = Person(front, f"Voice {n}")
-                    crowd.append(person)
-                    if front == "telegram":
-                        job = telegram_person(telegram, person, 1000 + n, notes)
-                    elif front == "discord":
-                        job = discord_person(discord_fake, person, str(2000 + n), notes)
-                    else:
-                        owner = await ctx.storage.users.get_or_create("cli", f"load{n}")
-                        job = http_person(
-                            http, person, (await apikeys.create(ctx, owner.id))["apiKey"], notes
-                        )
-                    work.append(_timed(person, job))
-                began = time.monotonic()
-                try:
-                    async with asyncio.timeout(minutes * 60):
-                        await asyncio.gather(*work)
-                    await _all_ended(ctx)  # the last /say lines are still being said
-                except TimeoutError:
-                    pass
-                load_s = time.monotonic() - began
-                heard = _heard(voice) | {"linesQueued": sum(p.lines for p in crowd)}
+                keys = {}
+                for n in range(2, people, 3):  # the HTTP people's keys
+                    owner = await ctx.storage.users.get_or_create("cli", f"load{n}")
+                    keys[str(n)] = (await apikeys.create(ctx, owner.id))["apiKey"]
+                line.send({"http": base, "keys": keys})
+                await _receive(line, minutes * 60 + 120)  # everyone has had their turn
+                with contextlib.suppress(TimeoutError):
+                    async with asyncio.timeout(600):
+                        await _all_ended(ctx)  # the last /say lines are still being said
+                line.send("report")
+                crowd = await _receive(line, 120)
+                notes = samples()
                 soak = await _soak(http, notes, ctx, worker, soak_minutes) if soak_minutes else None
             rows = await fetch_all(
                 ctx.storage.conn,
@@ -327,18 +317,86 @@ async def run(people: int, minutes: float, soak_minutes: float) -> dict:
             memory = {
                 "botMiB": round(vm_hwm_mib(os.getpid())),
                 "workerMiB": round(vm_hwm_mib(worker.proc.pid)),
+                "crowdMiB": round(vm_hwm_mib(crowd_process.pid)),  # the fakes and the people, apart
             }
             worker.stop()
             await dp.stop_polling()
             await client.close()
             await asyncio.gather(*tasks, return_exceptions=True)
             await bot.session.close()
-        await telegram.stop()
-    await voice.close()
+    line.send("stop")
+    await asyncio.to_thread(crowd_process.join, 60)
     rows = [
         dict(row) | {"kind": "live" if row["priority"] == PRIORITY["live"] else row["kind"]} for row in rows
     ]
-    return _report(crowd, rows, memory, load_s, soak, people) | {"voiceChannel": heard}
+    people_done = [Person(**p) for p in crowd["people"]]
+    report = _report(people_done, rows, memory, crowd["seconds"], soak, people)
+    return report | {"voiceChannel": crowd["heard"]}
+
+
+async def _receive(line, within: float):
+    """The crowd's next message; its end (or silence past ``within``) stops the run."""
+    if not await asyncio.to_thread(line.poll, within):
+        raise TimeoutError(f"the crowd said nothing for {within:.0f} s")
+    return line.recv()
+
+
+def _crowd_process(line, people: int, minutes: float) -> None:
+    asyncio.run(_crowd(line, people, minutes))
+
+
+async def _crowd(line, people: int, minutes: float) -> None:
+    """The fake Telegram, Discord and voice servers and the simulated people, in their own process:
+    the bot's process then holds the bot alone, and a reply's time is not the crowd's work too."""
+    import httpx
+
+    from tests.fake_discord import running_fake
+    from tests.fake_telegram import FakeTelegram
+    from tests.fake_voice import FakeVoice
+
+    notes = samples()
+    voice = await FakeVoice().start()
+    telegram = FakeTelegram()
+    url = await telegram.start()
+    async with running_fake() as discord_fake:
+        discord_fake.voice_endpoint = voice.endpoint
+        line.send(
+            {
+                "telegram": url,
+                "token": telegram.token,
+                "api": discord_fake.api,
+                "gateway": discord_fake.gateway,
+                "voiceCa": voice._ca.cert_pem.bytes().decode(),
+            }
+        )
+        go = await _receive(line, 300)
+        await asyncio.wait_for(discord_fake.ready.wait(), 60)
+        crowd, work = [], []
+        async with httpx.AsyncClient(base_url=go["http"], timeout=600) as http:
+            for n in range(people):
+                front = ("telegram", "discord", "http")[n % 3]
+                person = Person(front, f"Voice {n}")
+                crowd.append(person)
+                if front == "telegram":
+                    job = telegram_person(telegram, person, 1000 + n, notes)
+                elif front == "discord":
+                    job = discord_person(discord_fake, person, str(2000 + n), notes)
+                else:
+                    job = http_person(http, person, go["keys"][str(n)], notes)
+                work.append(_timed(person, job))
+            began = time.monotonic()
+            with contextlib.suppress(TimeoutError):
+                async with asyncio.timeout(minutes * 60):
+                    await asyncio.gather(*work)
+            line.send("done")
+            await _receive(line, 900)  # every job has ended: the lines have been said
+            heard = _heard(voice) | {"linesQueued": sum(p.lines for p in crowd)}
+            line.send(
+                {"people": [asdict(p) for p in crowd], "heard": heard, "seconds": time.monotonic() - began}
+            )
+            await _receive(line, 3 * 3600)  # the bot has stopped (after the soak)
+    await telegram.stop()
+    await voice.close()
 
 
 async def _all_ended(ctx) -> None:

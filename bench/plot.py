@@ -9,6 +9,32 @@ COLOURS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd")
 W, H, LEFT, RIGHT, TOP, BOTTOM = 520, 320, 60, 150, 30, 45
 
 
+def _frame(title: str, x_label: str, y_label: str) -> list[str]:
+    """The opening of a chart: its canvas, title, axes and their labels."""
+    plot_w, plot_h = W - LEFT - RIGHT, H - TOP - BOTTOM
+    return [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif"'
+        ' font-size="12">',
+        f'<rect width="{W}" height="{H}" fill="white"/>',
+        f'<text x="{W / 2}" y="18" text-anchor="middle" font-size="14">{title}</text>',
+        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}" stroke="black"/>',
+        f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="black"/>',
+        f'<text x="{LEFT + plot_w / 2}" y="{H - 8}" text-anchor="middle">{x_label}</text>',
+        f'<text x="14" y="{TOP + plot_h / 2}" text-anchor="middle" transform="rotate(-90 14'
+        f' {TOP + plot_h / 2})">{y_label}</text>',
+    ]
+
+
+def _target(label: str, y: float) -> list[str]:
+    """A dashed line across the chart at height ``y`` (pixels), labelled on the right."""
+    plot_w = W - LEFT - RIGHT
+    return [
+        f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + plot_w}" y2="{y:.1f}" stroke="black"'
+        ' stroke-dasharray="5,4"/>',
+        f'<text x="{LEFT + plot_w + 6}" y="{y + 4:.1f}">{label}</text>',
+    ]
+
+
 def line_chart(
     path: Path,
     title: str,
@@ -33,17 +59,7 @@ def line_chart(
     def py(y: float) -> float:
         return TOP + plot_h - y / top * plot_h
 
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif"'
-        ' font-size="12">',
-        f'<rect width="{W}" height="{H}" fill="white"/>',
-        f'<text x="{W / 2}" y="18" text-anchor="middle" font-size="14">{title}</text>',
-        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}" stroke="black"/>',
-        f'<line x1="{LEFT}" y1="{TOP}" x2="{LEFT}" y2="{TOP + plot_h}" stroke="black"/>',
-        f'<text x="{LEFT + plot_w / 2}" y="{H - 8}" text-anchor="middle">{x_label}</text>',
-        f'<text x="14" y="{TOP + plot_h / 2}" text-anchor="middle" transform="rotate(-90 14'
-        f' {TOP + plot_h / 2})">{y_label}</text>',
-    ]
+    out = _frame(title, x_label, y_label)
     ticks = [xs[0] + (xs[-1] - xs[0]) * i / 4 for i in range(5)] if continuous else xs
     for x in ticks:
         out.append(f'<text x="{px(x):.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">{x:.3g}</text>')
@@ -52,12 +68,7 @@ def line_chart(
         out.append(f'<text x="{LEFT - 6}" y="{py(y) + 4}" text-anchor="end">{y:.3g}</text>')
         out.append(f'<line x1="{LEFT}" y1="{py(y)}" x2="{LEFT + plot_w}" y2="{py(y)}" stroke="#ddd"/>')
     if target:
-        label, y = target
-        out.append(
-            f'<line x1="{LEFT}" y1="{py(y)}" x2="{LEFT + plot_w}" y2="{py(y)}" stroke="black"'
-            ' stroke-dasharray="5,4"/>'
-        )
-        out.append(f'<text x="{LEFT + plot_w + 6}" y="{py(y) + 4}">{label}</text>')
+        out += _target(target[0], py(target[1]))
     for number, (name, points) in enumerate(series.items()):
         colour = COLOURS[number % len(COLOURS)]
         line = " ".join(f"{px(x):.1f},{py(y):.1f}" for x, y in points)
@@ -83,15 +94,7 @@ def bar_chart(
     def py(y: float) -> float:
         return TOP + plot_h - y / top * plot_h
 
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" font-family="sans-serif"'
-        ' font-size="12">',
-        f'<rect width="{W}" height="{H}" fill="white"/>',
-        f'<text x="{W / 2}" y="18" text-anchor="middle" font-size="14">{title}</text>',
-        f'<line x1="{LEFT}" y1="{TOP + plot_h}" x2="{LEFT + plot_w}" y2="{TOP + plot_h}" stroke="black"/>',
-        f'<text x="14" y="{TOP + plot_h / 2}" text-anchor="middle" transform="rotate(-90 14'
-        f' {TOP + plot_h / 2})">{y_label}</text>',
-    ]
+    out = _frame(title, "", y_label)
     for number, (name, value) in enumerate(bars.items()):
         x = LEFT + slot * number + slot * 0.15
         colour = COLOURS[number % len(COLOURS)]
@@ -106,12 +109,7 @@ def bar_chart(
             f'<text x="{x + slot * 0.35:.1f}" y="{TOP + plot_h + 16}" text-anchor="middle">{name}</text>'
         )
     if target:
-        label, y = target
-        out.append(
-            f'<line x1="{LEFT}" y1="{py(y):.1f}" x2="{LEFT + plot_w}" y2="{py(y):.1f}" stroke="black"'
-            ' stroke-dasharray="5,4"/>'
-        )
-        out.append(f'<text x="{LEFT + plot_w + 6}" y="{py(y) + 4:.1f}">{label}</text>')
+        out += _target(target[0], py(target[1]))
     out.append("</svg>")
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     return path

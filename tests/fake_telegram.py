@@ -130,6 +130,17 @@ class FakeTelegram:
         extra = {"caption": caption} if caption else {}
         await self._push("message", self._message(user_id, None, language, document=document, **extra))
 
+    async def video(
+        self, user_id: int, data: bytes, duration: int, *, note: bool = False, language: str = "en"
+    ) -> None:
+        """A video message (``mime_type`` declared), or a round video note (``note``: none declared)."""
+        media = self._file_id(data, None) | {"duration": duration}
+        if note:
+            fields = {"video_note": media | {"length": 240}}
+        else:
+            fields = {"video": media | {"width": 32, "height": 32, "mime_type": "video/mp4"}}
+        await self._push("message", self._message(user_id, None, language, **fields))
+
     async def callback(
         self, user_id: int, message: dict[str, Any], data: str, *, language: str = "en"
     ) -> None:

@@ -53,6 +53,18 @@ def _lying_wav(audio: np.ndarray) -> bytes:
     return bytes(data)
 
 
+def video(folder: Path, start: int | None) -> bytes:
+    """An 8 s MP4: the speaker from clip ``start`` on as its sound, or no sound at all (None)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    picture = ["-f", "lavfi", "-i", "testsrc=size=32x32:d=8"]
+    if start is None:
+        return _ffmpeg(folder, "silent.mp4", *picture, "-c:v", "mpeg4")
+    sound = encode(joined("allison_en", 8.0, start), folder / f"sound{start}.wav")
+    return _ffmpeg(
+        folder, f"talk{start}.mp4", *picture, "-i", str(sound), "-c:v", "mpeg4", "-c:a", "aac", "-shortest"
+    )
+
+
 def uploads(folder: Path) -> list[Upload]:
     folder.mkdir(parents=True, exist_ok=True)
     speech = joined("allison_en", 8.0)

@@ -10,7 +10,7 @@ from handlers import jobs
 from tests.audio import code_in, reading
 from tests.bot.harness import running
 from tests.fake_telegram import FakeTelegram
-from tests.hostile import TEXTS, peak_mib, says, stored
+from tests.hostile import TEXTS, peak_mib, says, stored, video
 from tests.voices import submit
 from tests.voices import uploads as good_uploads
 
@@ -66,6 +66,24 @@ async def test_telegram_answers_every_hostile_upload_and_text_in_french_and_keep
                 assert any(says(text, key) for key in keys), (item.label, text)
                 assert stored(tmp_path) == files, item.label  # nothing left behind
             assert len(samples) == kept, item.label
+        # Telegram's own video kinds: a video message and a round video note count for their sound.
+        for label, send, refused in (
+            ("a video message", fake.video(USER, video(tmp_path / "v", 20), 8, language="fr"), None),
+            ("a video note", fake.video(USER, video(tmp_path / "v", 30), 8, note=True, language="fr"), None),
+            (
+                "a silent video",
+                fake.video(USER, video(tmp_path / "v", None), 8, language="fr"),
+                "no_audio_track",
+            ),
+        ):
+            files = stored(tmp_path)
+            text = await _answer(fake, send)
+            if refused is None:
+                assert text.startswith("Conservé"), (label, text)
+                kept += 1
+            else:
+                assert says(text, refused) and stored(tmp_path) == files, (label, text)
+            assert len(await ctx.storage.samples.list(user.id, voice.id)) == kept, label
         gone = {"file_id": "gone", "file_unique_id": "goneu", "file_size": 999, "file_name": "x.ogg"}
         missing = fake._message(USER, None, "fr", document=gone | {"mime_type": "audio/ogg"})
         text = await _answer(fake, fake._push("message", missing))  # Telegram no longer has it

@@ -24,13 +24,13 @@ def router() -> Router:
     r.message.register(new_voice, Command("newvoice"))
     r.message.register(train, Command("train"))
     r.message.register(verify, Command("verify"))  # also a file whose caption is /verify
-    r.message.register(sample, F.voice | F.audio | F.document)
+    r.message.register(sample, F.voice | F.audio | F.document | F.video | F.video_note)  # videos: their sound
     return r
 
 
 def incoming(message: Message, bot: Bot) -> collect.Incoming | None:
     """The audio a message carries, as the handlers take it (fetched only once checks pass)."""
-    media = message.voice or message.audio or message.document
+    media = message.voice or message.audio or message.document or message.video or message.video_note
     if media is None:
         return None
 
@@ -40,7 +40,12 @@ def incoming(message: Message, bot: Bot) -> collect.Incoming | None:
         except (TelegramAPIError, aiohttp.ClientError, TimeoutError) as exc:  # gone, or the network
             raise collect.DownloadFailed(str(exc)) from exc
 
-    mime = None if message.voice else getattr(media, "mime_type", None) or "application/octet-stream"
+    if message.voice:
+        mime = None  # Telegram's own voice note
+    elif message.video_note:
+        mime = "video/mp4"  # a round video note declares no type: always MP4
+    else:
+        mime = getattr(media, "mime_type", None) or "application/octet-stream"
     return collect.Incoming(fetch, media.file_size, mime, getattr(media, "duration", None))
 
 
