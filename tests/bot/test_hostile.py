@@ -69,7 +69,7 @@ async def test_telegram_answers_every_hostile_upload_and_text_in_french_and_keep
         # Telegram's own video kinds: a video message and a round video note count for their sound.
         for label, send, refused in (
             ("a video message", fake.video(USER, video(tmp_path / "v", 20), 8, language="fr"), None),
-            ("a video note", fake.video(USER, video(tmp_path / "v", 30), 8, note=True, language="fr"), None),
+            ("a video note", fake.video(USER, video(tmp_path / "v", 10), 8, note=True, language="fr"), None),
             (
                 "a silent video",
                 fake.video(USER, video(tmp_path / "v", None), 8, language="fr"),
