@@ -55,9 +55,13 @@ def run(bench: Bench, kept_in: Path) -> bool:
     for label, argv in bench.runs:
         print(f"== {bench.name}: {label}", file=sys.stderr, flush=True)
         begun = time.monotonic()
-        done = subprocess.run(
-            [sys.executable, *argv], cwd=ROOT, stdout=subprocess.PIPE, text=True, timeout=bench.timeout_s
-        )
+        try:
+            done = subprocess.run(
+                [sys.executable, *argv], cwd=ROOT, stdout=subprocess.PIPE, text=True, timeout=bench.timeout_s
+            )
+        except subprocess.TimeoutExpired:
+            print(f"!! {bench.name} ({label}) ran past {bench.timeout_s:.0f} s", file=sys.stderr)
+            return False
         objects = json_objects(done.stdout)
         if done.returncode or not objects:
             print(f"!! {bench.name} ({label}) failed: exit {done.returncode}", file=sys.stderr)

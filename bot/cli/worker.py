@@ -128,6 +128,8 @@ def lower_priority(nice: int) -> None:
     (``nice -n 15 voicebot worker`` stays at 15)."""
     import os
 
+    if nice <= 0:
+        return
     try:
         threads = [int(tid) for tid in os.listdir("/proc/self/task")]
     except OSError:  # no /proc: this thread, and those it starts
